@@ -1,0 +1,13 @@
+// GET /api/* (API Gateway HTTP API) → shared/api/read-api.ts.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { handleApi } from '../shared/api/read-api.js';
+import { awsClients } from '../shared/runtime/aws-clients.js';
+import { required } from '../shared/runtime/compose.js';
+import { DynamoStore } from '../shared/storage/dynamo-store.js';
+
+const traces = new DynamoStore(awsClients().dynamodb, required(process.env, 'SKIFF_TABLE'));
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const response = await handleApi(event.requestContext.http.method, event.rawPath, { traces });
+  return { statusCode: response.status, body: response.body, headers: response.headers };
+};

@@ -1,0 +1,15 @@
+// POST /hook (API Gateway HTTP API) → shared/hook/receive.ts.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { receive } from '../shared/hook/receive.js';
+import { createLogger } from '../shared/log.js';
+import { awsClients } from '../shared/runtime/aws-clients.js';
+import { receiveDeps } from '../shared/runtime/compose.js';
+
+const log = createLogger();
+const deps = receiveDeps(process.env, awsClients(), log);
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  const response = await receive({ method: event.requestContext.http.method, headers: event.headers, body }, deps);
+  return { statusCode: response.status, body: response.body, headers: { 'content-type': 'text/plain; charset=utf-8' } };
+};

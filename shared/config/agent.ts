@@ -1,0 +1,146 @@
+// Keeps the current config for a container. Revalidates at most every `revalidateMs` (with
+// ETags, a repo file that has not changed costs one free 304), reloads at once when a push
+// touches a config file, and never replaces a valid config with an invalid one: events keep
+// being served with the last valid config while the error is logged and put in each trace.
+import { readFile } from 'node:fs/promises';
+import type { Plugin } from '../plugins/types.js';
+import type { ContentsReader } from '../github/connector.js';
+import { describeLocation, type ConfigLocation } from './location.js';
+import { ConfigError, parseConfig, type ConfigFile, type ParsedConfig } from './parse.js';
+
+/** Fetches the config files; `undefined` means "unchanged since the last fetch". */
+export interface ConfigSource {
+  readonly description: string;
+  fetch(): Promise<ConfigFile[] | undefined>;
+}
+
+export class FileConfigSource implements ConfigSource {
+  readonly description: string;
+  private last: string | undefined;
+  constructor(private readonly paths: string[]) {
+    this.description = paths.join(',');
+  }
+  async fetch(): Promise<ConfigFile[] | undefined> {
+    const files = await Promise.all(this.paths.map(async (path) => ({ path, text: await readFile(path, 'utf8') })));
+    const fingerprint = JSON.stringify(files);
+    if (fingerprint === this.last) return undefined;
+    this.last = fingerprint;
+    return files;
+  }
+}
+
+export class RepoConfigSource implements ConfigSource {
+  readonly description: string;
+  private readonly cache = new Map<string, { etag: string | undefined; text: string }>();
+  constructor(
+    private readonly location: Extract<ConfigLocation, { kind: 'repo' }>,
+    private readonly reader: () => Promise<ContentsReader>,
+  ) {
+    this.description = describeLocation(location);
+  }
+  async fetch(): Promise<ConfigFile[] | undefined> {
+    const reader = await this.reader();
+    const { owner, repo, ref } = this.location;
+    let changed = false;
+    const files: ConfigFile[] = [];
+    for (const path of this.location.paths) {
+      const cached = this.cache.get(path);
+      const result = await reader.getContent({ owner, repo }, path, ref, cached?.etag);
+      if (result.status === 'not-found') {
+        throw new ConfigError([`${path}: not found in ${owner}/${repo}${ref ? `@${ref}` : ''}`], this.description);
+      }
+      if (result.status === 'ok') {
+        changed ||= result.text !== cached?.text;
+        this.cache.set(path, { etag: result.etag, text: result.text });
+        files.push({ path, text: result.text });
+      } else if (cached) {
+        files.push({ path, text: cached.text });
+      }
+    }
+    return changed ? files : undefined;
+  }
+
+  /** A push to the config repo and branch that touched one of the files (or too many to list). */
+  touchedBy(event: string, payload: Record<string, any>): boolean {
+    if (event !== 'push') return false;
+    const { owner, repo, ref, paths } = this.location;
+    if (String(payload.repository?.full_name ?? '').toLowerCase() !== `${owner}/${repo}`.toLowerCase()) return false;
+    const branch = ref ?? payload.repository?.default_branch;
+    if (payload.ref !== `refs/heads/${branch}`) return false;
+    const commits: any[] = Array.isArray(payload.commits) ? payload.commits : [];
+    // GitHub lists at most 20 commits in a push payload; with more, we cannot tell, so reload.
+    if (commits.length === 0 || commits.length >= 20) return true;
+    return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f: string) => paths.includes(f)));
+  }
+}
+
+export interface ConfigSnapshot extends ParsedConfig {
+  /** Set while the newest config is invalid and the previous one is being served. */
+  error?: string;
+}
+
+export class ConfigAgent {
+  private current: ParsedConfig | undefined;
+  /** The newest config files are invalid (the user's to fix; cleared by a valid version). */
+  private invalid: string | undefined;
+  /** The last fetch failed (transient; cleared by the next successful fetch). */
+  private unreachable: string | undefined;
+  private checkedAt = 0;
+  private inflight: Promise<void> | undefined;
+
+  constructor(
+    readonly source: ConfigSource,
+    private readonly registry: readonly Plugin[],
+    private readonly options: { revalidateMs?: number; now?: () => number } = {},
+  ) {}
+
+  private now() {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The config to serve an event with. Throws only when no valid config was ever loaded. */
+  async get(): Promise<ConfigSnapshot> {
+    if (!this.current || this.now() - this.checkedAt >= (this.options.revalidateMs ?? 60_000)) await this.refresh();
+    const error = this.invalid ?? this.unreachable;
+    if (!this.current) throw new ConfigError([error ?? 'no config loaded'], this.source.description);
+    return { ...this.current, ...(error ? { error } : {}) };
+  }
+
+  /** Re-reads the source now (after a push that touched it). Concurrent callers share one read. */
+  refresh(): Promise<void> {
+    this.inflight ??= this.load().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  touchedBy(event: string, payload: Record<string, unknown>): boolean {
+    return this.source instanceof RepoConfigSource && this.source.touchedBy(event, payload);
+  }
+
+  private async load(): Promise<void> {
+    let files: ConfigFile[] | undefined;
+    try {
+      files = await this.source.fetch();
+      this.unreachable = undefined;
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        this.invalid = error.message;
+        this.checkedAt = this.now();
+        return;
+      }
+      // Transient (GitHub or the disk): keep serving the last valid config and try again on
+      // the next event; with none yet, the event fails and SQS retries it.
+      this.unreachable = `cannot read the config from ${this.source.description}: ${(error as Error).message}`;
+      if (!this.current) throw error;
+      return;
+    }
+    this.checkedAt = this.now();
+    if (!files) return;
+    try {
+      this.current = parseConfig(files, this.registry, this.source.description);
+      this.invalid = undefined;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.invalid = error.message;
+    }
+  }
+}

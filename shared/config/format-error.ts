@@ -1,0 +1,31 @@
+// zod issues → one line each, naming where in the YAML the problem is, in the style
+// `plugins["org/repo"][2]: unknown plugin "hodl"`.
+import type { z } from 'zod';
+
+type PathKey = PropertyKey;
+
+export function formatPath(path: readonly PathKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out || '(top level)';
+}
+
+/**
+ * The list form `org/repo: [a, b]` is validated as `{plugins: [a, b]}`; report its errors at the
+ * path the user wrote, without the `plugins` segment they never typed.
+ */
+function userPath(path: readonly PathKey[], doc: unknown): PathKey[] {
+  const plugins = (doc as { plugins?: Record<string, unknown> } | undefined)?.plugins;
+  if (path[0] === 'plugins' && typeof path[1] === 'string' && Array.isArray(plugins?.[path[1]]) && path[2] === 'plugins') {
+    return [path[0], path[1], ...path.slice(3)];
+  }
+  return [...path];
+}
+
+export function formatIssues(error: z.ZodError, doc: unknown): string[] {
+  return error.issues.map((issue) => `${formatPath(userPath(issue.path, doc))}: ${issue.message}`);
+}

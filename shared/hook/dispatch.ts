@@ -1,0 +1,192 @@
+// The plugin fan-out (Prow's hook → plugins). For one queued event: load the config, find the
+// plugins enabled for the repo, normalise comment-like events, and run each plugin in
+// isolation under an exactly-once claim, recording what it did (or why not) in the trace.
+// Throws RetryableError when something worth retrying failed, so the SQS record is retried;
+// plugins that already finished are not run again.
+import type { PullRequestEvent } from '@octokit/webhooks-types';
+import type { ConfigAgent } from '../config/agent.js';
+import { pluginsFor } from '../config/parse.js';
+import type { GitHubClient, RepoRef } from '../github/client.js';
+import { writeMethods, formatIssueRef } from '../github/client.js';
+import { isRetryable, RetryableError } from '../github/errors.js';
+import type { Logger } from '../log.js';
+import { matchCommand } from '../plugins/commands.js';
+import type { Outcome, Plugin, PluginContext } from '../plugins/types.js';
+import type { ClaimStore, DeliverySummary, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import { generalizeComment, type GenericCommentEvent } from './generic-comment.js';
+import { decodeQueuedEvent, numberOf, orgRepoOf } from './queued-event.js';
+
+export interface GitHubProvider {
+  forEvent(repo: RepoRef, installationId?: number): Promise<GitHubClient>;
+  botLogin(): Promise<string | undefined>;
+}
+
+export interface DispatchDeps {
+  config: ConfigAgent;
+  github: GitHubProvider;
+  claims: ClaimStore;
+  traces: TraceStore;
+  payloads: PayloadStore;
+  registry: readonly Plugin[];
+  log: Logger;
+  /** How long a claim protects a running plugin: the worker's timeout. */
+  leaseMs: number;
+  /** Test seam: runs after each plugin's claim is marked done (to simulate a crash). */
+  afterPlugin?(delivery: string, plugin: string): void | Promise<void>;
+  now?: () => Date;
+}
+
+export interface DispatchResult {
+  delivery: string;
+  outcomes: Record<string, PluginRecord>;
+}
+
+export async function dispatch(messageBody: string, deps: DispatchDeps): Promise<DispatchResult> {
+  const { log } = deps;
+  const message = decodeQueuedEvent(messageBody);
+  const payload = message.payload ?? (JSON.parse(await deps.payloads.get(message.payloadRef!)) as Record<string, any>);
+  const { delivery, event } = message;
+  const at = () => (deps.now?.() ?? new Date()).toISOString();
+  const summary: DeliverySummary = {
+    delivery,
+    event,
+    action: typeof payload.action === 'string' ? payload.action : undefined,
+    repo: orgRepoOf(payload),
+    number: numberOf(payload),
+    receivedAt: message.receivedAt,
+  };
+
+  if (deps.config.touchedBy(event, payload)) {
+    log.info('a push touched the config; reloading', { delivery });
+    await deps.config.refresh();
+  }
+  const { config, warnings, error: configError } = await deps.config.get();
+  if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
+
+  const repository = payload.repository as { owner?: { login?: string }; name?: string } | undefined;
+  const owner = repository?.owner?.login;
+  const name = repository?.name;
+  const records: Record<string, PluginRecord> = {};
+  const skip = (reason: string): PluginRecord => ({ status: 'skipped', reason, writes: [], attempt: 0, at: at() });
+
+  if (!owner || !name) {
+    await deps.traces.started(summary, { configError, configWarnings: warnings, note: 'no repository in the payload' });
+    await deps.traces.finish(delivery, 'processed');
+    return { delivery, outcomes: records };
+  }
+  const repo = { owner, repo: name };
+  const enabled = new Set(pluginsFor(config, owner, name));
+  const comment = generalizeComment(event, payload);
+  const botLogin = comment ? await deps.github.botLogin() : undefined;
+  const ownComment = Boolean(comment && botLogin && comment.user.login.toLowerCase() === botLogin.toLowerCase());
+
+  const toRun: Plugin[] = [];
+  for (const plugin of deps.registry) {
+    if (!enabled.has(plugin.name)) records[plugin.name] = skip(`not enabled for ${owner}/${name}`);
+    else if (!handles(plugin, event, comment)) records[plugin.name] = skip(`does not handle ${event}${summary.action ? `/${summary.action}` : ''} events`);
+    else if (ownComment && !(event === 'pull_request' && plugin.pullRequest)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
+    else toRun.push(plugin);
+  }
+  await deps.traces.started(summary, { configError, configWarnings: warnings });
+  await deps.traces.plugins(delivery, records);
+
+  const github = toRun.length ? await deps.github.forEvent(repo, (payload.installation as { id?: number } | undefined)?.id) : undefined;
+  const retry: string[] = [];
+  for (const plugin of toRun) {
+    const claim = await deps.claims.claim(delivery, plugin.name, deps.leaseMs);
+    if (claim === 'done') {
+      log.info('already done for this delivery; not running again', { delivery, plugin: plugin.name });
+      continue;
+    }
+    if (claim === 'held') {
+      retry.push(`${plugin.name}: another worker is running it`);
+      continue;
+    }
+    const writes: string[] = [];
+    const ctx: PluginContext = {
+      github: recordWrites(github!, writes),
+      config: plugin.config ? config.sections[plugin.config.key] : undefined,
+      repo,
+      log: log.createChild({ persistentKeys: { plugin: plugin.name, delivery } }),
+    };
+    let record: PluginRecord;
+    try {
+      const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
+      record = { ...outcome, writes, attempt: 1, at: at() };
+      await deps.claims.complete(delivery, plugin.name);
+    } catch (error) {
+      const retryable = isRetryable(error);
+      record = { status: 'failed', error: describe(error), retrying: retryable, writes, attempt: 1, at: at() };
+      log.error(`plugin ${plugin.name} failed`, { delivery, retryable, error: error as Error });
+      if (retryable) {
+        retry.push(`${plugin.name}: ${record.error}`);
+        await deps.claims.release(delivery, plugin.name);
+      } else {
+        await deps.claims.complete(delivery, plugin.name);
+      }
+    }
+    records[plugin.name] = record;
+    await deps.traces.plugins(delivery, { [plugin.name]: record });
+    await deps.afterPlugin?.(delivery, plugin.name);
+  }
+
+  await deps.traces.finish(delivery, retry.length ? 'failed' : 'processed');
+  if (retry.length) throw new RetryableError(`delivery ${delivery} will be retried: ${retry.join('; ')}`);
+  return { delivery, outcomes: records };
+}
+
+function handles(plugin: Plugin, event: string, comment: GenericCommentEvent | undefined): boolean {
+  return Boolean((comment && plugin.commands?.length) || (event === 'pull_request' && plugin.pullRequest));
+}
+
+async function runPlugin(
+  plugin: Plugin,
+  ctx: PluginContext,
+  event: string,
+  payload: Record<string, unknown>,
+  comment: GenericCommentEvent | undefined,
+): Promise<Omit<PluginRecord, 'writes' | 'attempt' | 'at'>> {
+  const outcomes: Outcome[] = [];
+  if (event === 'pull_request' && plugin.pullRequest) {
+    outcomes.push((await plugin.pullRequest(ctx, payload as unknown as PullRequestEvent)) ?? { status: 'ran' });
+  }
+  if (comment && plugin.commands?.length) outcomes.push(await runCommands(plugin, ctx, comment));
+  // One event can reach a plugin both ways (a PR opened with `/hold` in its body): report the
+  // part that did something.
+  return outcomes.find((o) => o.status !== 'skipped') ?? outcomes[0] ?? { status: 'skipped', reason: 'nothing to do' };
+}
+
+/** The first declared command with a matching line runs, once (see Plugin.commands). */
+async function runCommands(plugin: Plugin, ctx: PluginContext, comment: GenericCommentEvent): Promise<Outcome> {
+  for (const spec of plugin.commands ?? []) {
+    const [match] = matchCommand(spec, comment.body);
+    if (!match) continue;
+    if (spec.only?.actions && !spec.only.actions.includes(comment.action)) {
+      return { status: 'skipped', reason: `/${match.name} acts on new comments only; this one was ${comment.action}` };
+    }
+    if (spec.only?.pullRequests && !comment.isPR) {
+      return { status: 'skipped', reason: `/${match.name} works on pull requests only; ${formatIssueRef({ ...comment.repo, number: comment.number })} is an issue` };
+    }
+    return (await spec.run(ctx, comment, match)) ?? { status: 'ran', reason: `/${match.name}` };
+  }
+  return { status: 'skipped', reason: 'no command for this plugin in the comment' };
+}
+
+/** The client the plugin sees: the same calls, with each write noted for the trace. */
+function recordWrites(inner: GitHubClient, writes: string[]): GitHubClient {
+  const client = Object.create(inner) as GitHubClient;
+  for (const method of writeMethods) {
+    const original = inner[method].bind(inner) as (ref: never, arg: string) => Promise<void>;
+    client[method] = (async (ref: Parameters<GitHubClient[typeof method]>[0], arg: string) => {
+      await original(ref as never, arg);
+      writes.push(`${method} ${formatIssueRef(ref)} ${arg}`);
+    }) as never;
+  }
+  return client;
+}
+
+function describe(error: unknown): string {
+  const e = error as Error & { cause?: Error & { status?: number } };
+  const status = e.cause?.status ? ` (HTTP ${e.cause.status})` : '';
+  return `${e.message ?? String(error)}${status}`;
+}

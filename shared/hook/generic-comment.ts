@@ -1,0 +1,162 @@
+// One shape for every comment-like event, as Prow's hook builds with github.GeneralizeComment:
+// issue comments, issue and pull request bodies (opened/edited), review bodies and review
+// comments. Command plugins only ever see this shape, so `/hold` in a PR description, a review
+// or a comment goes through the same code.
+import type {
+  IssueCommentEvent,
+  IssuesEvent,
+  PullRequestEvent,
+  PullRequestReviewCommentEvent,
+  PullRequestReviewEvent,
+} from '@octokit/webhooks-types';
+import type { RepoRef } from '../github/client.js';
+
+export type GenericCommentAction = 'created' | 'edited' | 'deleted';
+
+export interface GenericCommentEvent {
+  /** The webhook event this came from. */
+  source: 'issue_comment' | 'issues' | 'pull_request' | 'pull_request_review' | 'pull_request_review_comment';
+  action: GenericCommentAction;
+  isPR: boolean;
+  repo: RepoRef;
+  number: number;
+  body: string;
+  htmlUrl: string;
+  user: { login: string; type: string };
+  issueAuthor: string;
+  issueState: string;
+  issueTitle: string;
+  issueHtmlUrl: string;
+}
+
+// Prow's GeneralizeCommentAction: the verbs GitHub uses per event, folded into three.
+const actionMap: Record<string, GenericCommentAction> = {
+  created: 'created',
+  opened: 'created',
+  submitted: 'created',
+  edited: 'edited',
+  deleted: 'deleted',
+  dismissed: 'deleted',
+};
+
+type Payload = Record<string, unknown>;
+
+const repoOf = (payload: { repository: { owner: { login: string }; name: string } }): RepoRef => ({
+  owner: payload.repository.owner.login,
+  repo: payload.repository.name,
+});
+
+const userOf = (user: { login: string; type: string } | null | undefined) => ({
+  login: user?.login ?? '',
+  type: user?.type ?? 'User',
+});
+
+/**
+ * Returns the generic comment for an event, or `undefined` when the event (or this action of it)
+ * is not comment-like. Only the actions listed in the design are generalised: `issues` and
+ * `pull_request` bodies count when opened or edited, not on label or sync changes.
+ */
+export function generalizeComment(event: string, payload: Payload): GenericCommentEvent | undefined {
+  const action = actionMap[String(payload.action)];
+  if (!action) return undefined;
+  switch (event) {
+    case 'issue_comment': {
+      const p = payload as unknown as IssueCommentEvent;
+      return {
+        source: event,
+        action,
+        isPR: Boolean(p.issue.pull_request),
+        repo: repoOf(p),
+        number: p.issue.number,
+        body: p.comment.body ?? '',
+        htmlUrl: p.comment.html_url,
+        user: userOf(p.comment.user),
+        issueAuthor: p.issue.user?.login ?? '',
+        issueState: p.issue.state ?? 'open',
+        issueTitle: p.issue.title,
+        issueHtmlUrl: p.issue.html_url,
+      };
+    }
+    case 'issues': {
+      if (payload.action !== 'opened' && payload.action !== 'edited') return undefined;
+      const p = payload as unknown as IssuesEvent;
+      return {
+        source: event,
+        action,
+        isPR: false,
+        repo: repoOf(p),
+        number: p.issue.number,
+        body: p.issue.body ?? '',
+        htmlUrl: p.issue.html_url,
+        user: userOf(p.issue.user),
+        issueAuthor: p.issue.user?.login ?? '',
+        issueState: p.issue.state ?? 'open',
+        issueTitle: p.issue.title,
+        issueHtmlUrl: p.issue.html_url,
+      };
+    }
+    case 'pull_request': {
+      if (payload.action !== 'opened' && payload.action !== 'edited') return undefined;
+      const p = payload as unknown as PullRequestEvent;
+      return {
+        source: event,
+        action,
+        isPR: true,
+        repo: repoOf(p),
+        number: p.pull_request.number,
+        body: p.pull_request.body ?? '',
+        htmlUrl: p.pull_request.html_url,
+        user: userOf(p.pull_request.user),
+        issueAuthor: p.pull_request.user.login,
+        issueState: p.pull_request.state,
+        issueTitle: p.pull_request.title,
+        issueHtmlUrl: p.pull_request.html_url,
+      };
+    }
+    case 'pull_request_review': {
+      const p = payload as unknown as PullRequestReviewEvent;
+      return {
+        source: event,
+        action,
+        isPR: true,
+        repo: repoOf(p),
+        number: p.pull_request.number,
+        body: p.review.body ?? '',
+        htmlUrl: p.review.html_url,
+        user: userOf(p.review.user),
+        issueAuthor: p.pull_request.user.login,
+        issueState: p.pull_request.state,
+        issueTitle: p.pull_request.title,
+        issueHtmlUrl: p.pull_request.html_url,
+      };
+    }
+    case 'pull_request_review_comment': {
+      const p = payload as unknown as PullRequestReviewCommentEvent;
+      return {
+        source: event,
+        action,
+        isPR: true,
+        repo: repoOf(p),
+        number: p.pull_request.number,
+        body: p.comment.body ?? '',
+        htmlUrl: p.comment.html_url,
+        user: userOf(p.comment.user),
+        issueAuthor: p.pull_request.user.login,
+        issueState: p.pull_request.state,
+        issueTitle: p.pull_request.title,
+        issueHtmlUrl: p.pull_request.html_url,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Events that can carry a command; a plugin with commands receives all of them. */
+export const commentEvents = [
+  'issue_comment',
+  'issues',
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+] as const;

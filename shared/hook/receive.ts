@@ -1,0 +1,122 @@
+// The webhook edge (Prow's hook HTTP handler). Validates a delivery in Prow's order — method,
+// headers, content type, payload, signature — and answers 2xx only once the event is durably
+// queued. The HTTP layer is injected: API Gateway and local mode both turn their request into
+// a HookRequest, so this never touches a real HTTP object.
+import { verifyWithFallback } from '@octokit/webhooks-methods';
+import type { Logger } from '../log.js';
+import type { EventQueue, PayloadStore, TraceStore } from '../storage/ports.js';
+import { tokensFor, type HmacSecrets } from './hmac.js';
+import { encodeQueuedEvent, groupIdOf, numberOf, orgRepoOf } from './queued-event.js';
+
+export interface HookRequest {
+  method: string;
+  /** Header names in any case. */
+  headers: Record<string, string | undefined>;
+  /** The raw bytes GitHub signed (API Gateway base64 bodies decoded by the caller). */
+  body: Buffer;
+}
+
+export interface HookResponse {
+  status: number;
+  body: string;
+}
+
+export interface ReceiveDeps {
+  secrets(): Promise<HmacSecrets>;
+  queue: EventQueue;
+  payloads: PayloadStore;
+  traces?: Pick<TraceStore, 'queued'>;
+  /** Events some plugin (or the config reloader) acts on; others are acknowledged, not queued. */
+  handledEvents: ReadonlySet<string>;
+  log: Logger;
+  /** SQS's message size limit; larger events go to S3 and the message carries a pointer. */
+  maxMessageBytes?: number;
+  /** Lambda's 6 MB request limit: nothing larger can reach the function in AWS. */
+  maxBodyBytes?: number;
+  now?: () => Date;
+}
+
+// SQS accepts messages up to 1 MiB (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html).
+export const sqsMaxMessageBytes = 1024 * 1024;
+// Lambda's synchronous invocation payload limit (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+export const lambdaMaxBodyBytes = 6 * 1024 * 1024;
+
+const ok = 'Event received. Have a nice day.';
+
+const header = (req: HookRequest, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(req.headers)) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+};
+
+/** `application/json`, ignoring parameters such as `; charset=utf-8`. */
+const isJson = (contentType: string | undefined) => contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+
+export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<HookResponse> {
+  const { log } = deps;
+  if (req.method.toUpperCase() !== 'POST') return { status: 405, body: '405 Method not allowed' };
+  const event = header(req, 'x-github-event');
+  if (!event) return { status: 400, body: '400 Bad Request: Missing X-GitHub-Event Header' };
+  const delivery = header(req, 'x-github-delivery');
+  if (!delivery) return { status: 400, body: '400 Bad Request: Missing X-GitHub-Delivery Header' };
+  const signature = header(req, 'x-hub-signature-256');
+  if (!signature) return { status: 403, body: '403 Forbidden: Missing X-Hub-Signature-256' };
+  if (!isJson(header(req, 'content-type'))) {
+    return { status: 400, body: '400 Bad Request: Hook only accepts content-type: application/json - please reconfigure this hook on GitHub' };
+  }
+  const maxBody = deps.maxBodyBytes ?? lambdaMaxBodyBytes;
+  if (req.body.length > maxBody) {
+    return { status: 413, body: `413 Payload Too Large: ${req.body.length} bytes, the limit is ${maxBody}` };
+  }
+
+  const raw = req.body.toString('utf8');
+  let payload: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    payload = parsed as Record<string, unknown>;
+  } catch {
+    return { status: 403, body: '403 Forbidden: Invalid payload: the body is not a JSON object' };
+  }
+
+  const orgRepo = orgRepoOf(payload);
+  let secrets: HmacSecrets;
+  try {
+    secrets = await deps.secrets();
+  } catch (error) {
+    log.error('cannot load the webhook secret', { error: error as Error });
+    return { status: 500, body: '500 Internal Server Error: the webhook secret is unavailable' };
+  }
+  const [first, ...rest] = tokensFor(secrets, orgRepo);
+  if (!first || !(await verifyWithFallback(first, raw, signature, rest))) {
+    log.warn('rejected a delivery with an invalid signature', { delivery, event, orgRepo });
+    return { status: 403, body: '403 Forbidden: Invalid X-Hub-Signature-256' };
+  }
+
+  if (!deps.handledEvents.has(event)) {
+    log.info('acknowledged, not queued: no plugin handles this event', { delivery, event, orgRepo });
+    return { status: 200, body: `${ok} No plugin handles "${event}" events, so it was not queued.` };
+  }
+
+  const receivedAt = (deps.now?.() ?? new Date()).toISOString();
+  const head = { delivery, event, receivedAt };
+  let body = encodeQueuedEvent(head, raw);
+  try {
+    if (Buffer.byteLength(body) > (deps.maxMessageBytes ?? sqsMaxMessageBytes)) {
+      const key = `payloads/${receivedAt.slice(0, 10)}/${delivery}.json`;
+      body = encodeQueuedEvent({ ...head, payloadRef: await deps.payloads.put(key, raw) });
+    }
+    await deps.queue.send({ body, groupId: groupIdOf(payload), deduplicationId: delivery });
+  } catch (error) {
+    // Nothing was queued: a 5xx makes GitHub show the delivery as failed, so it can be redelivered.
+    log.error('failed to queue a delivery', { delivery, event, orgRepo, error: error as Error });
+    return { status: 503, body: '503 Service Unavailable: the event could not be queued; redeliver it from the webhook settings' };
+  }
+
+  const action = typeof payload.action === 'string' ? payload.action : undefined;
+  await deps.traces
+    ?.queued({ delivery, event, action, repo: orgRepo, number: numberOf(payload), receivedAt })
+    .catch((error: unknown) => log.warn('queued, but the trace was not written', { delivery, error: error as Error }));
+  log.info('queued', { delivery, event, action, orgRepo });
+  return { status: 200, body: ok };
+}

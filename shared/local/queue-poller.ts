@@ -1,0 +1,132 @@
+// Local mode's stand-in for the Lambda SQS event source mapping: long-polls the queue, hands
+// batches to the same processBatch the plugins Lambda runs, deletes what succeeded and leaves
+// failures to come back after the visibility timeout (and to the DLQ after 5 receives).
+//
+// local-aws-sqs does not hold back a FIFO group while one of its messages is in flight, as SQS
+// does; this poller does it instead, so a retried `/hold` is still applied before a later
+// `/hold cancel` on the same pull request.
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DispatchDeps } from '../hook/dispatch.js';
+import { processBatch } from '../hook/worker.js';
+import type { Logger } from '../log.js';
+
+export interface PollerOptions {
+  waitSeconds?: number;
+  maxReceiveCount?: number;
+}
+
+export class QueuePoller {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  /** group → the message id of its oldest failed message, which must succeed first. */
+  private readonly blocked = new Map<string, string>();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly deps: DispatchDeps,
+    private readonly log: Logger,
+    private readonly options: PollerOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.pollOnce();
+      } catch (error) {
+        if (!this.running) break;
+        this.log.error('polling the local queue failed; retrying in a second', { error: error as Error });
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  async pollOnce(): Promise<void> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: this.options.waitSeconds ?? 1,
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    if (!Messages.length) return;
+    const ready: Message[] = [];
+    for (const message of Messages) {
+      const group = message.Attributes?.MessageGroupId ?? '';
+      const blocker = this.blocked.get(group);
+      if (blocker && blocker !== message.MessageId) {
+        // Not yet: an older message of this group has to be retried first.
+        await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 1 }));
+      } else ready.push(message);
+    }
+    if (!ready.length) return;
+
+    const event: SQSEvent = { Records: ready.map(toRecord(this.queueUrl)) };
+    const { batchItemFailures } = await processBatch(event, this.deps);
+    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+    const done = ready.filter((m) => !failed.has(m.MessageId!));
+    for (const message of ready) {
+      const group = message.Attributes?.MessageGroupId ?? '';
+      const receives = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+      if (!failed.has(message.MessageId!)) {
+        if (this.blocked.get(group) === message.MessageId) this.blocked.delete(group);
+      } else if (receives >= (this.options.maxReceiveCount ?? 5)) {
+        // Its next receive moves it to the dead-letter queue; the group may go on.
+        if (this.blocked.get(group) === message.MessageId) this.blocked.delete(group);
+        this.log.error('event failed for the last time; it goes to the dead-letter queue', { messageId: message.MessageId, group });
+      } else if (!this.blocked.has(group)) {
+        this.blocked.set(group, message.MessageId!);
+      }
+    }
+    if (done.length) {
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+        }),
+      );
+    }
+  }
+}
+
+const toRecord =
+  (queueUrl: string) =>
+  (message: Message): SQSRecord => ({
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+      SentTimestamp: message.Attributes?.SentTimestamp ?? String(Date.now()),
+      SenderId: message.Attributes?.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      MessageGroupId: message.Attributes?.MessageGroupId,
+      MessageDeduplicationId: message.Attributes?.MessageDeduplicationId,
+      SequenceNumber: message.Attributes?.SequenceNumber,
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${queueUrl.split('/').pop()}`,
+    awsRegion: 'us-east-1',
+  });

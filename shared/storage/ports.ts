@@ -1,0 +1,89 @@
+// The ports between Skiff's logic and AWS. Receive and dispatch depend on these interfaces;
+// the adapters beside this file implement them with the AWS SDK, and local mode points the
+// same adapters at embedded DynamoDB/SQS/S3 stand-ins.
+
+export interface QueueMessage {
+  body: string;
+  /** FIFO group: events of one pull request or issue are delivered in order. */
+  groupId: string;
+  /** FIFO deduplication id: GitHub's delivery id, so a redelivery within 5 minutes is dropped. */
+  deduplicationId: string;
+}
+
+export interface EventQueue {
+  send(message: QueueMessage): Promise<void>;
+}
+
+export interface PayloadRef {
+  bucket: string;
+  key: string;
+}
+
+/** Payloads larger than a queue message can hold. */
+export interface PayloadStore {
+  put(key: string, body: string): Promise<PayloadRef>;
+  get(ref: PayloadRef): Promise<string>;
+}
+
+export type ClaimResult = 'claimed' | 'done' | 'held';
+
+/**
+ * Exactly-once side effects over an at-least-once queue: a plugin runs for a delivery only after
+ * it claims `<delivery>#<plugin>`, and the claim is marked done when the plugin succeeded.
+ */
+export interface ClaimStore {
+  /**
+   * `claimed`: go ahead. `done`: it already ran to completion. `held`: another worker claimed it
+   * less than `leaseMs` ago and may still be running.
+   */
+  claim(delivery: string, plugin: string, leaseMs: number): Promise<ClaimResult>;
+  complete(delivery: string, plugin: string): Promise<void>;
+  /** Gives the claim up after a retryable failure, so the retry can take it at once. */
+  release(delivery: string, plugin: string): Promise<void>;
+}
+
+export type PluginStatus = 'ran' | 'skipped' | 'refused' | 'failed';
+
+export interface PluginRecord {
+  status: PluginStatus;
+  reason?: string;
+  error?: string;
+  /** Failed but will be retried (the SQS record is failed). */
+  retrying?: boolean;
+  /** GitHub writes the plugin made, readable: `addLabel acme/widgets#1 do-not-merge/hold`. */
+  writes: string[];
+  attempt: number;
+  at: string;
+}
+
+export type DeliveryStatus = 'queued' | 'processed' | 'failed';
+
+export interface DeliverySummary {
+  delivery: string;
+  event: string;
+  action?: string;
+  repo?: string;
+  number?: number;
+  receivedAt: string;
+}
+
+export interface Trace extends DeliverySummary {
+  status: DeliveryStatus;
+  updatedAt: string;
+  attempts: number;
+  plugins: Record<string, PluginRecord>;
+  configError?: string;
+  configWarnings?: string[];
+  note?: string;
+}
+
+export interface TraceStore {
+  /** Written by the webhook once the event is queued; never overwrites a worker's progress. */
+  queued(summary: DeliverySummary): Promise<void>;
+  /** A worker picked the delivery up (attempt counter, config problems). */
+  started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<void>;
+  /** Sets the records of the named plugins (others untouched). */
+  plugins(delivery: string, records: Record<string, PluginRecord>): Promise<void>;
+  finish(delivery: string, status: Exclude<DeliveryStatus, 'queued'>): Promise<void>;
+  get(delivery: string): Promise<Trace | undefined>;
+}
