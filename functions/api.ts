@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleApi } from '../shared/api/read-api.js';
 import { awsClients } from '../shared/runtime/aws-clients.js';
-import { required } from '../shared/runtime/compose.js';
+import { required } from '../shared/runtime/env.js';
 import { DynamoStore } from '../shared/storage/dynamo-store.js';
 
 const traces = new DynamoStore(awsClients().dynamodb, required(process.env, 'SKIFF_TABLE'));

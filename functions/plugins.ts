@@ -3,7 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { processBatch } from '../shared/hook/worker.js';
 import { createLogger } from '../shared/log.js';
 import { awsClients } from '../shared/runtime/aws-clients.js';
-import { dispatchDeps } from '../shared/runtime/compose.js';
+import { dispatchDeps } from '../shared/runtime/dispatch-deps.js';
 
 const log = createLogger();
 const deps = await dispatchDeps(process.env, awsClients(), log);

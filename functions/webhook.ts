@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { receive } from '../shared/hook/receive.js';
 import { createLogger } from '../shared/log.js';
 import { awsClients } from '../shared/runtime/aws-clients.js';
-import { receiveDeps } from '../shared/runtime/compose.js';
+import { receiveDeps } from '../shared/runtime/receive-deps.js';
 
 const log = createLogger();
 const deps = receiveDeps(process.env, awsClients(), log);

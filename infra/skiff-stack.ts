@@ -23,6 +23,8 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundleFunction, type FunctionName } from './bundle.js';
+import { handledEvents } from '../shared/hook/events.js';
+import { plugins as pluginRegistry } from '../shared/plugins/registry.js';
 
 export interface SkiffStackProps extends StackProps {
   /** The SKIFF_CONFIG value, `owner/repo:path[,path2][@ref]`: where the plugins function reads its config. */
@@ -157,6 +159,9 @@ export class SkiffStack extends Stack {
         SKIFF_TABLE: this.table.tableName,
         SKIFF_PAYLOAD_BUCKET: this.payloadBucket.bucketName,
         SKIFF_HMAC_SECRET_ARN: this.hmacSecret.secretArn,
+        // Derived from the plugin registry at synth time, so the webhook bundle does not carry the
+        // plugins (and their config schemas) just to know which events to drop at the edge.
+        SKIFF_HANDLED_EVENTS: [...handledEvents(pluginRegistry)].sort().join(','),
       },
     });
     const plugins = this.skiffFunction('plugins', bundle, {

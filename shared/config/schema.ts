@@ -1,7 +1,8 @@
 // The config schema: Prow's `plugins:` map plus each plugin's own section (its schema lives in
 // the plugin's folder and is composed here from the registry). Keys Skiff does not implement
 // yet are reported as warnings, so a real Prow plugins.yaml / config.yaml loads unchanged.
-import { z } from 'zod';
+// Namespace import: unlike `import { z }`, it lets the bundler drop zod's unused locales (~360 KB).
+import * as z from 'zod';
 import type { Plugin } from '../plugins/types.js';
 
 export interface RepoPlugins {

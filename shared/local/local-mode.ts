@@ -8,7 +8,10 @@ import type { OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
 import { lambdaMaxBodyBytes, receive, type ReceiveDeps } from '../hook/receive.js';
 import { createLogger, type Logger } from '../log.js';
-import { dispatchDeps, receiveDeps } from '../runtime/compose.js';
+import { dispatchDeps } from '../runtime/dispatch-deps.js';
+import { receiveDeps } from '../runtime/receive-deps.js';
+import { handledEvents } from '../hook/events.js';
+import { plugins } from '../plugins/registry.js';
 import type { GitHubConnector } from '../github/connector.js';
 import { QueuePoller } from './queue-poller.js';
 import { startStandIns, type StandIns } from './stand-ins.js';
@@ -46,7 +49,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       SKIFF_QUEUE_URL: standIns.queueUrl,
       SKIFF_PAYLOAD_BUCKET: standIns.bucket,
     };
-    const receiving = receiveDeps(env, standIns.clients, log);
+    const receiving = receiveDeps(env, standIns.clients, log, handledEvents(plugins));
     // Fail at start, not on the first delivery, when no secret is configured.
     await receiving.secrets();
     const dispatching = await dispatchDeps(env, standIns.clients, log, {

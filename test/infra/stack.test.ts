@@ -7,6 +7,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { SkiffStack, type SkiffStackProps } from '../../infra/skiff-stack.js';
+import { handledEvents } from '../../shared/hook/events.js';
+import { plugins as pluginRegistry } from '../../shared/plugins/registry.js';
 
 type Json = Record<string, unknown>;
 
@@ -136,7 +138,7 @@ describe('SkiffStack', () => {
         name: 'webhook',
         memory: 512,
         timeout: 10,
-        env: ['SKIFF_QUEUE_URL', 'SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_HMAC_SECRET_ARN'],
+        env: ['SKIFF_QUEUE_URL', 'SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_HMAC_SECRET_ARN', 'SKIFF_HANDLED_EVENTS'],
       },
       {
         name: 'plugins',
@@ -167,6 +169,17 @@ describe('SkiffStack', () => {
       );
       expect(props.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'skiff', LOG_LEVEL: 'INFO' });
       expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    });
+
+    it('tells the webhook which events to queue: those the plugin registry handles, plus push', () => {
+      // Prepare
+      const webhook = template.toJSON().Resources[ids.webhook] as { Properties: { Environment: { Variables: Record<string, string> } } };
+      // Act
+      const events = webhook.Properties.Environment.Variables.SKIFF_HANDLED_EVENTS!.split(',');
+      // Assess
+      expect(events).toEqual([...handledEvents(pluginRegistry)].sort());
+      expect(events).toEqual(expect.arrayContaining(['issue_comment', 'pull_request', 'push']));
+      expect(events).not.toContain('ping');
     });
 
     it('passes SKIFF_CONFIG, the worker timeout and GITHUB_API_URL (only when given) to plugins', () => {

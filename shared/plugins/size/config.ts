@@ -1,7 +1,8 @@
 // The `size` section of plugins.yaml: the smallest line count of each size label. Same keys,
 // defaults and "0 means default" rule as Prow (pkg/plugins/config.go `Size`,
 // pkg/plugins/size/size.go `sizesOrDefault`).
-import { z } from 'zod';
+// Namespace import: unlike `import { z }`, it lets the bundler drop zod's unused locales (~360 KB).
+import * as z from 'zod';
 
 export const defaultSizes = { s: 10, m: 30, l: 100, xl: 500, xxl: 1000 } as const;
 

@@ -1,41 +1,20 @@
-// The composition root shared by the Lambda entry points and local mode: given AWS clients
-// and the environment, build the dependencies of receive and dispatch. Each Lambda calls this
-// once per container (at module load), so the per-event path only does per-event work.
+// The plugins function's composition root (also used by local mode): given AWS clients and the
+// environment, build dispatch's dependencies — config agent, GitHub connector, claim and trace
+// store. Called once per container, at module load, so the per-event path does per-event work only.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigAgent, FileConfigSource, RepoConfigSource } from '../config/agent.js';
 import { parseConfigLocation } from '../config/location.js';
 import { GitHubConnector } from '../github/connector.js';
 import type { OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
-import { handledEvents } from '../hook/events.js';
-import type { ReceiveDeps } from '../hook/receive.js';
 import type { Logger } from '../log.js';
 import { plugins } from '../plugins/registry.js';
 import { DynamoStore } from '../storage/dynamo-store.js';
 import { S3Payloads } from '../storage/s3-payloads.js';
-import { SqsQueue } from '../storage/sqs-queue.js';
-import { githubCredentialsFromEnv, hmacSecretsFromEnv } from './secrets.js';
+import { githubCredentialsFromEnv } from './secrets.js';
 
-type Env = Record<string, string | undefined>;
-
-export const required = (env: Env, name: string): string => {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
-
-export function receiveDeps(env: Env, aws: { sqs: SQSClient; s3: S3Client; dynamodb: DynamoDBClient }, log: Logger): ReceiveDeps {
-  return {
-    secrets: hmacSecretsFromEnv(env),
-    queue: new SqsQueue(aws.sqs, required(env, 'SKIFF_QUEUE_URL')),
-    payloads: new S3Payloads(aws.s3, required(env, 'SKIFF_PAYLOAD_BUCKET')),
-    traces: new DynamoStore(aws.dynamodb, required(env, 'SKIFF_TABLE')),
-    handledEvents: handledEvents(plugins),
-    log,
-  };
-}
+import { required, type Env } from './env.js';
 
 export interface DispatchOptions {
   /** Local mode may read the config from a file; Lambdas only from a repository. */
