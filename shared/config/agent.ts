@@ -41,23 +41,20 @@ export class RepoConfigSource implements ConfigSource {
   async fetch(): Promise<ConfigFile[] | undefined> {
     const reader = await this.reader();
     const { owner, repo, ref } = this.location;
+    const results = await Promise.all(
+      this.location.paths.map(async (path) => ({ path, result: await reader.getContent({ owner, repo }, path, ref, this.cache.get(path)?.etag) })),
+    );
+    const missing = results.filter((r) => r.result.status === 'not-found').map((r) => `${r.path}: not found in ${owner}/${repo}${ref ? `@${ref}` : ''}`);
+    if (missing.length) throw new ConfigError(missing, this.description);
+    // The cache changes only once every file was read, so a change read just before another
+    // file's read failed is seen again on the next attempt.
     let changed = false;
-    const files: ConfigFile[] = [];
-    for (const path of this.location.paths) {
-      const cached = this.cache.get(path);
-      const result = await reader.getContent({ owner, repo }, path, ref, cached?.etag);
-      if (result.status === 'not-found') {
-        throw new ConfigError([`${path}: not found in ${owner}/${repo}${ref ? `@${ref}` : ''}`], this.description);
-      }
-      if (result.status === 'ok') {
-        changed ||= result.text !== cached?.text;
-        this.cache.set(path, { etag: result.etag, text: result.text });
-        files.push({ path, text: result.text });
-      } else if (cached) {
-        files.push({ path, text: cached.text });
-      }
+    for (const { path, result } of results) {
+      if (result.status !== 'ok') continue;
+      changed ||= result.text !== this.cache.get(path)?.text;
+      this.cache.set(path, { etag: result.etag, text: result.text });
     }
-    return changed ? files : undefined;
+    return changed ? this.location.paths.map((path) => ({ path, text: this.cache.get(path)!.text })) : undefined;
   }
 
   /** A push to the config repo and branch that touched one of the files (or too many to list). */
@@ -81,10 +78,10 @@ export interface ConfigSnapshot extends ParsedConfig {
 
 export class ConfigAgent {
   private current: ParsedConfig | undefined;
-  /** The newest config files are invalid (the user's to fix; cleared by a valid version). */
-  private invalid: string | undefined;
-  /** The last fetch failed (transient; cleared by the next successful fetch). */
-  private unreachable: string | undefined;
+  /** The newest config files do not validate: the user's to fix, cleared by a valid version. */
+  private invalid: ConfigError | undefined;
+  /** The last read failed (a file is missing, or GitHub is unreachable); cleared by the next good read. */
+  private unreadable: Error | undefined;
   private checkedAt = 0;
   private inflight: Promise<void> | undefined;
 
@@ -101,9 +98,13 @@ export class ConfigAgent {
   /** The config to serve an event with. Throws only when no valid config was ever loaded. */
   async get(): Promise<ConfigSnapshot> {
     if (!this.current || this.now() - this.checkedAt >= (this.options.revalidateMs ?? 60_000)) await this.refresh();
-    const error = this.invalid ?? this.unreachable;
-    if (!this.current) throw new ConfigError([error ?? 'no config loaded'], this.source.description);
-    return { ...this.current, ...(error ? { error } : {}) };
+    // Invalid content is what the user has to fix; a failed read is usually passing.
+    const problem = this.invalid ?? this.unreadable;
+    if (!this.current) {
+      if (problem instanceof ConfigError) throw problem;
+      throw new ConfigError([problem?.message ?? 'no config loaded'], this.source.description);
+    }
+    return { ...this.current, ...(problem ? { error: problem.message } : {}) };
   }
 
   /** Re-reads the source now (after a push that touched it). Concurrent callers share one read. */
@@ -120,19 +121,20 @@ export class ConfigAgent {
     let files: ConfigFile[] | undefined;
     try {
       files = await this.source.fetch();
-      this.unreachable = undefined;
     } catch (error) {
       if (error instanceof ConfigError) {
-        this.invalid = error.message;
+        // A missing file is the user's to fix; check again at the next revalidation.
+        this.unreadable = error;
         this.checkedAt = this.now();
         return;
       }
       // Transient (GitHub or the disk): keep serving the last valid config and try again on
       // the next event; with none yet, the event fails and SQS retries it.
-      this.unreachable = `cannot read the config from ${this.source.description}: ${(error as Error).message}`;
+      this.unreadable = new Error(`cannot read the config from ${this.source.description}: ${(error as Error).message}`, { cause: error });
       if (!this.current) throw error;
       return;
     }
+    this.unreadable = undefined;
     this.checkedAt = this.now();
     if (!files) return;
     try {
@@ -140,7 +142,7 @@ export class ConfigAgent {
       this.invalid = undefined;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.invalid = error.message;
+      this.invalid = error;
     }
   }
 }

@@ -28,7 +28,9 @@ export function parseConfigLocation(value: string | undefined, options: { allowF
   if (!options.allowFiles) {
     throw new ConfigLocationError(`SKIFF_CONFIG "${text}" is not of the form owner/repo:path[,path2][@ref]`);
   }
-  return { kind: 'file', paths: text.split(',').map((p) => p.trim()).filter(Boolean) };
+  const paths = text.split(',').map((p) => p.trim()).filter(Boolean);
+  if (!paths.length) throw new ConfigLocationError(`SKIFF_CONFIG "${text}" names no file`);
+  return { kind: 'file', paths };
 }
 
 export function describeLocation(location: ConfigLocation): string {

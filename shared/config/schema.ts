@@ -26,7 +26,8 @@ export function buildSchema(registry: readonly Plugin[]) {
   // Prow's current form is `org/repo: {plugins: [...], excluded_repos: [...]}`; its early guides
   // used a bare list `org/repo: [size, hold]`. Both mean the same.
   const entry = z.preprocess(
-    (value) => (Array.isArray(value) ? { plugins: value } : value),
+    // `acme:` with nothing under it is an empty entry, as Prow's YAML decoding makes it.
+    (value) => (Array.isArray(value) ? { plugins: value } : (value ?? {})),
     z.object({
       plugins: list,
       excluded_repos: z.array(z.string()).nullish().transform((v) => v ?? []),

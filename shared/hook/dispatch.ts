@@ -17,6 +17,8 @@ import { generalizeComment, type GenericCommentEvent } from './generic-comment.j
 import { decodeQueuedEvent, numberOf, orgRepoOf } from './queued-event.js';
 
 export interface GitHubProvider {
+  /** No credentials: writes are logged, not sent; the trace marks them so. */
+  readonly dryRun?: boolean;
   forEvent(repo: RepoRef, installationId?: number): Promise<GitHubClient>;
   botLogin(): Promise<string | undefined>;
 }
@@ -104,7 +106,7 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
     }
     const writes: string[] = [];
     const ctx: PluginContext = {
-      github: recordWrites(github!, writes),
+      github: recordWrites(github!, writes, deps.github.dryRun ? 'dry-run: ' : ''),
       config: plugin.config ? config.sections[plugin.config.key] : undefined,
       repo,
       log: log.createChild({ persistentKeys: { plugin: plugin.name, delivery } }),
@@ -173,13 +175,13 @@ async function runCommands(plugin: Plugin, ctx: PluginContext, comment: GenericC
 }
 
 /** The client the plugin sees: the same calls, with each write noted for the trace. */
-function recordWrites(inner: GitHubClient, writes: string[]): GitHubClient {
+function recordWrites(inner: GitHubClient, writes: string[], prefix: string): GitHubClient {
   const client = Object.create(inner) as GitHubClient;
   for (const method of writeMethods) {
     const original = inner[method].bind(inner) as (ref: never, arg: string) => Promise<void>;
     client[method] = (async (ref: Parameters<GitHubClient[typeof method]>[0], arg: string) => {
       await original(ref as never, arg);
-      writes.push(`${method} ${formatIssueRef(ref)} ${arg}`);
+      writes.push(`${prefix}${method} ${formatIssueRef(ref)} ${arg}`);
     }) as never;
   }
   return client;

@@ -49,6 +49,7 @@ export function parseHmacSecrets(text: string): HmacSecrets {
  */
 export function tokensFor(secrets: HmacSecrets, orgRepo: string): string[] {
   const org = orgRepo.split('/')[0] ?? '';
-  const level = secrets[orgRepo] ?? secrets[org] ?? secrets['*'] ?? [];
-  return level.map((t) => t.value);
+  // Own keys only: an org named "constructor" must not find Object.prototype.constructor.
+  const level = [orgRepo, org, '*'].find((key) => Object.hasOwn(secrets, key));
+  return level === undefined ? [] : (secrets[level] ?? []).map((t) => t.value);
 }

@@ -99,12 +99,15 @@ export class QueuePoller {
       }
     }
     if (done.length) {
-      await this.sqs.send(
+      const { Failed = [] } = await this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.queueUrl,
           Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
         }),
       );
+      // Processing outlasted the visibility timeout: SQS will deliver it again, and the claims
+      // make that second run a no-op.
+      for (const failure of Failed) this.log.warn('could not delete a processed message; it will be redelivered', { failure });
     }
   }
 }

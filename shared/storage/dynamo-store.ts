@@ -11,6 +11,12 @@ import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, Tra
 const ttlSeconds = 7 * 24 * 3600;
 const pluginPrefix = 'plugin:';
 
+interface Field {
+  value: unknown;
+  /** Set only when the attribute is absent. */
+  keep?: boolean;
+}
+
 export class DynamoStore implements ClaimStore, TraceStore {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -76,65 +82,67 @@ export class DynamoStore implements ClaimStore, TraceStore {
   }
 
   async queued(summary: DeliverySummary): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: `delivery#${summary.delivery}` },
-        // if_not_exists: a fast worker may already have recorded progress.
-        UpdateExpression:
-          'SET #status = if_not_exists(#status, :queued), #event = :event, #action = :action, repo = :repo, #number = :number, receivedAt = if_not_exists(receivedAt, :at), updatedAt = if_not_exists(updatedAt, :at), attempts = if_not_exists(attempts, :zero), expiresAt = :exp',
-        ExpressionAttributeNames: { '#status': 'status', '#event': 'event', '#action': 'action', '#number': 'number' },
-        ExpressionAttributeValues: {
-          ':queued': 'queued',
-          ':event': summary.event,
-          ':action': summary.action,
-          ':repo': summary.repo,
-          ':number': summary.number,
-          ':at': summary.receivedAt,
-          ':zero': 0,
-          ':exp': this.expiresAt(),
-        },
-      }),
-    );
+    // if_not_exists throughout: a fast worker may already have recorded progress.
+    await this.update(`delivery#${summary.delivery}`, {
+      ...this.summaryFields(summary),
+      status: { value: 'queued', keep: true },
+      updatedAt: { value: summary.receivedAt, keep: true },
+      attempts: { value: 0, keep: true },
+    });
   }
 
   async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<void> {
-    const names: Record<string, string> = { '#status': 'status', '#event': 'event', '#action': 'action', '#number': 'number' };
-    const values: Record<string, unknown> = {
-      ':queued': 'queued',
-      ':event': summary.event,
-      ':action': summary.action,
-      ':repo': summary.repo,
-      ':number': summary.number,
-      ':received': summary.receivedAt,
-      ':now': new Date(this.now()).toISOString(),
-      ':zero': 0,
-      ':one': 1,
-      ':exp': this.expiresAt(),
-    };
-    const set = [
-      '#status = if_not_exists(#status, :queued)',
-      '#event = :event',
-      '#action = :action',
-      'repo = :repo',
-      '#number = :number',
-      'receivedAt = if_not_exists(receivedAt, :received)',
-      'updatedAt = :now',
+    await this.update(
+      `delivery#${summary.delivery}`,
+      {
+        ...this.summaryFields(summary),
+        status: { value: 'queued', keep: true },
+        updatedAt: { value: new Date(this.now()).toISOString() },
+        configError: { value: info.configError },
+        configWarnings: { value: info.configWarnings?.length ? info.configWarnings : undefined },
+        note: { value: info.note },
+      },
       'attempts = if_not_exists(attempts, :zero) + :one',
-      'expiresAt = :exp',
-    ];
+      { ':zero': 0, ':one': 1 },
+    );
+  }
+
+  private summaryFields(summary: DeliverySummary): Record<string, Field> {
+    return {
+      event: { value: summary.event },
+      action: { value: summary.action },
+      repo: { value: summary.repo },
+      number: { value: summary.number },
+      receivedAt: { value: summary.receivedAt, keep: true },
+      expiresAt: { value: this.expiresAt() },
+    };
+  }
+
+  /**
+   * One UpdateItem from named fields: `keep` sets only if absent; an undefined value removes
+   * the attribute (DynamoDB has no "undefined", and a stale value would mislead the trace).
+   */
+  private async update(pk: string, fields: Record<string, Field>, extraSet?: string, extraValues: Record<string, unknown> = {}): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ...extraValues };
+    const set: string[] = extraSet ? [extraSet] : [];
     const remove: string[] = [];
-    for (const [key, value] of Object.entries(info) as [string, unknown][]) {
-      if (value === undefined || (Array.isArray(value) && value.length === 0)) remove.push(key);
-      else {
-        set.push(`${key} = :${key}`);
-        values[`:${key}`] = value;
+    for (const [i, [name, field]] of Object.entries(fields).entries()) {
+      if (field.value === undefined) {
+        if (!field.keep) {
+          names[`#f${i}`] = name;
+          remove.push(`#f${i}`);
+        }
+        continue;
       }
+      names[`#f${i}`] = name;
+      values[`:f${i}`] = field.value;
+      set.push(field.keep ? `#f${i} = if_not_exists(#f${i}, :f${i})` : `#f${i} = :f${i}`);
     }
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: `delivery#${summary.delivery}` },
+        Key: { pk },
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
