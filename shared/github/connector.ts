@@ -1,6 +1,7 @@
 // Hands out GitHub clients for events: one per App installation (tokens cached by auth-app),
 // or one for a token. Without credentials, a dry-run client that reads anonymously and only
 // logs writes, like Prow's --dry-run.
+import { createHash } from 'node:crypto';
 import type { GitHubClient, IssueRef, RepoRef } from './client.js';
 import { writeMethods } from './client.js';
 import { OctokitGitHub, type ContentResult } from './octokit-client.js';
@@ -13,15 +14,38 @@ export interface ContentsReader {
 }
 
 export class GitHubConnector {
-  readonly dryRun: boolean;
   private readonly octokits = new Map<string, SkiffOctokit>();
   private login: Promise<string | undefined> | undefined;
+  private readonly loadCredentials: () => Promise<GitHubCredentials>;
+  private credentials: GitHubCredentials = { kind: 'none' };
+  private fingerprint: string | undefined;
 
+  /**
+   * `credentials` may be a loader (in AWS, Secrets Manager behind a five-minute cache): it is
+   * asked on every event, and when the value changes — a token filled in after the deploy, a
+   * rotated App key — clients are rebuilt without a redeploy.
+   */
   constructor(
-    private readonly credentials: GitHubCredentials,
+    credentials: GitHubCredentials | (() => Promise<GitHubCredentials>),
     private readonly options: OctokitOptions & { botLogin?: string },
   ) {
-    this.dryRun = credentials.kind === 'none';
+    this.loadCredentials = typeof credentials === 'function' ? credentials : async () => credentials;
+  }
+
+  /** No credentials: reads are anonymous and writes are only logged (as of the last check). */
+  get dryRun(): boolean {
+    return this.credentials.kind === 'none';
+  }
+
+  /** Loads (or re-checks) the credentials; clients built with old ones are dropped. */
+  async refreshCredentials(): Promise<void> {
+    const credentials = await this.loadCredentials();
+    const fingerprint = createHash('sha256').update(JSON.stringify(credentials)).digest('hex');
+    if (fingerprint === this.fingerprint) return;
+    this.credentials = credentials;
+    this.fingerprint = fingerprint;
+    this.octokits.clear();
+    this.login = undefined;
   }
 
   /**
@@ -29,12 +53,14 @@ export class GitHubConnector {
    * payload; when a repo webhook (not the App's) delivered the event, it is looked up.
    */
   async forEvent(repo: RepoRef, installationId?: number): Promise<GitHubClient> {
+    await this.refreshCredentials();
     const client = await this.octokitClient(repo, installationId);
     return this.dryRun ? dryRunClient(client, this.options.log) : client;
   }
 
   /** Reads for the config loader; never dry-run-wrapped since it writes nothing. */
   async contentsFor(repo: RepoRef): Promise<ContentsReader> {
+    await this.refreshCredentials();
     return this.octokitClient(repo, undefined);
   }
 
@@ -49,6 +75,7 @@ export class GitHubConnector {
 
   private async resolveLogin(): Promise<string | undefined> {
     if (this.options.botLogin) return this.options.botLogin;
+    await this.refreshCredentials();
     switch (this.credentials.kind) {
       case 'none':
         return undefined;

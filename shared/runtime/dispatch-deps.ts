@@ -30,12 +30,14 @@ export async function dispatchDeps(
   options: DispatchOptions = {},
 ): Promise<DispatchDeps & { connector: GitHubConnector }> {
   const store = new DynamoStore(aws.dynamodb, required(env, 'SKIFF_TABLE'));
-  const connector = new GitHubConnector(await githubCredentialsFromEnv(env), {
+  const connector = new GitHubConnector(() => githubCredentialsFromEnv(env), {
     baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     log,
     botLogin: env.SKIFF_BOT_LOGIN,
     ...options.octokit,
   });
+  // Fail at start on unreadable credentials, and know whether this is a dry run.
+  await connector.refreshCredentials();
   const location = parseConfigLocation(env.SKIFF_CONFIG, { allowFiles: options.allowConfigFiles ?? false });
   const source =
     location.kind === 'repo'
