@@ -1,0 +1,131 @@
+// The Lambda entry points themselves, as API Gateway and the SQS event source call them: the
+// webhook decodes base64 bodies and queues, the plugins handler turns an SQS batch into
+// partial failures, the api handler serves traces. AWS is the embedded stand-ins; GitHub is the
+// fake HTTP server.
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { sign } from '@octokit/webhooks-methods';
+import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handledEvents } from '../../shared/hook/events.js';
+import { startStandIns, type StandIns } from '../../shared/local/stand-ins.js';
+import { plugins } from '../../shared/plugins/registry.js';
+import { FakeGitHub } from '../fakes/github-server.js';
+import { prComment } from '../e2e/harness.js';
+
+const secret = 'handler-secret';
+let aws: StandIns;
+let github: FakeGitHub;
+let handlers: {
+  webhook: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>;
+  plugins: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+  api: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>;
+};
+
+const httpEvent = (method: string, path: string, headers: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 =>
+  ({
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    body: body === undefined ? undefined : base64 ? Buffer.from(body).toString('base64') : body,
+    isBase64Encoded: base64,
+    requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'GitHub-Hookshot/test' } },
+  }) as unknown as APIGatewayProxyEventV2;
+
+beforeAll(async () => {
+  aws = await startStandIns({ visibilityTimeoutSeconds: 30 });
+  github = await FakeGitHub.start();
+  github.setFile('acme/prow-config', 'main', 'plugins.yaml', 'plugins:\n  Codertocat/Hello-World: [hold]\n');
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: aws.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: aws.endpoints.sqs,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    SKIFF_TABLE: aws.table,
+    SKIFF_QUEUE_URL: aws.queueUrl,
+    SKIFF_PAYLOAD_BUCKET: aws.bucket,
+    SKIFF_HANDLED_EVENTS: [...handledEvents(plugins)].join(','),
+    SKIFF_CONFIG: 'acme/prow-config:plugins.yaml',
+    WEBHOOK_SECRET: secret,
+    GITHUB_TOKEN: 'handler-token',
+    GITHUB_API_URL: github.url,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    LOG_LEVEL: 'SILENT',
+  });
+  handlers = {
+    webhook: (await import('../../functions/webhook.js')).handler,
+    plugins: (await import('../../functions/plugins.js')).handler,
+    api: (await import('../../functions/api.js')).handler,
+  };
+});
+
+afterAll(async () => {
+  await github?.close();
+  await aws?.close();
+});
+
+describe('Lambda handlers', () => {
+  it.each([
+    { name: 'a plain body', base64: false },
+    { name: 'a base64 body (API Gateway binary mode)', base64: true },
+  ])('webhook queues a signed delivery sent as $name', async ({ base64 }) => {
+    // Prepare
+    const payload = prComment('/hold ✓');
+    const body = JSON.stringify(payload);
+    const delivery = `handler-${base64 ? 'b64' : 'plain'}`;
+    // Act
+    const response = await handlers.webhook(
+      httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) }, body, base64),
+    );
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: 'Event received. Have a nice day.' });
+    const trace = await handlers.api(httpEvent('GET', `/api/deliveries/${delivery}`, {}));
+    expect(JSON.parse(trace.body!)).toMatchObject({ delivery, status: 'queued', event: 'issue_comment' });
+  });
+
+  it('webhook refuses a bad signature with 403 and queues nothing', async () => {
+    const response = await handlers.webhook(
+      httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': 'bad', 'x-hub-signature-256': 'sha256=00' }, '{}'),
+    );
+    expect(response).toMatchObject({ statusCode: 403, body: '403 Forbidden: Invalid X-Hub-Signature-256' });
+  });
+
+  it('plugins processes the queued batch, and reports a malformed record as a failure', async () => {
+    // Prepare: the two deliveries queued above, plus one record no worker can read.
+    const { Messages = [] } = await aws.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+    );
+    const records = Messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: m.Attributes?.MessageGroupId },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:skiff-events.fifo',
+      awsRegion: 'us-east-1',
+    }));
+    const broken = { ...records[0]!, messageId: 'broken', body: 'not json', attributes: { ...records[0]!.attributes, MessageGroupId: 'other' } };
+    // Act
+    const response = await handlers.plugins({ Records: [...records, broken] } as SQSEvent);
+    // Assess
+    expect(records).toHaveLength(2);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'broken' }]);
+    // Two deliveries, two (idempotent) writes: claims are per delivery.
+    expect(github.writes()).toEqual(Array(2).fill('addLabel Codertocat/Hello-World#1 do-not-merge/hold'));
+    const trace = await handlers.api(httpEvent('GET', '/api/deliveries/handler-plain', {}));
+    expect(JSON.parse(trace.body!)).toMatchObject({ status: 'processed', plugins: { hold: { status: 'ran' }, size: { status: 'skipped' } } });
+  });
+
+  it.each([
+    { path: '/api/deliveries/nope', status: 404 },
+    { path: '/api/deliveries/bad%20id', status: 400 },
+    { path: '/api/other', status: 404 },
+  ])('api answers $status for $path', async ({ path, status }) => {
+    const response = await handlers.api(httpEvent('GET', path, {}));
+    expect(response.statusCode).toBe(status);
+  });
+});
