@@ -51,6 +51,17 @@ const userOf = (user: { login: string; type: string } | null | undefined) => ({
   type: user?.type ?? 'User',
 });
 
+type Thread = Pick<GenericCommentEvent, 'number' | 'issueAuthor' | 'issueState' | 'issueTitle' | 'issueHtmlUrl'>;
+
+/** What an issue or pull request contributes: the thread the comment belongs to. */
+const threadOf = (item: { number: number; user?: { login: string } | null; state?: string; title: string; html_url: string }): Thread => ({
+  number: item.number,
+  issueAuthor: item.user?.login ?? '',
+  issueState: item.state ?? 'open',
+  issueTitle: item.title,
+  issueHtmlUrl: item.html_url,
+});
+
 /**
  * Returns the generic comment for an event, or `undefined` when the event (or this action of it)
  * is not comment-like. Only the actions listed in the design are generalised: `issues` and
@@ -62,90 +73,30 @@ export function generalizeComment(event: string, payload: Payload): GenericComme
   switch (event) {
     case 'issue_comment': {
       const p = payload as unknown as IssueCommentEvent;
-      return {
-        source: event,
-        action,
-        isPR: Boolean(p.issue.pull_request),
-        repo: repoOf(p),
-        number: p.issue.number,
-        body: p.comment.body ?? '',
-        htmlUrl: p.comment.html_url,
-        user: userOf(p.comment.user),
-        issueAuthor: p.issue.user?.login ?? '',
-        issueState: p.issue.state ?? 'open',
-        issueTitle: p.issue.title,
-        issueHtmlUrl: p.issue.html_url,
-      };
+      const { body, html_url, user } = p.comment;
+      return { source: event, action, isPR: Boolean(p.issue.pull_request), repo: repoOf(p), ...threadOf(p.issue), body: body ?? '', htmlUrl: html_url, user: userOf(user) };
     }
     case 'issues': {
       if (payload.action !== 'opened' && payload.action !== 'edited') return undefined;
       const p = payload as unknown as IssuesEvent;
-      return {
-        source: event,
-        action,
-        isPR: false,
-        repo: repoOf(p),
-        number: p.issue.number,
-        body: p.issue.body ?? '',
-        htmlUrl: p.issue.html_url,
-        user: userOf(p.issue.user),
-        issueAuthor: p.issue.user?.login ?? '',
-        issueState: p.issue.state ?? 'open',
-        issueTitle: p.issue.title,
-        issueHtmlUrl: p.issue.html_url,
-      };
+      const { body, html_url, user } = p.issue;
+      return { source: event, action, isPR: false, repo: repoOf(p), ...threadOf(p.issue), body: body ?? '', htmlUrl: html_url, user: userOf(user) };
     }
     case 'pull_request': {
       if (payload.action !== 'opened' && payload.action !== 'edited') return undefined;
       const p = payload as unknown as PullRequestEvent;
-      return {
-        source: event,
-        action,
-        isPR: true,
-        repo: repoOf(p),
-        number: p.pull_request.number,
-        body: p.pull_request.body ?? '',
-        htmlUrl: p.pull_request.html_url,
-        user: userOf(p.pull_request.user),
-        issueAuthor: p.pull_request.user.login,
-        issueState: p.pull_request.state,
-        issueTitle: p.pull_request.title,
-        issueHtmlUrl: p.pull_request.html_url,
-      };
+      const { body, html_url, user } = p.pull_request;
+      return { source: event, action, isPR: true, repo: repoOf(p), ...threadOf(p.pull_request), body: body ?? '', htmlUrl: html_url, user: userOf(user) };
     }
     case 'pull_request_review': {
       const p = payload as unknown as PullRequestReviewEvent;
-      return {
-        source: event,
-        action,
-        isPR: true,
-        repo: repoOf(p),
-        number: p.pull_request.number,
-        body: p.review.body ?? '',
-        htmlUrl: p.review.html_url,
-        user: userOf(p.review.user),
-        issueAuthor: p.pull_request.user.login,
-        issueState: p.pull_request.state,
-        issueTitle: p.pull_request.title,
-        issueHtmlUrl: p.pull_request.html_url,
-      };
+      const { body, html_url, user } = p.review;
+      return { source: event, action, isPR: true, repo: repoOf(p), ...threadOf(p.pull_request), body: body ?? '', htmlUrl: html_url, user: userOf(user) };
     }
     case 'pull_request_review_comment': {
       const p = payload as unknown as PullRequestReviewCommentEvent;
-      return {
-        source: event,
-        action,
-        isPR: true,
-        repo: repoOf(p),
-        number: p.pull_request.number,
-        body: p.comment.body ?? '',
-        htmlUrl: p.comment.html_url,
-        user: userOf(p.comment.user),
-        issueAuthor: p.pull_request.user.login,
-        issueState: p.pull_request.state,
-        issueTitle: p.pull_request.title,
-        issueHtmlUrl: p.pull_request.html_url,
-      };
+      const { body, html_url, user } = p.comment;
+      return { source: event, action, isPR: true, repo: repoOf(p), ...threadOf(p.pull_request), body: body ?? '', htmlUrl: html_url, user: userOf(user) };
     }
     default:
       return undefined;
