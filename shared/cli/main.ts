@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { describeLocation, parseConfigLocation } from '../config/location.js';
 import { startLocal } from '../local/local-mode.js';
 import { createLogger } from '../log.js';
+import { checkConfigFiles } from './check-config.js';
 import { phony } from './phony.js';
 
 /** The secret `skiff local` and `skiff phony` agree on when WEBHOOK_SECRET is not set. */
@@ -18,6 +19,8 @@ const usage = `usage:
   skiff phony --event NAME [--payload FILE] [--action ACTION] [--address URL] [--hmac SECRET] [--delivery ID]
       Sends one signed webhook (default address http://127.0.0.1:$PORT/hook, secret $WEBHOOK_SECRET
       or, like skiff local, the local development secret).
+  skiff checkconfig FILE [FILE ...]
+      Validates Prow-style plugins.yaml / config.yaml files as Skiff would load them (Prow's checkconfig).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -27,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return local(rest);
     case 'phony':
       return sendPhony(rest);
+    case 'checkconfig':
+      return checkConfig(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -105,6 +110,16 @@ async function sendPhony(args: string[]): Promise<number> {
   process.stdout.write(`${result.status} ${result.body}\ndelivery: ${result.delivery}\n`);
   if (result.status < 300) process.stdout.write(`trace: ${new URL(`/api/deliveries/${result.delivery}`, address)}\n`);
   return result.status < 300 ? 0 : 1;
+}
+
+async function checkConfig(files: string[]): Promise<number> {
+  if (!files.length) {
+    process.stderr.write(`skiff checkconfig: name at least one file\n${usage}`);
+    return 2;
+  }
+  const result = await checkConfigFiles(files);
+  process.stdout.write(`${result.lines.join('\n')}\n`);
+  return result.ok ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(
