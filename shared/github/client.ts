@@ -37,3 +37,28 @@ export interface GitHubClient {
 export const writeMethods = ['addLabel', 'removeLabel', 'createComment'] as const satisfies readonly (keyof GitHubClient)[];
 
 export const formatIssueRef = (ref: IssueRef): string => `${ref.owner}/${ref.repo}#${ref.number}`;
+
+export type WriteMethod = (typeof writeMethods)[number];
+
+/**
+ * A client whose reads go straight to `inner` and whose writes go through `around`, which
+ * decides whether to `send` them (dry-run does not; the trace recorder does, then notes them).
+ * Methods are bound, so an implementation with private state works behind it.
+ */
+export function interceptWrites(
+  inner: GitHubClient,
+  around: (method: WriteMethod, ref: IssueRef, arg: string, send: () => Promise<void>) => Promise<void>,
+): GitHubClient {
+  const write =
+    (method: WriteMethod) =>
+    (ref: IssueRef, arg: string): Promise<void> =>
+      around(method, ref, arg, () => inner[method](ref, arg));
+  return {
+    getIssueLabels: inner.getIssueLabels.bind(inner),
+    getPullRequestChanges: inner.getPullRequestChanges.bind(inner),
+    getFile: inner.getFile.bind(inner),
+    addLabel: write('addLabel'),
+    removeLabel: write('removeLabel'),
+    createComment: write('createComment'),
+  };
+}

@@ -2,8 +2,7 @@
 // or one for a token. Without credentials, a dry-run client that reads anonymously and only
 // logs writes, like Prow's --dry-run.
 import { createHash } from 'node:crypto';
-import type { GitHubClient, IssueRef, RepoRef } from './client.js';
-import { writeMethods } from './client.js';
+import { formatIssueRef, interceptWrites, type GitHubClient, type RepoRef } from './client.js';
 import { OctokitGitHub, type ContentResult } from './octokit-client.js';
 import { buildOctokit, type GitHubCredentials, type OctokitOptions, type SkiffOctokit } from './octokit.js';
 import { GitHubError } from './errors.js';
@@ -65,7 +64,9 @@ export class GitHubConnector {
   }
 
   /** The bot's own login, so it never reacts to its own comments. Resolved once. */
-  botLogin(): Promise<string | undefined> {
+  async botLogin(): Promise<string | undefined> {
+    // First, so a credential change (which resets the cached login) happens before caching.
+    await this.refreshCredentials();
     this.login ??= this.resolveLogin().catch((error) => {
       this.login = undefined;
       throw error;
@@ -75,7 +76,6 @@ export class GitHubConnector {
 
   private async resolveLogin(): Promise<string | undefined> {
     if (this.options.botLogin) return this.options.botLogin;
-    await this.refreshCredentials();
     switch (this.credentials.kind) {
       case 'none':
         return undefined;
@@ -122,18 +122,7 @@ export class GitHubConnector {
 
 /** Reads go through; writes are logged in full and not sent. */
 export function dryRunClient(inner: GitHubClient, log: Pick<PluginLogger, 'info'>): GitHubClient {
-  const client: GitHubClient = {
-    addLabel: inner.addLabel.bind(inner),
-    removeLabel: inner.removeLabel.bind(inner),
-    getIssueLabels: inner.getIssueLabels.bind(inner),
-    getPullRequestChanges: inner.getPullRequestChanges.bind(inner),
-    getFile: inner.getFile.bind(inner),
-    createComment: inner.createComment.bind(inner),
-  };
-  for (const method of writeMethods) {
-    client[method] = async (ref: IssueRef, arg: string) => {
-      log.info(`dry-run: not sending ${method}`, { method, ref, arg });
-    };
-  }
-  return client;
+  return interceptWrites(inner, async (method, ref, arg) => {
+    log.info(`dry-run: not sending ${method}`, { method, ref: formatIssueRef(ref), arg });
+  });
 }

@@ -16,50 +16,69 @@ export class RetryableError extends Error {
   override name = 'RetryableError';
 }
 
+type ErrorLike = {
+  status?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+  code?: unknown;
+  name?: unknown;
+  $metadata?: unknown;
+  $fault?: unknown;
+  response?: { headers?: Record<string, unknown> };
+};
+
 const statusOf = (error: unknown): number | undefined => {
-  const status = (error as { status?: unknown } | undefined)?.status;
+  const status = (error as ErrorLike | undefined)?.status;
   return typeof status === 'number' ? status : undefined;
 };
 
-const isSecondaryRateLimit = (error: unknown): boolean =>
-  /\bsecondary rate\b|rate limit exceeded/i.test(String((error as Error | undefined)?.message ?? ''));
+/** The error and its causes, outermost first (bounded: cause chains can be cyclic). */
+function chainOf(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  for (let e = error as ErrorLike | undefined; e && typeof e === 'object' && chain.length < 8; e = e.cause as ErrorLike | undefined) {
+    chain.push(e);
+  }
+  return chain;
+}
 
 /**
- * Retryable: network failures (no HTTP status), 5xx, 429, and 403s that are rate limits
- * (GitHub answers 403 for both "forbidden" and "rate limited"; the message tells them apart:
- * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
- * Anything else with a status (400, 401, 404, 410, 422) is terminal.
+ * GitHub answers 403 for both "forbidden" and "rate limited"; the message or the exhausted
+ * quota tells them apart (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api).
+ * Our wrappers put their own message on top, so every level of the chain is looked at.
  */
-export function isRetryable(error: unknown): boolean {
-  let e: unknown = error;
-  // Walk the cause chain: our wrappers keep the original error as `cause`.
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (e instanceof RetryableError) return true;
-    const status = statusOf(e);
-    if (status !== undefined && status !== 304) {
-      if (status >= 500 || status === 429) return true;
-      if (status === 403) return isSecondaryRateLimit(e);
-      return false;
-    }
-    const cause = (e as { cause?: unknown }).cause;
-    if (!cause) break;
-    e = cause;
-  }
-  return isTransientWithoutStatus(error);
-}
+const isRateLimit = (chain: ErrorLike[]): boolean =>
+  chain.some(
+    (e) => /\bsecondary rate\b|rate limit exceeded/i.test(String(e.message ?? '')) || String(e.response?.headers?.['x-ratelimit-remaining']) === '0',
+  );
 
 const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
- * No HTTP status anywhere in the chain. Network failures, timeouts and AWS SDK errors are
- * transient; anything else (a TypeError in a plugin) is a bug that five retries will not fix,
- * so it is recorded as terminal instead of walking the event to the dead-letter queue.
+ * Retryable: network failures, timeouts and AWS SDK errors (no HTTP status), 5xx, 429, and
+ * 403s that are rate limits. Anything else with a status (400, 401, 404, 410, 422) is terminal,
+ * and so is a plain programming error (a TypeError in a plugin): five retries will not fix it,
+ * so it is recorded instead of walking the event to the dead-letter queue. An AggregateError is
+ * retryable when any of its errors is.
  */
-function isTransientWithoutStatus(error: unknown): boolean {
-  for (let e: any = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (e.$metadata !== undefined || e.$fault !== undefined) return true;
-    if (networkCodes.has(e.code) || e.name === 'TimeoutError' || e.name === 'AbortError') return true;
-    if (e instanceof TypeError && /fetch failed|network|socket/i.test(e.message)) return true;
+export function isRetryable(error: unknown): boolean {
+  const chain = chainOf(error);
+  for (const e of chain) {
+    if (e instanceof RetryableError) return true;
+    if (Array.isArray(e.errors) && e.errors.some(isRetryable)) return true;
   }
-  return false;
+  const status = chain.map(statusOf).find((s) => s !== undefined && s !== 304);
+  if (status !== undefined) {
+    if (status >= 500 || status === 429) return true;
+    return status === 403 && isRateLimit(chain);
+  }
+  return chain.some(
+    (e) =>
+      e.$metadata !== undefined ||
+      e.$fault !== undefined ||
+      networkCodes.has(String(e.code)) ||
+      e.name === 'TimeoutError' ||
+      e.name === 'AbortError' ||
+      (e instanceof TypeError && /fetch failed|network|socket/i.test(e.message)),
+  );
 }

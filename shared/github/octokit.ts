@@ -53,7 +53,14 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
     baseUrl: options.baseUrl,
     userAgent: 'skiff',
     ...(auth && 'token' in auth ? { auth: auth.token } : {}),
-    ...(auth && 'appId' in auth ? { authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId } } : {}),
+    // auth-app rejects `installationId: undefined` ("set to a falsy value"): leave the key out
+    // for the App's own (JWT) client.
+    ...(auth && 'appId' in auth
+      ? {
+          authStrategy: createAppAuth,
+          auth: { appId: auth.appId, privateKey: auth.privateKey, ...(auth.installationId === undefined ? {} : { installationId: auth.installationId }) },
+        }
+      : {}),
     request: options.fetch ? { fetch: options.fetch } : {},
     retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: {

@@ -7,7 +7,7 @@ import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { ConfigAgent } from '../config/agent.js';
 import { pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import { writeMethods, formatIssueRef } from '../github/client.js';
+import { formatIssueRef, interceptWrites } from '../github/client.js';
 import { isRetryable, RetryableError } from '../github/errors.js';
 import type { Logger } from '../log.js';
 import { matchCommand } from '../plugins/commands.js';
@@ -89,7 +89,7 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
     else if (ownComment && !(event === 'pull_request' && plugin.pullRequest)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
     else toRun.push(plugin);
   }
-  await deps.traces.started(summary, { configError, configWarnings: warnings });
+  const attempt = await deps.traces.started(summary, { configError, configWarnings: warnings });
   await deps.traces.plugins(delivery, records);
 
   const github = toRun.length ? await deps.github.forEvent(repo, (payload.installation as { id?: number } | undefined)?.id) : undefined;
@@ -114,18 +114,20 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
     let record: PluginRecord;
     try {
       const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
-      record = { ...outcome, writes, attempt: 1, at: at() };
-      await deps.claims.complete(delivery, plugin.name);
+      record = { ...outcome, writes, attempt, at: at() };
     } catch (error) {
       const retryable = isRetryable(error);
-      record = { status: 'failed', error: describe(error), retrying: retryable, writes, attempt: 1, at: at() };
+      record = { status: 'failed', error: describe(error), retrying: retryable, writes, attempt, at: at() };
       log.error(`plugin ${plugin.name} failed`, { delivery, retryable, error: error as Error });
-      if (retryable) {
-        retry.push(`${plugin.name}: ${record.error}`);
-        await deps.claims.release(delivery, plugin.name);
-      } else {
-        await deps.claims.complete(delivery, plugin.name);
-      }
+    }
+    // Outside the try: if marking the claim fails, the event fails and is retried, and the claim
+    // stays held until its lease runs out — it is not released for an immediate second run of a
+    // plugin that already succeeded.
+    if (record.retrying) {
+      retry.push(`${plugin.name}: ${record.error}`);
+      await deps.claims.release(delivery, plugin.name);
+    } else {
+      await deps.claims.complete(delivery, plugin.name);
     }
     records[plugin.name] = record;
     await deps.traces.plugins(delivery, { [plugin.name]: record });
@@ -174,17 +176,12 @@ async function runCommands(plugin: Plugin, ctx: PluginContext, comment: GenericC
   return { status: 'skipped', reason: 'no command for this plugin in the comment' };
 }
 
-/** The client the plugin sees: the same calls, with each write noted for the trace. */
+/** The client the plugin sees: the same calls, with each write that succeeded noted for the trace. */
 function recordWrites(inner: GitHubClient, writes: string[], prefix: string): GitHubClient {
-  const client = Object.create(inner) as GitHubClient;
-  for (const method of writeMethods) {
-    const original = inner[method].bind(inner) as (ref: never, arg: string) => Promise<void>;
-    client[method] = (async (ref: Parameters<GitHubClient[typeof method]>[0], arg: string) => {
-      await original(ref as never, arg);
-      writes.push(`${prefix}${method} ${formatIssueRef(ref)} ${arg}`);
-    }) as never;
-  }
-  return client;
+  return interceptWrites(inner, async (method, ref, arg, send) => {
+    await send();
+    writes.push(`${prefix}${method} ${formatIssueRef(ref)} ${arg}`);
+  });
 }
 
 function describe(error: unknown): string {

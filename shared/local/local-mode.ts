@@ -59,7 +59,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     });
     // Load the config now, so a broken one is reported at start.
     await dispatching.config.get();
-    poller = new QueuePoller(standIns.clients.sqs, standIns.queueUrl, dispatching, log, { waitSeconds: options.pollWaitSeconds });
+    poller = new QueuePoller(standIns.clients.sqs, standIns.queueUrl, dispatching, log, {
+      waitSeconds: options.pollWaitSeconds,
+      maxReceiveCount: 5,
+      deadLetterQueueUrl: standIns.deadLetterQueueUrl,
+    });
     poller.start();
 
     server = createServer((req, res) => {

@@ -4,11 +4,15 @@
 //
 // local-aws-sqs does not hold back a FIFO group while one of its messages is in flight, as SQS
 // does; this poller does it instead, so a retried `/hold` is still applied before a later
-// `/hold cancel` on the same pull request.
+// `/hold cancel` on the same pull request. Holding a message back means receiving it and putting
+// it back, which local-aws-sqs counts as receives; so the poller, not the queue's redrive
+// policy, counts failed attempts and moves a message to the dead-letter queue after
+// `maxReceiveCount` of them (the queue's own redrive limit is only a high backstop).
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -19,7 +23,10 @@ import type { Logger } from '../log.js';
 
 export interface PollerOptions {
   waitSeconds?: number;
+  /** Failed attempts before a message goes to the dead-letter queue (SQS: maxReceiveCount). */
   maxReceiveCount?: number;
+  /** Where those messages go; without it, the queue's redrive policy moves them. */
+  deadLetterQueueUrl?: string;
 }
 
 export class QueuePoller {
@@ -27,6 +34,8 @@ export class QueuePoller {
   private loop: Promise<void> | undefined;
   /** group → the message id of its oldest failed message, which must succeed first. */
   private readonly blocked = new Map<string, string>();
+  /** message id → failed attempts so far. */
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly sqs: SQSClient,
@@ -85,17 +94,38 @@ export class QueuePoller {
     const { batchItemFailures } = await processBatch(event, this.deps);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     const done = ready.filter((m) => !failed.has(m.MessageId!));
+    const deadLetters: Message[] = [];
     for (const message of ready) {
+      const id = message.MessageId!;
       const group = message.Attributes?.MessageGroupId ?? '';
-      const receives = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
-      if (!failed.has(message.MessageId!)) {
-        if (this.blocked.get(group) === message.MessageId) this.blocked.delete(group);
-      } else if (receives >= (this.options.maxReceiveCount ?? 5)) {
-        // Its next receive moves it to the dead-letter queue; the group may go on.
-        if (this.blocked.get(group) === message.MessageId) this.blocked.delete(group);
-        this.log.error('event failed for the last time; it goes to the dead-letter queue', { messageId: message.MessageId, group });
+      if (!failed.has(id)) {
+        this.failures.delete(id);
+        if (this.blocked.get(group) === id) this.blocked.delete(group);
+        continue;
+      }
+      const attempts = (this.failures.get(id) ?? 0) + 1;
+      this.failures.set(id, attempts);
+      if (attempts >= (this.options.maxReceiveCount ?? 5)) {
+        // Out of attempts: dead-lettered, and the rest of its group may go on.
+        if (this.blocked.get(group) === id) this.blocked.delete(group);
+        this.failures.delete(id);
+        deadLetters.push(message);
+        this.log.error('event failed for the last time; it goes to the dead-letter queue', { messageId: id, group, attempts });
       } else if (!this.blocked.has(group)) {
-        this.blocked.set(group, message.MessageId!);
+        this.blocked.set(group, id);
+      }
+    }
+    if (this.options.deadLetterQueueUrl) {
+      for (const message of deadLetters) {
+        await this.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: this.options.deadLetterQueueUrl,
+            MessageBody: message.Body ?? '',
+            MessageGroupId: message.Attributes?.MessageGroupId ?? 'dead-letters',
+            MessageDeduplicationId: message.MessageId,
+          }),
+        );
+        done.push(message);
       }
     }
     if (done.length) {

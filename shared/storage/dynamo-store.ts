@@ -3,6 +3,7 @@
 //   delivery#<delivery>        → the trace: summary, status, and one `plugin:<name>` attribute per plugin
 // Every state change is a conditional or idempotent update, so two workers racing on one
 // delivery cannot both run a plugin.
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, TraceStore } from './ports.js';
@@ -19,6 +20,8 @@ interface Field {
 
 export class DynamoStore implements ClaimStore, TraceStore {
   private readonly doc: DynamoDBDocumentClient;
+  /** The token of each claim this instance holds, so it releases only its own. */
+  private readonly tokens = new Map<string, string>();
 
   constructor(
     client: DynamoDBClient,
@@ -35,18 +38,20 @@ export class DynamoStore implements ClaimStore, TraceStore {
   async claim(delivery: string, plugin: string, leaseMs: number): Promise<ClaimResult> {
     const pk = `claim#${delivery}#${plugin}`;
     const now = this.now();
+    const token = randomUUID();
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk },
-          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, expiresAt = :exp',
+          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, expiresAt = :exp, claimedBy = :token',
           // Free, or claimed by a worker that died: its lease (the function timeout) ran out.
           ConditionExpression: 'attribute_not_exists(pk) OR (#state = :running AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':running': 'running', ':lease': now + leaseMs, ':now': now, ':exp': this.expiresAt() },
+          ExpressionAttributeValues: { ':running': 'running', ':lease': now + leaseMs, ':now': now, ':exp': this.expiresAt(), ':token': token },
         }),
       );
+      this.tokens.set(pk, token);
       return 'claimed';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -56,11 +61,12 @@ export class DynamoStore implements ClaimStore, TraceStore {
   }
 
   async complete(delivery: string, plugin: string): Promise<void> {
+    this.tokens.delete(`claim#${delivery}#${plugin}`);
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `claim#${delivery}#${plugin}` },
-        UpdateExpression: 'SET #state = :done, expiresAt = :exp REMOVE leaseUntil',
+        UpdateExpression: 'SET #state = :done, expiresAt = :exp REMOVE leaseUntil, claimedBy',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':done': 'done', ':exp': this.expiresAt() },
       }),
@@ -68,13 +74,17 @@ export class DynamoStore implements ClaimStore, TraceStore {
   }
 
   async release(delivery: string, plugin: string): Promise<void> {
+    const pk = `claim#${delivery}#${plugin}`;
+    const token = this.tokens.get(pk);
+    this.tokens.delete(pk);
+    // Only our own claim: a worker whose lease ran out must not free one another worker took over.
     await this.doc.send(
       new DeleteCommand({
         TableName: this.table,
-        Key: { pk: `claim#${delivery}#${plugin}` },
-        ConditionExpression: '#state = :running',
+        Key: { pk },
+        ConditionExpression: '#state = :running AND claimedBy = :token',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':running': 'running' },
+        ExpressionAttributeValues: { ':running': 'running', ':token': token ?? 'none' },
       }),
     ).catch((error) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -91,8 +101,8 @@ export class DynamoStore implements ClaimStore, TraceStore {
     });
   }
 
-  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<void> {
-    await this.update(
+  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
+    const attributes = await this.update(
       `delivery#${summary.delivery}`,
       {
         ...this.summaryFields(summary),
@@ -105,6 +115,7 @@ export class DynamoStore implements ClaimStore, TraceStore {
       'attempts = if_not_exists(attempts, :zero) + :one',
       { ':zero': 0, ':one': 1 },
     );
+    return Number(attributes?.attempts ?? 1);
   }
 
   private summaryFields(summary: DeliverySummary): Record<string, Field> {
@@ -122,7 +133,12 @@ export class DynamoStore implements ClaimStore, TraceStore {
    * One UpdateItem from named fields: `keep` sets only if absent; an undefined value removes
    * the attribute (DynamoDB has no "undefined", and a stale value would mislead the trace).
    */
-  private async update(pk: string, fields: Record<string, Field>, extraSet?: string, extraValues: Record<string, unknown> = {}): Promise<void> {
+  private async update(
+    pk: string,
+    fields: Record<string, Field>,
+    extraSet?: string,
+    extraValues: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown> | undefined> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ...extraValues };
     const set: string[] = extraSet ? [extraSet] : [];
@@ -139,15 +155,17 @@ export class DynamoStore implements ClaimStore, TraceStore {
       values[`:f${i}`] = field.value;
       set.push(field.keep ? `#f${i} = if_not_exists(#f${i}, :f${i})` : `#f${i} = :f${i}`);
     }
-    await this.doc.send(
+    const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk },
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
+    return Attributes;
   }
 
   async plugins(delivery: string, records: Record<string, PluginRecord>): Promise<void> {

@@ -52,6 +52,7 @@ export interface PluginRecord {
   retrying?: boolean;
   /** GitHub writes the plugin made, readable: `addLabel acme/widgets#1 do-not-merge/hold`. */
   writes: string[];
+  /** The delivery's attempt this record was written on (0: decided before any attempt ran it). */
   attempt: number;
   at: string;
 }
@@ -80,8 +81,8 @@ export interface Trace extends DeliverySummary {
 export interface TraceStore {
   /** Written by the webhook once the event is queued; never overwrites a worker's progress. */
   queued(summary: DeliverySummary): Promise<void>;
-  /** A worker picked the delivery up (attempt counter, config problems). */
-  started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<void>;
+  /** A worker picked the delivery up (config problems); returns this attempt's number, from 1. */
+  started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number>;
   /** Sets the records of the named plugins (others untouched). */
   plugins(delivery: string, records: Record<string, PluginRecord>): Promise<void>;
   finish(delivery: string, status: Exclude<DeliveryStatus, 'queued'>): Promise<void>;

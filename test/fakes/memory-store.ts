@@ -1,0 +1,152 @@
+// An in-memory ClaimStore and TraceStore with DynamoStore's semantics (shared/storage/dynamo-store.ts),
+// for dispatch tests that should not need dynalite:
+// - a claim is `claimed` when free or when its lease ran out (`leaseUntil < now`, strictly, as the
+//   condition expression says), `done` once completed, `held` otherwise;
+// - `release` gives up only a running claim; a completed one stays done;
+// - a trace's `queued` never overwrites a worker's progress, `started` bumps `attempts` and
+//   replaces (or removes) the config problems, `plugins` sets only the named plugins' records.
+// The clock is injectable, so a test can let a lease run out without waiting. Every call is
+// recorded readably (`claim d1#hold → claimed`), and the next call of a method can be made to fail.
+import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, TraceStore } from '../../shared/storage/ports.js';
+
+type Method = keyof ClaimStore | keyof TraceStore;
+
+interface Claim {
+  state: 'running' | 'done';
+  leaseUntil?: number;
+}
+
+/** What DynamoStore keeps in a `delivery#<id>` item, minus the key and the TTL. */
+type TraceItem = Partial<Omit<Trace, 'plugins'>> & { plugins: Record<string, PluginRecord> };
+
+export class MemoryStore implements ClaimStore, TraceStore {
+  /** Every call in order, e.g. `claim d1#hold → held`, `complete d1#size`, `finish d1 processed`. */
+  readonly calls: string[] = [];
+
+  readonly #claims = new Map<string, Claim>();
+  readonly #traces = new Map<string, TraceItem>();
+  readonly #failures = new Map<Method, Error[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The next call of `method` is recorded, then rejects with `error`; queued per method. */
+  failNext(method: Method, error: Error): this {
+    this.#failures.set(method, [...(this.#failures.get(method) ?? []), error]);
+    return this;
+  }
+
+  /** `running` (with its lease), `done`, or undefined when nobody holds it. */
+  claimOf(delivery: string, plugin: string): Claim | undefined {
+    const claim = this.#claims.get(`${delivery}#${plugin}`);
+    return claim && { ...claim };
+  }
+
+  // ClaimStore.
+
+  async claim(delivery: string, plugin: string, leaseMs: number): Promise<ClaimResult> {
+    this.#fail('claim', `claim ${delivery}#${plugin}`);
+    const key = `${delivery}#${plugin}`;
+    const now = this.now();
+    const current = this.#claims.get(key);
+    let result: ClaimResult;
+    if (!current || (current.state === 'running' && current.leaseUntil! < now)) {
+      this.#claims.set(key, { state: 'running', leaseUntil: now + leaseMs });
+      result = 'claimed';
+    } else {
+      result = current.state === 'done' ? 'done' : 'held';
+    }
+    this.calls.push(`claim ${key} → ${result}`);
+    return result;
+  }
+
+  async complete(delivery: string, plugin: string): Promise<void> {
+    this.#fail('complete', `complete ${delivery}#${plugin}`);
+    this.#claims.set(`${delivery}#${plugin}`, { state: 'done' });
+  }
+
+  async release(delivery: string, plugin: string): Promise<void> {
+    this.#fail('release', `release ${delivery}#${plugin}`);
+    const key = `${delivery}#${plugin}`;
+    if (this.#claims.get(key)?.state === 'running') this.#claims.delete(key);
+  }
+
+  // TraceStore.
+
+  async queued(summary: DeliverySummary): Promise<void> {
+    this.#fail('queued', `queued ${summary.delivery}`);
+    const item = this.#item(summary.delivery);
+    this.#summary(item, summary);
+    item.status ??= 'queued';
+    item.updatedAt ??= summary.receivedAt;
+    item.attempts ??= 0;
+  }
+
+  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
+    this.#fail('started', `started ${summary.delivery}`);
+    const item = this.#item(summary.delivery);
+    this.#summary(item, summary);
+    item.status ??= 'queued';
+    item.updatedAt = this.#iso();
+    set(item, 'configError', info.configError);
+    set(item, 'configWarnings', info.configWarnings?.length ? [...info.configWarnings] : undefined);
+    set(item, 'note', info.note);
+    item.attempts = (item.attempts ?? 0) + 1;
+    return item.attempts;
+  }
+
+  async plugins(delivery: string, records: Record<string, PluginRecord>): Promise<void> {
+    const names = Object.keys(records);
+    this.#fail('plugins', `plugins ${delivery} ${names.join(',')}`);
+    // DynamoStore sends nothing for an empty map.
+    if (!names.length) return;
+    const item = this.#item(delivery);
+    for (const [name, record] of Object.entries(records)) item.plugins[name] = structuredClone(record);
+    item.updatedAt = this.#iso();
+  }
+
+  async finish(delivery: string, status: 'processed' | 'failed'): Promise<void> {
+    this.#fail('finish', `finish ${delivery} ${status}`);
+    const item = this.#item(delivery);
+    item.status = status;
+    item.updatedAt = this.#iso();
+  }
+
+  async get(delivery: string): Promise<Trace | undefined> {
+    const item = this.#traces.get(delivery);
+    return item && ({ ...structuredClone(item), delivery } as Trace);
+  }
+
+  #item(delivery: string): TraceItem {
+    let item = this.#traces.get(delivery);
+    if (!item) this.#traces.set(delivery, (item = { plugins: {} }));
+    return item;
+  }
+
+  /** The summary fields as DynamoStore writes them: set, or removed when undefined; receivedAt kept. */
+  #summary(item: TraceItem, summary: DeliverySummary): void {
+    set(item, 'event', summary.event);
+    set(item, 'action', summary.action);
+    set(item, 'repo', summary.repo);
+    set(item, 'number', summary.number);
+    item.receivedAt ??= summary.receivedAt;
+  }
+
+  #iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** Records the call (claims record theirs with the result), then throws a queued failure. */
+  #fail(method: Method, line: string): void {
+    if (method !== 'claim') this.calls.push(line);
+    const failure = this.#failures.get(method)?.shift();
+    if (!failure) return;
+    if (method === 'claim') this.calls.push(`${line} → error`);
+    throw failure;
+  }
+}
+
+/** DynamoDB has no undefined: setting one removes the attribute. */
+function set<K extends keyof TraceItem>(item: TraceItem, key: K, value: TraceItem[K] | undefined): void {
+  if (value === undefined) delete item[key];
+  else item[key] = value;
+}

@@ -1,0 +1,721 @@
+// dispatch (shared/hook/dispatch.ts) in memory: real webhook payloads queued as the webhook queues
+// them, the real plugin registry and config parser, an in-memory GitHub that records writes, and
+// an in-memory claim and trace store with DynamoStore's semantics. Each row checks what the plugins
+// did on GitHub and what the trace says about it, including why a plugin did not run.
+import { describe, expect, it } from 'vitest';
+import { samplePayload } from '../../shared/cli/sample-payloads.js';
+import { ConfigAgent, RepoConfigSource, type ConfigSource } from '../../shared/config/agent.js';
+import type { ConfigFile } from '../../shared/config/parse.js';
+import type { GitHubClient, RepoRef } from '../../shared/github/client.js';
+import { dryRunClient, type ContentsReader } from '../../shared/github/connector.js';
+import { GitHubError, RetryableError } from '../../shared/github/errors.js';
+import type { ContentResult } from '../../shared/github/octokit-client.js';
+import { dispatch, type DispatchDeps, type GitHubProvider } from '../../shared/hook/dispatch.js';
+import { encodeQueuedEvent } from '../../shared/hook/queued-event.js';
+import { createLogger } from '../../shared/log.js';
+import { holdLabel } from '../../shared/plugins/hold/index.js';
+import { plugins as registry } from '../../shared/plugins/registry.js';
+import type { Plugin } from '../../shared/plugins/types.js';
+import type { PluginRecord } from '../../shared/storage/ports.js';
+import { MemoryGitHub } from '../fakes/memory-github.js';
+import { MemoryPayloads } from '../fakes/memory-queue.js';
+import { MemoryStore } from '../fakes/memory-store.js';
+
+const repo = 'Codertocat/Hello-World'; // the repository of every @octokit/webhooks-examples payload
+const issue = `${repo}#1`; // the issue_comment and issues examples
+const pr = `${repo}#2`; // the pull_request examples
+const receivedAt = '2024-05-01T12:00:00.000Z';
+const bot = 'skiff-bot';
+const leaseMs = 60_000;
+const log = createLogger({ logLevel: 'SILENT' });
+
+const bothEnabled = `plugins:\n  ${repo}: [hold, size]\n`;
+const addHold = (ref: string) => `addLabel ${ref} ${holdLabel}`;
+const addXS = `addLabel ${pr} size/XS`;
+// The pull_request example changes no files in the MemoryGitHub: zero lines.
+const sizeXS = '0 lines changed → size/XS';
+
+// ---- payloads (real examples, changed only where a row is about it) -------------------------
+
+/** An issue_comment on #1, which is a pull request unless `onPR` is false. */
+function comment(body: string, options: { login?: string; action?: 'created' | 'edited'; onPR?: boolean } = {}): Record<string, any> {
+  const payload = samplePayload('issue_comment', options.action ?? 'created');
+  payload.comment.body = body;
+  if (options.login) payload.comment.user.login = options.login;
+  if (options.onPR ?? true) {
+    const url = String(payload.issue.url).replace('/issues/', '/pulls/');
+    payload.issue.pull_request = { url, html_url: payload.issue.html_url, diff_url: `${url}.diff`, patch_url: `${url}.patch` };
+  }
+  return payload;
+}
+
+/** A pull_request event on #2, by `login`, with `body` as its description. */
+function pullRequest(action: string, body: string | null = null, login = 'Codertocat'): Record<string, any> {
+  const payload = samplePayload('pull_request', action);
+  payload.pull_request.body = body;
+  payload.pull_request.user.login = login;
+  return payload;
+}
+
+let deliveries = 0;
+
+/** The SQS body the webhook would queue, payload inline. */
+function queued(event: string, payload: object, delivery = `delivery-${++deliveries}`) {
+  return { delivery, body: encodeQueuedEvent({ delivery, event, receivedAt }, JSON.stringify(payload)) };
+}
+
+// ---- collaborators ---------------------------------------------------------------------------
+
+/** plugins.yaml as a string the test can change; every fetch re-reads it. */
+class YamlSource implements ConfigSource {
+  readonly description = 'test:plugins.yaml';
+  fetches = 0;
+  constructor(public text: string) {}
+  async fetch(): Promise<ConfigFile[]> {
+    this.fetches++;
+    return [{ path: 'plugins.yaml', text: this.text }];
+  }
+}
+
+class TestProvider implements GitHubProvider {
+  /** `owner/repo` (and ` installation <id>`) per forEvent call. */
+  readonly forEventCalls: string[] = [];
+  constructor(
+    private readonly client: GitHubClient,
+    readonly dryRun = false,
+  ) {}
+  async forEvent(repo: RepoRef, installationId?: number): Promise<GitHubClient> {
+    this.forEventCalls.push(`${repo.owner}/${repo.repo}${installationId === undefined ? '' : ` installation ${installationId}`}`);
+    return this.client;
+  }
+  async botLogin(): Promise<string> {
+    return bot;
+  }
+}
+
+/**
+ * The MemoryGitHub behind a plain object whose methods are bound to it. dispatch's write recorder
+ * derives the plugin's client with `Object.create(inner)` and binds only the write methods, so a
+ * read reaches MemoryGitHub's methods with the wrong `this` and its private fields throw (pinned
+ * by 'reads pass through the write recorder' below). Through this view the other rows stay about
+ * what they are about.
+ */
+function bound(gh: MemoryGitHub): GitHubClient {
+  return {
+    addLabel: gh.addLabel.bind(gh),
+    removeLabel: gh.removeLabel.bind(gh),
+    getIssueLabels: gh.getIssueLabels.bind(gh),
+    getPullRequestChanges: gh.getPullRequestChanges.bind(gh),
+    getFile: gh.getFile.bind(gh),
+    createComment: gh.createComment.bind(gh),
+  };
+}
+
+interface SetupOptions {
+  config?: string;
+  source?: ConfigSource;
+  registry?: readonly Plugin[];
+  /** What the provider hands out for the MemoryGitHub; `bound` by default. */
+  client?: (gh: MemoryGitHub) => GitHubClient;
+  dryRun?: boolean;
+  afterPlugin?: DispatchDeps['afterPlugin'];
+}
+
+function setup(options: SetupOptions = {}) {
+  const clock = { ms: Date.parse(receivedAt) };
+  const github = new MemoryGitHub();
+  const store = new MemoryStore(() => clock.ms);
+  const payloads = new MemoryPayloads();
+  const source = options.source ?? new YamlSource(options.config ?? bothEnabled);
+  const provider = new TestProvider((options.client ?? bound)(github), options.dryRun);
+  const plugins = options.registry ?? registry;
+  const deps: DispatchDeps = {
+    config: new ConfigAgent(source, plugins, { now: () => clock.ms }),
+    github: provider,
+    claims: store,
+    traces: store,
+    payloads,
+    registry: plugins,
+    log,
+    leaseMs,
+    afterPlugin: options.afterPlugin,
+    now: () => new Date(clock.ms),
+  };
+  return { clock, github, store, payloads, provider, deps, source };
+}
+
+const skipped = (reason: string): Partial<PluginRecord> => ({ status: 'skipped', reason, writes: [] });
+const ran = (writes: string[], reason?: string): Partial<PluginRecord> => ({ status: 'ran', writes, ...(reason ? { reason } : {}) });
+const notEnabled = skipped(`not enabled for ${repo}`);
+
+/** An HTTP failure shaped like Octokit's RequestError. */
+const httpError = (status: number, message: string) => Object.assign(new Error(message), { name: 'HttpError', status });
+
+// ---- which plugins run, and why not ----------------------------------------------------------
+
+interface Row {
+  name: string;
+  config?: string;
+  event: string;
+  payload: () => Record<string, any>;
+  records: Record<string, Partial<PluginRecord>>;
+  writes: string[];
+}
+
+const rows: Row[] = [
+  {
+    name: 'plugins enabled only for another repo: both skipped as not enabled',
+    config: 'plugins:\n  Codertocat/Other: [hold, size]\n',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: notEnabled, size: notEnabled },
+    writes: [],
+  },
+  {
+    name: 'an empty plugins map: nothing enabled',
+    config: 'plugins: {}\n',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: notEnabled, size: notEnabled },
+    writes: [],
+  },
+  {
+    name: 'enabled for the org: runs in its repos',
+    config: 'plugins:\n  Codertocat: [hold]\n',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: ran([addHold(issue)], '/hold'), size: notEnabled },
+    writes: [addHold(issue)],
+  },
+  {
+    name: 'org names are matched as written: another org enables nothing here',
+    config: 'plugins:\n  Codertocat-fork: [hold]\n',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: notEnabled, size: notEnabled },
+    writes: [],
+  },
+  {
+    name: "the org's excluded_repos lists this repo: not enabled",
+    config: 'plugins:\n  Codertocat:\n    plugins: [hold, size]\n    excluded_repos: [Hello-World]\n',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: notEnabled, size: notEnabled },
+    writes: [],
+  },
+  {
+    name: "the org's excluded_repos lists another repo: enabled here",
+    config: 'plugins:\n  Codertocat:\n    plugins: [hold]\n    excluded_repos: [Hello-World-2]\n',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: ran([addHold(issue)]) },
+    writes: [addHold(issue)],
+  },
+  {
+    name: "excluded from the org's list, enabled by the repo's own entry",
+    config: `plugins:\n  Codertocat:\n    plugins: [hold, size]\n    excluded_repos: [Hello-World]\n  ${repo}: [hold]\n`,
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: ran([addHold(issue)]), size: notEnabled },
+    writes: [addHold(issue)],
+  },
+  {
+    name: 'issues labeled: an event neither plugin handles',
+    event: 'issues',
+    payload: () => samplePayload('issues', 'labeled'),
+    records: { hold: skipped('does not handle issues/labeled events'), size: skipped('does not handle issues/labeled events') },
+    writes: [],
+  },
+  {
+    name: 'pull_request labeled: not a comment for hold; size runs and finds the diff unchanged',
+    event: 'pull_request',
+    payload: () => pullRequest('labeled'),
+    records: {
+      hold: skipped('does not handle pull_request/labeled events'),
+      size: { status: 'skipped', reason: 'pull_request action "labeled" does not change the diff', writes: [] },
+    },
+    writes: [],
+  },
+  {
+    name: '/hold on a pull request: hold runs and the write is in the trace',
+    event: 'issue_comment',
+    payload: () => comment('/hold'),
+    records: { hold: ran([addHold(issue)], '/hold'), size: skipped('does not handle issue_comment/created events') },
+    writes: [addHold(issue)],
+  },
+  {
+    name: '/hold cancel on a pull request removes the label',
+    event: 'issue_comment',
+    payload: () => comment('/hold cancel'),
+    records: { hold: ran([`removeLabel ${issue} ${holdLabel}`], '/hold cancel') },
+    writes: [`removeLabel ${issue} ${holdLabel}`],
+  },
+  {
+    name: '"> /hold" in a quote does not fire',
+    event: 'issue_comment',
+    payload: () => comment('> /hold\nI disagree'),
+    records: { hold: skipped('no command for this plugin in the comment') },
+    writes: [],
+  },
+  {
+    name: '/hold on an issue: refused as skipped, with the reason',
+    event: 'issue_comment',
+    payload: () => comment('/hold', { onPR: false }),
+    records: { hold: skipped(`/hold works on pull requests only; ${issue} is an issue`) },
+    writes: [],
+  },
+  {
+    name: '/hold in an edited comment: new comments only',
+    event: 'issue_comment',
+    payload: () => comment('/hold', { action: 'edited' }),
+    records: { hold: skipped('/hold acts on new comments only; this one was edited') },
+    writes: [],
+  },
+  {
+    name: "the bot's own /hold comment: skipped",
+    event: 'issue_comment',
+    payload: () => comment('/hold', { login: bot }),
+    records: { hold: skipped(`the comment is by the bot itself (${bot})`), size: skipped('does not handle issue_comment/created events') },
+    writes: [],
+  },
+  {
+    name: "the bot's login in another case is still the bot",
+    event: 'issue_comment',
+    payload: () => comment('/hold', { login: 'Skiff-Bot' }),
+    records: { hold: skipped(`the comment is by the bot itself (${bot})`) },
+    writes: [],
+  },
+  {
+    name: "a user whose login merely contains the bot's is not the bot",
+    event: 'issue_comment',
+    payload: () => comment('/hold', { login: `${bot}-fan` }),
+    records: { hold: ran([addHold(issue)]) },
+    writes: [addHold(issue)],
+  },
+  {
+    name: 'a bot-authored pull request with /hold in its body: hold skipped, size still runs',
+    event: 'pull_request',
+    payload: () => pullRequest('opened', '/hold', bot),
+    records: { hold: skipped(`the comment is by the bot itself (${bot})`), size: ran([addXS], sizeXS) },
+    writes: [addXS],
+  },
+  {
+    name: "a person's pull request with /hold in its body: both run",
+    event: 'pull_request',
+    payload: () => pullRequest('opened', '/hold'),
+    records: { hold: ran([addHold(pr)], '/hold'), size: ran([addXS], sizeXS) },
+    writes: [addHold(pr), addXS],
+  },
+  {
+    name: 'a pull request opened without a body: hold finds no command, size runs',
+    event: 'pull_request',
+    payload: () => pullRequest('opened'),
+    records: { hold: skipped('no command for this plugin in the comment'), size: ran([addXS], sizeXS) },
+    writes: [addXS],
+  },
+];
+
+describe('dispatch: which plugins run', () => {
+  it.each(rows)('$name', async ({ config, event, payload, records, writes }) => {
+    // Prepare
+    const { github, store, deps } = setup({ config });
+    const message = queued(event, payload());
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes).toMatchObject(records);
+    expect(github.writes).toEqual(writes);
+    const trace = await store.get(message.delivery);
+    expect(trace).toMatchObject({ status: 'processed', attempts: 1, plugins: records });
+  });
+
+  it('records the summary, and asks for a GitHub client only when a plugin runs, for the installation in the payload', async () => {
+    // Prepare
+    const { provider, store, deps } = setup();
+    const commented = comment('/hold');
+    commented.installation = { id: 77, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNzc=' };
+    const hold = queued('issue_comment', commented);
+    const labeled = queued('issues', samplePayload('issues', 'labeled'));
+
+    // Act
+    await dispatch(hold.body, deps);
+    await dispatch(labeled.body, deps);
+
+    // Assess
+    expect(provider.forEventCalls).toEqual([`${repo} installation 77`]);
+    expect(await store.get(hold.delivery)).toMatchObject({
+      delivery: hold.delivery,
+      event: 'issue_comment',
+      action: 'created',
+      repo,
+      number: 1,
+      receivedAt,
+      status: 'processed',
+    });
+  });
+
+  it('an invalid newest config: the last valid one is served and the error is in the trace', async () => {
+    // Prepare
+    const source = new YamlSource(bothEnabled);
+    const { clock, github, store, deps } = setup({ source });
+    await deps.config.get();
+    source.text = `plugins:\n  ${repo}: [hodl]\n`;
+    clock.ms += 61_000; // past the agent's revalidation interval
+    const message = queued('issue_comment', comment('/hold'));
+
+    // Act
+    await dispatch(message.body, deps);
+
+    // Assess
+    expect(github.writes).toEqual([addHold(issue)]);
+    expect((await store.get(message.delivery))?.configError).toContain('unknown plugin "hodl"');
+  });
+
+  // The one row that hands dispatch the MemoryGitHub itself, as forEvent would: it fails while
+  // dispatch's write recorder leaves the read methods unbound (see `bound` above).
+  it('reads pass through the write recorder to a client with private state', async () => {
+    // Prepare
+    const { github, deps } = setup({ client: (gh) => gh });
+    const message = queued('pull_request', pullRequest('opened'));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes.size?.error).toBeUndefined();
+    expect(result.outcomes.size).toMatchObject(ran([addXS], sizeXS));
+    expect(github.writes).toEqual([addXS]);
+  });
+});
+
+// ---- claims: exactly once over an at-least-once queue ----------------------------------------
+
+describe('dispatch: claims', () => {
+  it('a plugin whose claim is already done is not run again', async () => {
+    // Prepare
+    const { github, store, deps } = setup();
+    const message = queued('issue_comment', comment('/hold'));
+    await store.claim(message.delivery, 'hold', leaseMs);
+    await store.complete(message.delivery, 'hold');
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes.hold).toBeUndefined();
+    expect(store.calls).toContain(`claim ${message.delivery}#hold → done`);
+    expect(github.calls).toEqual([]);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed' });
+  });
+
+  it('a plugin another worker holds: RetryableError and no run; once its lease runs out, the retry runs it', async () => {
+    // Prepare
+    const { clock, github, store, deps } = setup();
+    const message = queued('issue_comment', comment('/hold'));
+    await store.claim(message.delivery, 'hold', leaseMs); // the other worker
+
+    // Act
+    const held = dispatch(message.body, deps);
+
+    // Assess
+    await expect(held).rejects.toBeInstanceOf(RetryableError);
+    await expect(held).rejects.toThrow(`delivery ${message.delivery} will be retried: hold: another worker is running it`);
+    expect(github.calls).toEqual([]);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'failed', attempts: 1 });
+
+    // Act: still within the lease, then just past it (the other worker died).
+    clock.ms += leaseMs;
+    await expect(dispatch(message.body, deps)).rejects.toBeInstanceOf(RetryableError);
+    clock.ms += 1;
+    const retried = await dispatch(message.body, deps);
+
+    // Assess
+    expect(retried.outcomes.hold).toMatchObject(ran([addHold(issue)]));
+    expect(github.writes).toEqual([addHold(issue)]);
+    expect(store.claimOf(message.delivery, 'hold')).toEqual({ state: 'done' });
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', attempts: 3 });
+  });
+
+  it('a redelivery of a processed event changes nothing on GitHub', async () => {
+    // Prepare
+    const { github, deps } = setup();
+    const message = queued('pull_request', pullRequest('opened', '/hold'));
+    await dispatch(message.body, deps);
+    const callsAfterFirst = github.calls.length;
+
+    // Act
+    const again = await dispatch(message.body, deps);
+
+    // Assess
+    expect(again.outcomes).toEqual({});
+    expect(github.calls).toHaveLength(callsAfterFirst);
+    expect(github.writes).toEqual([addHold(pr), addXS]);
+  });
+});
+
+// ---- failures: retryable or terminal, and isolated per plugin --------------------------------
+
+interface FailureRow {
+  name: string;
+  error: () => Error;
+  retrying: boolean;
+  /** The error as the trace describes it. */
+  described: string;
+}
+
+const failures: FailureRow[] = [
+  { name: '502 from GitHub: retryable', error: () => httpError(502, 'Bad Gateway'), retrying: true, described: 'Bad Gateway' },
+  { name: '429 from GitHub: retryable', error: () => httpError(429, 'Too Many Requests'), retrying: true, described: 'Too Many Requests' },
+  {
+    name: '503 wrapped by the GitHub client: retryable, with the status in the trace',
+    error: () => new GitHubError(`failed to add label ${holdLabel} to ${pr}`, { cause: httpError(503, 'Service Unavailable') }),
+    retrying: true,
+    described: `failed to add label ${holdLabel} to ${pr} (HTTP 503)`,
+  },
+  {
+    name: 'a network error: retryable',
+    error: () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    retrying: true,
+    described: 'read ECONNRESET',
+  },
+  { name: '422 from GitHub: terminal', error: () => httpError(422, 'Validation Failed'), retrying: false, described: 'Validation Failed' },
+  { name: '404 from GitHub: terminal', error: () => httpError(404, 'Not Found'), retrying: false, described: 'Not Found' },
+];
+
+describe('dispatch: a failing plugin', () => {
+  it.each(failures)('$name', async ({ error, retrying, described }) => {
+    // Prepare: both plugins run on this event; hold's write fails, size's does not.
+    const { github, store, deps } = setup();
+    const message = queued('pull_request', pullRequest('opened', '/hold'));
+    github.failNext('addLabel', error());
+
+    // Act
+    const first = dispatch(message.body, deps);
+
+    // Assess
+    if (retrying) {
+      await expect(first).rejects.toBeInstanceOf(RetryableError);
+      await expect(first).rejects.toThrow(`delivery ${message.delivery} will be retried: hold: ${described}`);
+    } else {
+      expect((await first).outcomes.hold).toMatchObject({ status: 'failed', retrying: false });
+    }
+    const failedHold = { status: 'failed', error: described, retrying, writes: [] };
+    expect(await store.get(message.delivery)).toMatchObject({
+      status: retrying ? 'failed' : 'processed',
+      plugins: { hold: failedHold, size: ran([addXS], sizeXS) },
+    });
+    // Isolation: size ran and is done either way.
+    expect(github.writes).toEqual([addXS]);
+    expect(store.claimOf(message.delivery, 'size')).toEqual({ state: 'done' });
+    // A retryable failure gives the claim up so the retry can take it at once.
+    expect(store.claimOf(message.delivery, 'hold')).toEqual(retrying ? undefined : { state: 'done' });
+
+    // Act: SQS delivers the record again.
+    const second = await dispatch(message.body, deps);
+
+    // Assess: only the retryable failure runs again, and size does not.
+    expect(Object.keys(second.outcomes)).toEqual(retrying ? ['hold'] : []);
+    expect(github.writes).toEqual(retrying ? [addXS, addHold(pr)] : [addXS]);
+    expect(github.calls.filter((c) => c.startsWith('getPullRequestChanges'))).toHaveLength(1);
+    expect(await store.get(message.delivery)).toMatchObject({
+      status: 'processed',
+      attempts: 2,
+      plugins: { hold: retrying ? ran([addHold(pr)], '/hold') : failedHold, size: ran([addXS], sizeXS) },
+    });
+  });
+
+  it('a plugin that throws a plain TypeError (a bug): terminal, the others still run', async () => {
+    // Prepare
+    const boom: Plugin = {
+      name: 'boom',
+      description: 'Throws a TypeError on /boom, as a buggy plugin would.',
+      commands: [
+        {
+          name: 'boom',
+          description: 'Throws.',
+          examples: ['/boom'],
+          who: 'Anyone',
+          async run() {
+            const user = undefined as unknown as { login: string };
+            return { status: 'ran', reason: user.login };
+          },
+        },
+      ],
+    };
+    const plugins = [boom, ...registry];
+    const { github, store, deps } = setup({ registry: plugins, config: `plugins:\n  ${repo}: [boom, hold]\n` });
+    const message = queued('issue_comment', comment('/boom\n/hold'));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes.boom).toMatchObject({ status: 'failed', retrying: false, error: expect.stringContaining("reading 'login'") });
+    expect(result.outcomes.hold).toMatchObject(ran([addHold(issue)]));
+    expect(store.claimOf(message.delivery, 'boom')).toEqual({ state: 'done' });
+    expect(github.writes).toEqual([addHold(issue)]);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', plugins: { boom: { status: 'failed', retrying: false } } });
+  });
+
+  it('afterPlugin throwing (a crash after the claim was done): dispatch rejects, and the redelivery runs only the rest', async () => {
+    // Prepare
+    let crash = true;
+    const { github, store, deps } = setup({
+      afterPlugin: (_delivery, plugin) => {
+        if (crash && plugin === 'hold') throw new Error('worker crashed');
+      },
+    });
+    const message = queued('pull_request', pullRequest('opened', '/hold'));
+
+    // Act
+    await expect(dispatch(message.body, deps)).rejects.toThrow('worker crashed');
+
+    // Assess: hold is done and recorded; size never started; the delivery never finished.
+    expect(github.writes).toEqual([addHold(pr)]);
+    expect(store.claimOf(message.delivery, 'hold')).toEqual({ state: 'done' });
+    expect(store.claimOf(message.delivery, 'size')).toBeUndefined();
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'queued', plugins: { hold: ran([addHold(pr)]) } });
+
+    // Act
+    crash = false;
+    const second = await dispatch(message.body, deps);
+
+    // Assess
+    expect(Object.keys(second.outcomes)).toEqual(['size']);
+    expect(github.writes).toEqual([addHold(pr), addXS]);
+    expect(await store.get(message.delivery)).toMatchObject({
+      status: 'processed',
+      attempts: 2,
+      plugins: { hold: ran([addHold(pr)]), size: ran([addXS]) },
+    });
+  });
+});
+
+// ---- the event and the config ------------------------------------------------------------------
+
+/** The config repository's contents API: files by path, every read recorded. */
+class ConfigRepo implements ContentsReader {
+  readonly reads: string[] = [];
+  readonly files = new Map<string, string>();
+  async getContent(repo: RepoRef, path: string, ref: string | undefined): Promise<ContentResult> {
+    this.reads.push(`${repo.owner}/${repo.repo}:${path}${ref ? `@${ref}` : ''}`);
+    const text = this.files.get(path);
+    return text === undefined ? { status: 'not-found' } : { status: 'ok', text, etag: undefined };
+  }
+}
+
+/** A push of one commit to acme/prow-config's main branch that changed `files`. */
+function push(files: string[]): Record<string, any> {
+  const payload = samplePayload('push');
+  payload.ref = 'refs/heads/main';
+  payload.repository.full_name = 'acme/prow-config';
+  payload.repository.name = 'prow-config';
+  payload.repository.owner.login = 'acme';
+  payload.repository.default_branch = 'main';
+  payload.commits = [{ id: 'c0ffee', message: 'update', added: [], removed: [], modified: files }];
+  return payload;
+}
+
+describe('dispatch: the event and the config', () => {
+  it('reads the payload from the payload store when the message carries a pointer', async () => {
+    // Prepare
+    const { github, payloads, store, deps } = setup();
+    const delivery = 'large-delivery';
+    const payloadRef = await payloads.put(`${delivery}.json`, JSON.stringify(comment('/hold')));
+    const body = encodeQueuedEvent({ delivery, event: 'issue_comment', receivedAt, payloadRef });
+
+    // Act
+    const result = await dispatch(body, deps);
+
+    // Assess
+    expect(result.outcomes.hold).toMatchObject(ran([addHold(issue)]));
+    expect(github.writes).toEqual([addHold(issue)]);
+    expect(await store.get(delivery)).toMatchObject({ repo, number: 1, action: 'created', status: 'processed' });
+  });
+
+  const pushes = [
+    {
+      name: 'a push that touches plugins.yaml: the new config is loaded before the plugins are chosen',
+      files: ['plugins.yaml'],
+      pushRecords: { hold: skipped('does not handle push events'), size: skipped('does not handle push events') },
+      holdAfter: ran([addHold(issue)]),
+      reads: 2,
+    },
+    {
+      name: 'a push that touches another file: the config is not reloaded',
+      files: ['README.md'],
+      pushRecords: { hold: skipped('not enabled for acme/prow-config'), size: skipped('not enabled for acme/prow-config') },
+      holdAfter: notEnabled,
+      reads: 1,
+    },
+  ];
+
+  it.each(pushes)('$name', async ({ files, pushRecords, holdAfter, reads }) => {
+    // Prepare: the agent has loaded a config that enables nothing, then the file changes.
+    const configRepo = new ConfigRepo();
+    configRepo.files.set('plugins.yaml', 'plugins: {}\n');
+    const location = { kind: 'repo' as const, owner: 'acme', repo: 'prow-config', paths: ['plugins.yaml'] };
+    const { github, store, deps } = setup({ source: new RepoConfigSource(location, async () => configRepo) });
+    await deps.config.get();
+    configRepo.files.set('plugins.yaml', `plugins:\n  acme/prow-config: [hold, size]\n  ${repo}: [hold]\n`);
+    const pushed = queued('push', push(files));
+    const hold = queued('issue_comment', comment('/hold'));
+
+    // Act
+    const pushResult = await dispatch(pushed.body, deps);
+    const holdResult = await dispatch(hold.body, deps);
+
+    // Assess
+    expect(pushResult.outcomes).toMatchObject(pushRecords);
+    expect((await store.get(pushed.delivery))?.plugins).toMatchObject(pushRecords);
+    expect(holdResult.outcomes.hold).toMatchObject(holdAfter);
+    expect(github.writes).toEqual(holdAfter.status === 'ran' ? [addHold(issue)] : []);
+    expect(configRepo.reads).toHaveLength(reads);
+  });
+
+  it('a dry-run provider: writes are not sent, and the trace shows them prefixed "dry-run: "', async () => {
+    // Prepare
+    const { github, store, deps } = setup({ dryRun: true, client: (gh) => dryRunClient(bound(gh), log) });
+    const message = queued('pull_request', pullRequest('opened', '/hold'));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    const records = { hold: ran([`dry-run: ${addHold(pr)}`]), size: ran([`dry-run: ${addXS}`], sizeXS) };
+    expect(result.outcomes).toMatchObject(records);
+    expect(github.writes).toEqual([]);
+    expect(github.reads.length).toBeGreaterThan(0);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', plugins: records });
+  });
+
+  it('a message that is not a queued event is rejected before anything is recorded', async () => {
+    // Prepare
+    const { store, deps } = setup();
+
+    // Act
+    const run = dispatch('{"delivery":"x","event":"issue_comment"}', deps);
+
+    // Assess
+    await expect(run).rejects.toThrow('malformed queue message');
+    expect(store.calls).toEqual([]);
+  });
+
+  it('a payload without a repository: processed with a note, no plugin considered', async () => {
+    // Prepare
+    const { provider, store, deps } = setup();
+    const payload = comment('/hold');
+    delete payload.repository;
+    const message = queued('issue_comment', payload);
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes).toEqual({});
+    expect(provider.forEventCalls).toEqual([]);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', note: 'no repository in the payload', plugins: {} });
+  });
+});
