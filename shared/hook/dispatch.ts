@@ -10,7 +10,7 @@ import type { GitHubClient, RepoRef } from '../github/client.js';
 import { formatIssueRef, interceptWrites } from '../github/client.js';
 import { isRetryable, RetryableError } from '../github/errors.js';
 import type { Logger } from '../log.js';
-import { matchCommand } from '../plugins/commands.js';
+import { runCommands } from '../plugins/commands.js';
 import type { Outcome, Plugin, PluginContext } from '../plugins/types.js';
 import type { ClaimStore, DeliverySummary, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
 import { generalizeComment, type GenericCommentEvent } from './generic-comment.js';
@@ -154,26 +154,12 @@ async function runPlugin(
   if (event === 'pull_request' && plugin.pullRequest) {
     outcomes.push((await plugin.pullRequest(ctx, payload as unknown as PullRequestEvent)) ?? { status: 'ran' });
   }
-  if (comment && plugin.commands?.length) outcomes.push(await runCommands(plugin, ctx, comment));
+  if (comment && plugin.commands?.length) {
+    outcomes.push((await runCommands(plugin, ctx, comment)) ?? { status: 'skipped', reason: 'no command for this plugin in the comment' });
+  }
   // One event can reach a plugin both ways (a PR opened with `/hold` in its body): report the
   // part that did something.
   return outcomes.find((o) => o.status !== 'skipped') ?? outcomes[0] ?? { status: 'skipped', reason: 'nothing to do' };
-}
-
-/** The first declared command with a matching line runs, once (see Plugin.commands). */
-async function runCommands(plugin: Plugin, ctx: PluginContext, comment: GenericCommentEvent): Promise<Outcome> {
-  for (const spec of plugin.commands ?? []) {
-    const [match] = matchCommand(spec, comment.body);
-    if (!match) continue;
-    if (spec.only?.actions && !spec.only.actions.includes(comment.action)) {
-      return { status: 'skipped', reason: `/${match.name} acts on new comments only; this one was ${comment.action}` };
-    }
-    if (spec.only?.pullRequests && !comment.isPR) {
-      return { status: 'skipped', reason: `/${match.name} works on pull requests only; ${formatIssueRef({ ...comment.repo, number: comment.number })} is an issue` };
-    }
-    return (await spec.run(ctx, comment, match)) ?? { status: 'ran', reason: `/${match.name}` };
-  }
-  return { status: 'skipped', reason: 'no command for this plugin in the comment' };
 }
 
 /** The client the plugin sees: the same calls, with each write that succeeded noted for the trace. */

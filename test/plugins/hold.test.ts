@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { WebhookDefinition } from '@octokit/webhooks-examples';
 import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/generic-comment.js';
-import { matchCommand } from '../../shared/plugins/commands.js';
+import { runCommands } from '../../shared/plugins/commands.js';
 import { hold, holdLabel } from '../../shared/plugins/hold/index.js';
 import type { Outcome, Plugin, PluginContext } from '../../shared/plugins/types.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
@@ -47,30 +47,6 @@ function body(source: Exclude<Source, 'issue_comment'>, action: string, text: st
   const event = generalizeComment(source, payload);
   if (!event) throw new Error(`${source} ${action} is not comment-like`);
   return event;
-}
-
-/**
- * What the dispatcher will do with a plugin's commands (there is none yet): drop commands whose
- * `only` rules out this event, then run the first declared command that matches any line, once,
- * with its first match. A matching command that was ruled out is reported as skipped.
- */
-async function dispatch(plugin: Plugin, ctx: PluginContext<unknown, unknown>, event: GenericCommentEvent): Promise<Outcome | undefined> {
-  let skipped: Outcome | undefined;
-  for (const spec of plugin.commands ?? []) {
-    const [match] = matchCommand(spec, event.body);
-    if (!match) continue;
-    const { actions, pullRequests } = spec.only ?? {};
-    if (actions && !actions.includes(event.action)) {
-      skipped ??= { status: 'skipped', reason: `/${match.name} ignores ${event.action} comments` };
-      continue;
-    }
-    if (pullRequests && !event.isPR) {
-      skipped ??= { status: 'skipped', reason: `/${match.name} only works on pull requests` };
-      continue;
-    }
-    return (await spec.run(ctx, event, match)) ?? { status: 'ran' };
-  }
-  return skipped;
 }
 
 const issue = 'Codertocat/Hello-World#1'; // the issue_comment example's issue
@@ -147,7 +123,7 @@ describe('hold plugin', () => {
     const ctx: PluginContext<void, MemoryGitHub> = { github: gh, config: undefined, repo: event.repo, log: { info() {}, warn() {} } };
 
     // Act
-    const outcome = await dispatch(hold, ctx, event);
+    const outcome = await runCommands(hold, ctx, event);
 
     // Assess
     expect(gh.writes).toEqual(writes);
@@ -163,7 +139,7 @@ describe('hold plugin', () => {
     const ctx: PluginContext<void, MemoryGitHub> = { github: gh, config: undefined, repo: { owner: 'Codertocat', repo: 'Hello-World' }, log: { info() {}, warn() {} } };
 
     // Act
-    for (const text of ['/hold', '/hold', '/unhold', '/hold cancel']) await dispatch(hold, ctx, comment(text));
+    for (const text of ['/hold', '/hold', '/unhold', '/hold cancel']) await runCommands(hold, ctx, comment(text));
 
     // Assess
     expect(gh.writes).toEqual([...add(), ...add(), ...remove(), ...remove()]);
@@ -176,9 +152,9 @@ describe('hold plugin', () => {
     const ctx: PluginContext<void, MemoryGitHub> = { github: gh, config: undefined, repo: { owner: 'Codertocat', repo: 'Hello-World' }, log: { info() {}, warn() {} } };
 
     // Act
-    await dispatch(hold, ctx, comment('/hold'));
+    await runCommands(hold, ctx, comment('/hold'));
     const afterHold = gh.labelsOf(issue);
-    await dispatch(hold, ctx, comment('/hold cancel'));
+    await runCommands(hold, ctx, comment('/hold cancel'));
 
     // Assess
     expect(afterHold).toEqual(['lgtm', holdLabel]);
