@@ -1,26 +1,17 @@
 // The hold plugin through the command machinery: real webhook payloads, generalised as the hook
 // will generalise them, matched with the regexes generated from hold's command declarations,
 // run against an in-memory GitHub. Rows follow Prow's hold_test.go plus the odd cases.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { WebhookDefinition } from '@octokit/webhooks-examples';
+import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/generic-comment.js';
 import { runCommands } from '../../shared/plugins/commands.js';
 import { hold, holdLabel } from '../../shared/plugins/hold/index.js';
-import type { Outcome, Plugin, PluginContext } from '../../shared/plugins/types.js';
+import type { Outcome, PluginContext } from '../../shared/plugins/types.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
 
-// Loaded with require: the package is a CommonJS JSON file whose .d.ts default export does not
-// line up with an ESM default import under NodeNext.
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
+const example = (name: Source, action: string) => samplePayload(name, action);
 
 type Source = 'issue_comment' | 'pull_request' | 'pull_request_review' | 'pull_request_review_comment';
-
-function example(name: Source, action: string): Record<string, any> {
-  const payload = examples.find((d) => d.name === name)?.examples.find((e) => 'action' in e && e.action === action);
-  if (!payload) throw new Error(`no ${name} example with action ${action}`);
-  return structuredClone(payload) as Record<string, any>;
-}
 
 /** A real issue_comment payload with `body`; on a pull request unless `onPR` is false. */
 function comment(body: string, { action = 'created', onPR = true } = {}): GenericCommentEvent {

@@ -1,8 +1,7 @@
 // The size plugin against real `pull_request` payloads and an in-memory GitHub: which label a
 // pull request ends up with, and exactly which writes it took to get there.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { WebhookDefinition } from '@octokit/webhooks-examples';
+import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { PullRequestChange } from '../../shared/github/client.js';
 import type { PluginContext, PluginLogger } from '../../shared/plugins/types.js';
@@ -14,17 +13,7 @@ import { loadGeneratedFiles, parseGeneratedFiles } from '../../shared/plugins/si
 import { MemoryGitHub } from '../fakes/memory-github.js';
 
 // Real payloads from @octokit/webhooks-examples; each case overrides only what it is about.
-// Loaded with require: the package is a CommonJS JSON file whose .d.ts default export does not
-// line up with an ESM default import under NodeNext, and importing the 4 MB JSON directly would
-// make tsc infer a type for all of it.
-const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
-
-function pullRequestExample(action: string): PullRequestEvent {
-  const definition = examples.find((d) => d.name === 'pull_request');
-  const payload = definition?.examples.find((e) => 'action' in e && e.action === action);
-  if (!payload) throw new Error(`no pull_request example with action ${action}`);
-  return structuredClone(payload) as PullRequestEvent;
-}
+const pullRequestExample = (action: string) => samplePayload('pull_request', action) as PullRequestEvent;
 
 const opened = pullRequestExample('opened');
 const repo = { owner: opened.pull_request.base.repo.owner.login, repo: opened.pull_request.base.repo.name };
