@@ -25,7 +25,7 @@ export interface ReceiveDeps {
   secrets(): Promise<HmacSecrets>;
   queue: EventQueue;
   payloads: PayloadStore;
-  traces?: Pick<TraceStore, 'queued'>;
+  traces?: Pick<TraceStore, 'queued' | 'forget'>;
   /** Events some plugin (or the config reloader) acts on; others are acknowledged, not queued. */
   handledEvents: ReadonlySet<string>;
   log: Logger;
@@ -99,24 +99,32 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
   }
 
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
+  const action = typeof payload.action === 'string' ? payload.action : undefined;
   const head = { delivery, event, receivedAt };
-  let body = encodeQueuedEvent(head, raw);
-  try {
+  const enqueue = async () => {
+    let body = encodeQueuedEvent(head, raw);
     if (Buffer.byteLength(body) > (deps.maxMessageBytes ?? sqsMaxMessageBytes)) {
       const key = `payloads/${receivedAt.slice(0, 10)}/${delivery}.json`;
       body = encodeQueuedEvent({ ...head, payloadRef: await deps.payloads.put(key, raw) });
     }
     await deps.queue.send({ body, groupId: groupIdOf(payload), deduplicationId: delivery });
-  } catch (error) {
+  };
+  // The trace is written alongside the send, not after it, so the ack waits for the slower of
+  // the two rather than their sum. It never overwrites a worker's progress (see TraceStore).
+  const [queued, traced] = await Promise.allSettled([
+    enqueue(),
+    deps.traces?.queued({ delivery, event, action, repo: orgRepo, number: numberOf(payload), receivedAt }),
+  ]);
+  if (queued.status === 'rejected') {
     // Nothing was queued: a 5xx makes GitHub show the delivery as failed, so it can be redelivered.
-    log.error('failed to queue a delivery', { delivery, event, orgRepo, error: error as Error });
+    log.error('failed to queue a delivery', { delivery, event, orgRepo, error: queued.reason as Error });
+    // A "queued" trace for an event that is not would mislead; a redelivery writes it again.
+    if (traced.status === 'fulfilled' && deps.traces) {
+      await deps.traces.forget(delivery).catch((error: unknown) => log.warn('could not remove the trace of an unqueued delivery', { delivery, error: error as Error }));
+    }
     return { status: 503, body: '503 Service Unavailable: the event could not be queued; redeliver it from the webhook settings' };
   }
-
-  const action = typeof payload.action === 'string' ? payload.action : undefined;
-  await deps.traces
-    ?.queued({ delivery, event, action, repo: orgRepo, number: numberOf(payload), receivedAt })
-    .catch((error: unknown) => log.warn('queued, but the trace was not written', { delivery, error: error as Error }));
+  if (traced.status === 'rejected') log.warn('queued, but the trace was not written', { delivery, error: traced.reason as Error });
   log.info('queued', { delivery, event, action, orgRepo });
   return { status: 200, body: ok };
 }

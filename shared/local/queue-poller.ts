@@ -22,7 +22,12 @@ import { processBatch } from '../hook/worker.js';
 import type { Logger } from '../log.js';
 
 export interface PollerOptions {
+  /**
+   * Long-poll wait. local-aws-sqs holds a long poll for the whole wait unless ten messages
+   * arrive, so local mode polls without waiting and sleeps `idleMs` when the queue is empty.
+   */
   waitSeconds?: number;
+  idleMs?: number;
   /** Failed attempts before a message goes to the dead-letter queue (SQS: maxReceiveCount). */
   maxReceiveCount?: number;
   /** Where those messages go; without it, the queue's redrive policy moves them. */
@@ -59,7 +64,8 @@ export class QueuePoller {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        await this.pollOnce();
+        const received = await this.pollOnce();
+        if (!received && !this.options.waitSeconds) await new Promise((resolve) => setTimeout(resolve, this.options.idleMs ?? 50));
       } catch (error) {
         if (!this.running) break;
         this.log.error('polling the local queue failed; retrying in a second', { error: error as Error });
@@ -68,17 +74,18 @@ export class QueuePoller {
     }
   }
 
-  async pollOnce(): Promise<void> {
+  /** One receive and its processing; returns how many messages were received. */
+  async pollOnce(): Promise<number> {
     const { Messages = [] } = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: 10,
-        WaitTimeSeconds: this.options.waitSeconds ?? 1,
+        WaitTimeSeconds: this.options.waitSeconds ?? 0,
         AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
       }),
     );
-    if (!Messages.length) return;
+    if (!Messages.length) return 0;
     const ready: Message[] = [];
     for (const message of Messages) {
       const group = message.Attributes?.MessageGroupId ?? '';
@@ -88,7 +95,7 @@ export class QueuePoller {
         await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 1 }));
       } else ready.push(message);
     }
-    if (!ready.length) return;
+    if (!ready.length) return Messages.length;
 
     const event: SQSEvent = { Records: ready.map(toRecord(this.queueUrl)) };
     const { batchItemFailures } = await processBatch(event, this.deps);
@@ -139,6 +146,7 @@ export class QueuePoller {
       // make that second run a no-op.
       for (const failure of Failed) this.log.warn('could not delete a processed message; it will be redelivered', { failure });
     }
+    return Messages.length;
   }
 }
 

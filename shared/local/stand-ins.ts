@@ -1,18 +1,14 @@
-// Embedded stand-ins for the AWS services Skiff uses, started in this process: dynalite
-// (DynamoDB), local-aws-sqs (SQS) and s3rver (S3). The same AWS SDK code as in Lambda talks to
+// Embedded stand-ins for the AWS services Skiff uses, started in this process (in a worker
+// thread, see stand-in-servers.mjs): dynalite (DynamoDB), local-aws-sqs (SQS) and s3rver (S3). The same AWS SDK code as in Lambda talks to
 // them over HTTP on 127.0.0.1. Resources mirror the CDK stack: one table, a FIFO queue with a
 // dead-letter queue after 5 receives, a payload bucket.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
-import { createSqsServer } from 'local-aws-sqs';
-import S3rver from 's3rver';
 import { awsClients, type AwsClients, type LocalEndpoints } from '../runtime/aws-clients.js';
 
 export interface StandIns {
@@ -32,26 +28,36 @@ export interface StandInOptions {
   visibilityTimeoutSeconds?: number;
 }
 
-const listen = (server: Server) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+/** Starts the servers in a worker thread (stand-in-servers.mjs) and returns their ports. */
+async function startServers(workerData: { dynamoPath?: string; s3Dir: string }) {
+  const worker = new Worker(new URL('./stand-in-servers.mjs', import.meta.url), { workerData });
+  const ports = await new Promise<LocalPorts>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the AWS stand-ins stopped before starting (exit ${code})`)));
+    worker.once('message', (message: { ports: LocalPorts }) => resolve(message.ports));
   });
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    worker.postMessage('close');
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    await worker.terminate();
+  };
+  return { ports, close };
+}
 
-const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+interface LocalPorts {
+  dynamodb: number;
+  sqs: number;
+  s3: number;
+}
 
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const table = 'skiff';
   const bucket = 'skiff-payloads';
   if (options.dataDir) mkdirSync(join(options.dataDir, 's3'), { recursive: true });
   const s3Dir = options.dataDir ? join(options.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'skiff-s3-'));
-
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {}) });
-  const dynamoPort = await listen(dynamo);
-  const sqsServer = await createSqsServer({ port: 0, hostname: '127.0.0.1' });
-  const sqsPort = (sqsServer.address() as AddressInfo).port;
-  const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: s3Dir });
-  const { port: s3Port } = await s3.run();
+  const servers = await startServers({ s3Dir, ...(options.dataDir ? { dynamoPath: join(options.dataDir, 'dynamodb') } : {}) });
+  const { dynamodb: dynamoPort, sqs: sqsPort, s3: s3Port } = servers.ports;
 
   const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${sqsPort}`, s3: `http://127.0.0.1:${s3Port}` };
   const clients = awsClients(endpoints);
@@ -99,7 +105,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     bucket,
     async close() {
       for (const client of Object.values(clients)) client.destroy();
-      await Promise.all([closeServer(dynamo), closeServer(sqsServer), s3.close()]);
+      await servers.close();
       if (!options.dataDir) rmSync(s3Dir, { recursive: true, force: true });
     },
   };

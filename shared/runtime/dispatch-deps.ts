@@ -2,7 +2,6 @@
 // environment, build dispatch's dependencies — config agent, GitHub connector, claim and trace
 // store. Called once per container, at module load, so the per-event path does per-event work only.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigAgent, FileConfigSource, RepoConfigSource } from '../config/agent.js';
 import { parseConfigLocation } from '../config/location.js';
 import { GitHubConnector } from '../github/connector.js';
@@ -11,7 +10,7 @@ import type { DispatchDeps } from '../hook/dispatch.js';
 import type { Logger } from '../log.js';
 import { plugins } from '../plugins/registry.js';
 import { DynamoStore } from '../storage/dynamo-store.js';
-import { S3Payloads } from '../storage/s3-payloads.js';
+import { S3Payloads, type S3ClientSource } from '../storage/s3-payloads.js';
 import { githubCredentialsFromEnv } from './secrets.js';
 
 import { required, type Env } from './env.js';
@@ -25,7 +24,7 @@ export interface DispatchOptions {
 
 export async function dispatchDeps(
   env: Env,
-  aws: { s3: S3Client; dynamodb: DynamoDBClient },
+  aws: { s3: S3ClientSource; dynamodb: DynamoDBClient },
   log: Logger,
   options: DispatchOptions = {},
 ): Promise<DispatchDeps & { connector: GitHubConnector }> {

@@ -2,19 +2,18 @@
 // config, no Octokit, no plugins — which events to queue comes in as a list (in AWS, the
 // SKIFF_HANDLED_EVENTS variable the stack derives from the plugin registry).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ReceiveDeps } from '../hook/receive.js';
 import type { Logger } from '../log.js';
 import { DynamoStore } from '../storage/dynamo-store.js';
-import { S3Payloads } from '../storage/s3-payloads.js';
+import { S3Payloads, type S3ClientSource } from '../storage/s3-payloads.js';
 import { SqsQueue } from '../storage/sqs-queue.js';
 import { required, type Env } from './env.js';
 import { hmacSecretsFromEnv } from './secrets.js';
 
 export function receiveDeps(
   env: Env,
-  aws: { sqs: SQSClient; s3: S3Client; dynamodb: DynamoDBClient },
+  aws: { sqs: SQSClient; s3: S3ClientSource; dynamodb: DynamoDBClient },
   log: Logger,
   handledEvents: ReadonlySet<string> = new Set(required(env, 'SKIFF_HANDLED_EVENTS').split(',').filter(Boolean)),
 ): ReceiveDeps {

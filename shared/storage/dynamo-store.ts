@@ -101,6 +101,24 @@ export class DynamoStore implements ClaimStore, TraceStore {
     });
   }
 
+  async forget(delivery: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `delivery#${delivery}` },
+          // Only an untouched trace: if a worker has the event (an earlier delivery of the same
+          // id was queued), its record stays.
+          ConditionExpression: '#status = :queued AND attempts = :zero',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0 },
+        }),
+      )
+      .catch((error) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
   async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
     const attributes = await this.update(
       `delivery#${summary.delivery}`,

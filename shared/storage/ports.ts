@@ -79,8 +79,10 @@ export interface Trace extends DeliverySummary {
 }
 
 export interface TraceStore {
-  /** Written by the webhook once the event is queued; never overwrites a worker's progress. */
+  /** Written by the webhook as it queues the event; never overwrites a worker's progress. */
   queued(summary: DeliverySummary): Promise<void>;
+  /** Removes a trace that is only `queued` (the webhook could not queue the event after all). */
+  forget(delivery: string): Promise<void>;
   /** A worker picked the delivery up (config problems); returns this attempt's number, from 1. */
   started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number>;
   /** Sets the records of the named plugins (others untouched). */

@@ -1,21 +1,38 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+// Webhook bodies too large for an SQS message; the bucket expires them after a day.
+//
+// The S3 client is loaded on first use: oversized payloads are rare, and importing
+// @aws-sdk/client-s3 costs ~100 ms of a cold start in functions that may never need it.
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { PayloadRef, PayloadStore } from './ports.js';
 
-/** Webhook bodies too large for an SQS message; the bucket expires them after a day. */
+export type S3ClientSource = S3Client | (() => S3Client | Promise<S3Client>);
+
 export class S3Payloads implements PayloadStore {
+  private client: Promise<S3Client> | undefined;
+
   constructor(
-    private readonly client: S3Client,
+    private readonly source: S3ClientSource,
     private readonly bucket: string,
   ) {}
 
+  private s3(): Promise<S3Client> {
+    this.client ??= Promise.resolve(typeof this.source === 'function' ? this.source() : this.source);
+    return this.client;
+  }
+
   async put(key: string, body: string): Promise<PayloadRef> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    const [s3, { PutObjectCommand }] = await Promise.all([this.s3(), import('@aws-sdk/client-s3')]);
+    await s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }));
     return { bucket: this.bucket, key };
   }
 
   async get(ref: PayloadRef): Promise<string> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    const [s3, { GetObjectCommand }] = await Promise.all([this.s3(), import('@aws-sdk/client-s3')]);
+    const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
     if (!object.Body) throw new Error(`payload s3://${ref.bucket}/${ref.key} is empty`);
     return object.Body.transformToString('utf-8');
   }
 }
+
+/** An S3 client built on first use, from the runtime's configuration. */
+export const lazyS3Client = () => async () => new (await import('@aws-sdk/client-s3')).S3Client({});

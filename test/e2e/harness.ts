@@ -42,7 +42,6 @@ export async function startHarness(options: { config?: string; env?: Record<stri
       // Retries come back fast: a failed record is visible again after two seconds (long enough
       // that a record still being processed is not redelivered under the worker).
       visibilityTimeoutSeconds: 2,
-      pollWaitSeconds: 1,
       octokit: { writeIntervalMs: 0, retryBaseMs: 5 },
       log: createLogger({ logLevel: process.env.E2E_LOG_LEVEL ?? 'CRITICAL' }),
       ...options.skiff,

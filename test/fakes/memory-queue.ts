@@ -55,9 +55,11 @@ export class MemoryPayloads implements PayloadStore {
   }
 }
 
-export class MemoryTraces implements Pick<TraceStore, 'queued'> {
+export class MemoryTraces implements Pick<TraceStore, 'queued' | 'forget'> {
   /** Every `queued` call, including ones made to fail by `failNext`. */
   readonly queuedCalls: DeliverySummary[] = [];
+  /** Deliveries whose trace the webhook took back (the send failed). */
+  readonly forgotten: string[] = [];
   readonly #failures = new Failures();
 
   failNext(error: Error): void {
@@ -67,5 +69,9 @@ export class MemoryTraces implements Pick<TraceStore, 'queued'> {
   async queued(summary: DeliverySummary): Promise<void> {
     this.queuedCalls.push(summary);
     this.#failures.throwIfAny();
+  }
+
+  async forget(delivery: string): Promise<void> {
+    this.forgotten.push(delivery);
   }
 }

@@ -81,6 +81,12 @@ export class MemoryStore implements ClaimStore, TraceStore {
     item.attempts ??= 0;
   }
 
+  async forget(delivery: string): Promise<void> {
+    this.#fail('forget', `forget ${delivery}`);
+    const item = this.#traces.get(delivery);
+    if (item?.status === 'queued' && item.attempts === 0) this.#traces.delete(delivery);
+  }
+
   async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
     this.#fail('started', `started ${summary.delivery}`);
     const item = this.#item(summary.delivery);

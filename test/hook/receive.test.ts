@@ -566,7 +566,9 @@ describe('receive: storage failures', () => {
     // Assess
     expect(res).toEqual({ status: 503, body: unavailable });
     expect(queue.messages).toEqual([]);
-    expect(traces.queuedCalls).toEqual([]);
+    expect(traces.forgotten).toHaveLength(1);
+    // The trace written alongside the send is taken back: none is left saying "queued".
+    expect(traces.forgotten).toEqual(traces.queuedCalls.map((c) => c.delivery));
   });
 
   it('the payload store fails for a large payload: 503, and nothing is queued', async () => {
@@ -580,7 +582,9 @@ describe('receive: storage failures', () => {
     // Assess
     expect(res).toEqual({ status: 503, body: unavailable });
     expect(queue.messages).toEqual([]);
-    expect(traces.queuedCalls).toEqual([]);
+    expect(traces.forgotten).toHaveLength(1);
+    // The trace written alongside the send is taken back: none is left saying "queued".
+    expect(traces.forgotten).toEqual(traces.queuedCalls.map((c) => c.delivery));
   });
 
   it('the queue fails after a large payload was stored: 503, no message, no trace', async () => {
@@ -595,7 +599,9 @@ describe('receive: storage failures', () => {
     expect(res).toEqual({ status: 503, body: unavailable });
     expect(payloads.objects.size).toBe(1);
     expect(queue.messages).toEqual([]);
-    expect(traces.queuedCalls).toEqual([]);
+    expect(traces.forgotten).toHaveLength(1);
+    // The trace written alongside the send is taken back: none is left saying "queued".
+    expect(traces.forgotten).toEqual(traces.queuedCalls.map((c) => c.delivery));
   });
 
   it('the trace fails after queuing: still 200, the event is queued', async () => {
