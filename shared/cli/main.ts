@@ -16,8 +16,9 @@ const usage = `usage:
       Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}) with embedded
       DynamoDB, SQS and S3 stand-ins. Reads SKIFF_CONFIG, WEBHOOK_SECRET or SKIFF_HMAC_FILE,
       GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, GITHUB_API_URL, PORT.
-  skiff phony --event NAME [--payload FILE] [--action ACTION] [--address URL] [--hmac SECRET] [--delivery ID]
-      Sends one signed webhook (default address http://127.0.0.1:$PORT/hook, secret $WEBHOOK_SECRET
+  skiff phony --event NAME [--payload FILE | --action ACTION | --comment TEXT] [--address URL] [--hmac SECRET] [--delivery ID]
+      Sends one signed webhook: a file, or a real sample payload (--comment: an issue_comment
+      with that text on a pull request, e.g. "/hold"). Default address http://127.0.0.1:$PORT/hook, secret $WEBHOOK_SECRET
       or, like skiff local, the local development secret).
   skiff checkconfig FILE [FILE ...]
       Validates Prow-style plugins.yaml / config.yaml files as Skiff would load them (Prow's checkconfig).
@@ -76,7 +77,7 @@ async function local(args: string[]): Promise<number> {
       ...notes.map((n) => `  note: ${n}`),
       `  GitHub: ${env.GITHUB_API_URL || 'https://api.github.com'}${skiff.dispatchDeps.connector.dryRun ? ' — dry-run: no credentials, writes are logged, not sent' : ''}`,
       `  state: ${values['data-dir'] ? values['data-dir'] : 'in memory (use --data-dir to keep it)'}`,
-      `Try: npm run skiff -- phony --event issue_comment`,
+      `Try: npm run skiff -- phony --event issue_comment --comment /hold`,
       '',
     ].join('\n'),
   );
@@ -95,6 +96,7 @@ async function sendPhony(args: string[]): Promise<number> {
       event: { type: 'string' },
       payload: { type: 'string' },
       action: { type: 'string' },
+      comment: { type: 'string' },
       address: { type: 'string' },
       hmac: { type: 'string' },
       delivery: { type: 'string' },
@@ -106,7 +108,7 @@ async function sendPhony(args: string[]): Promise<number> {
   }
   const hmac = values.hmac ?? process.env.WEBHOOK_SECRET ?? localSecret;
   const address = values.address ?? `http://127.0.0.1:${process.env.PORT ?? 8888}/hook`;
-  const result = await phony({ event: values.event, payload: values.payload, action: values.action, address, hmac, delivery: values.delivery });
+  const result = await phony({ ...values, event: values.event, address, hmac });
   process.stdout.write(`${result.status} ${result.body}\ndelivery: ${result.delivery}\n`);
   if (result.status < 300) process.stdout.write(`trace: ${new URL(`/api/deliveries/${result.delivery}`, address)}\n`);
   return result.status < 300 ? 0 : 1;

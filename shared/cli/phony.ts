@@ -10,6 +10,11 @@ export interface PhonyOptions {
   payload?: string;
   /** Only with no --payload: which example of the event to send. */
   action?: string;
+  /**
+   * Only with no --payload, for issue_comment: the comment's text, posted on a pull request
+   * (the sample's issue is turned into one), e.g. `/hold`.
+   */
+  comment?: string;
   address: string;
   hmac: string;
   delivery?: string;
@@ -21,8 +26,19 @@ export interface PhonyResult {
   body: string;
 }
 
+function sample(options: PhonyOptions): Record<string, any> {
+  const payload = samplePayload(options.event, options.action);
+  if (options.comment === undefined) return payload;
+  if (options.event !== 'issue_comment') throw new Error('--comment goes with --event issue_comment');
+  payload.comment.body = options.comment;
+  // GitHub marks an issue that is a pull request with this key.
+  const url = String(payload.issue.url).replace('/issues/', '/pulls/');
+  payload.issue.pull_request = { url, html_url: String(payload.issue.html_url).replace('/issues/', '/pull/'), diff_url: `${url}.diff`, patch_url: `${url}.patch` };
+  return payload;
+}
+
 export async function phony(options: PhonyOptions): Promise<PhonyResult> {
-  const body = options.payload ? await readFile(options.payload, 'utf8') : JSON.stringify(samplePayload(options.event, options.action));
+  const body = options.payload ? await readFile(options.payload, 'utf8') : JSON.stringify(sample(options));
   const delivery = options.delivery ?? randomUUID();
   const response = await fetch(options.address, {
     method: 'POST',

@@ -25,6 +25,14 @@ describe('skiff phony', () => {
     if (status === 200) expect((await h.settled(result.delivery)).event).toBe(event);
   });
 
+  it('--comment posts that text as a pull request comment, which hold acts on', async () => {
+    // Act
+    const result = await phony({ event: 'issue_comment', comment: '/hold', address: `${h.skiff.url}/hook`, hmac: secret });
+    const trace = await h.settled(result.delivery);
+    // Assess
+    expect(trace.plugins.hold).toMatchObject({ status: 'ran', writes: ['addLabel Codertocat/Hello-World#1 do-not-merge/hold'] });
+  });
+
   it('says which actions exist when the requested one has no sample', async () => {
     await expect(phony({ event: 'issue_comment', action: 'exploded', address: `${h.skiff.url}/hook`, hmac: secret })).rejects.toThrow(
       /no issue_comment example with action "exploded"; there are: created/,
