@@ -62,7 +62,17 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
     log.info('a push touched the config; reloading', { delivery });
     await deps.config.refresh();
   }
-  const { config, warnings, error: configError } = await deps.config.get();
+  let snapshot: Awaited<ReturnType<ConfigAgent['get']>>;
+  try {
+    snapshot = await deps.config.get();
+  } catch (error) {
+    // No valid config was ever loaded: say so in the trace; the record is retried (and ends in
+    // the dead-letter queue if the config stays broken).
+    await deps.traces.started(summary, { configError: (error as Error).message });
+    await deps.traces.finish(delivery, 'failed');
+    throw error;
+  }
+  const { config, warnings, error: configError } = snapshot;
   if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
 
   const repository = payload.repository as { owner?: { login?: string }; name?: string } | undefined;

@@ -3,7 +3,9 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
+import { ConfigAgent } from '../../shared/config/agent.js';
 import { encodeQueuedEvent } from '../../shared/hook/queued-event.js';
+import { plugins } from '../../shared/plugins/registry.js';
 import { faults } from '../fakes/github-server.js';
 import { configRepo, prComment, repo, startHarness, validConfig, type Harness } from './harness.js';
 
@@ -262,5 +264,22 @@ describe('credentials', () => {
     // Assess
     expect(h.github.writes()).toEqual([]);
     expect(trace.plugins.hold!.writes).toEqual([`dry-run: addLabel ${repo}#1 ${hold}`]);
+  });
+});
+
+describe('no valid config at all', () => {
+  it('the trace says why every event fails until the config is fixed', async () => {
+    // Prepare: local mode refuses to start on a broken config, so it breaks after the start.
+    h = await startHarness();
+    h.skiff.dispatchDeps.config = new ConfigAgent(
+      { description: 'acme/prow-config:missing.yaml', fetch: async () => [{ path: 'missing.yaml', text: 'plugins: [' }] },
+      plugins,
+    );
+    // Act
+    const { delivery } = await h.post('issue_comment', prComment('/hold'));
+    const trace = await h.settled(delivery, 'failed');
+    // Assess
+    expect(trace.configError).toContain('invalid config in acme/prow-config:missing.yaml');
+    expect(h.github.writes()).toEqual([]);
   });
 });
