@@ -5,7 +5,7 @@
 // delivery cannot both run a plugin.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, TraceStore } from './ports.js';
 
 /** Claims and traces are kept a week: longer than SQS retention of a retried event (4 days). */
@@ -92,13 +92,27 @@ export class DynamoStore implements ClaimStore, TraceStore {
   }
 
   async queued(summary: DeliverySummary): Promise<void> {
-    // if_not_exists throughout: a fast worker may already have recorded progress.
-    await this.update(`delivery#${summary.delivery}`, {
-      ...this.summaryFields(summary),
-      status: { value: 'queued', keep: true },
-      updatedAt: { value: summary.receivedAt, keep: true },
-      attempts: { value: 0, keep: true },
-    });
+    // A plain conditional put (it is on the webhook's ack path, so the cheapest write): if the
+    // item exists, a worker already has the event (or this is a redelivery) and its record stays.
+    await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `delivery#${summary.delivery}`,
+            ...summary,
+            delivery: undefined,
+            status: 'queued',
+            updatedAt: summary.receivedAt,
+            attempts: 0,
+            expiresAt: this.expiresAt(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .catch((error) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async forget(delivery: string): Promise<void> {
