@@ -217,7 +217,7 @@ export async function measureModuleInit(bundles: readonly BundleResult[]): Promi
         const unused = each.filter((e) => !sdkUsed[c.fn].includes(e.pkg));
         if (unused.length) {
           findings.push(
-            `The ${c.fn} bundle imports ${unused.map((e) => `${e.pkg} (${ms(e.ms, 0)})`).join(' and ')} at load, ${ms(unused.reduce((sum, e) => sum + e.ms, 0), 0)} of its ${ms(sdk, 0)} of SDK imports in the split, although functions/${c.fn}.ts never uses ${unused.length === 1 ? 'that client' : 'those clients'}: shared/runtime/aws-clients.ts imports the DynamoDB, SQS and S3 clients statically (only their construction is lazy), and with \`@aws-sdk/*\` external the imports stay in every bundle.`,
+            `The ${c.fn} bundle imports ${unused.map((e) => `${e.pkg} (${ms(e.ms, 0)})`).join(' and ')} at load, ${ms(unused.reduce((sum, e) => sum + e.ms, 0), 0)} of its ${ms(sdk, 0)} of SDK imports in the split, although functions/${c.fn}.ts never uses ${unused.length === 1 ? 'that client' : 'those clients'}: a static import of the client is left in the bundle (with \`@aws-sdk/*\` external, every static import is loaded at init); import it where it is used, or lazily.`,
           );
         }
       }
