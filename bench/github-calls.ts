@@ -29,7 +29,7 @@ const overheadWarmup = 5;
 /** Times label writes and reads through the worker's GitHub client and through a bare fetch. */
 async function clientOverhead(stack: BenchStack) {
   const [owner = '', repo = ''] = benchRepo.split('/');
-  const github = await stack.skiff.dispatchDeps.connector.forEvent({ owner, repo });
+  const github = await stack.skiff.dispatchDeps.github.forEvent({ owner, repo });
   const timed = async (count: number, call: (i: number) => Promise<unknown>) => {
     for (let i = 0; i < overheadWarmup; i++) await call(i);
     const times: number[] = [];

@@ -1,20 +1,18 @@
-// One benchmark's Skiff: a fake GitHub over HTTP (test/fakes/github-server.ts) and local mode
-// (webhook, queue poller and read API in this process, over embedded DynamoDB/SQS/S3 stand-ins)
-// pointed at it, with the config read from a file in a fake repository, as in AWS.
+// One benchmark's Skiff: the end-to-end tests' stack (test/e2e/harness.ts): a fake GitHub over
+// HTTP and local mode (webhook, queue poller and read API in this process, over embedded
+// DynamoDB/SQS/S3 stand-ins) pointed at it, with the config read from a file in a fake repository.
 // Each benchmark starts its own stack, so counts from one cannot leak into another.
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { startLocal, type LocalSkiff } from '../shared/local/local-mode.js';
+import type { LocalSkiff } from '../shared/local/local-mode.js';
 import type { OctokitOptions } from '../shared/github/octokit.js';
 import { createLogger } from '../shared/log.js';
-import { FakeGitHub } from '../test/fakes/github-server.js';
+import { secret, startHarness } from '../test/e2e/harness.js';
+import type { FakeGitHub } from '../test/fakes/github-server.js';
 import { withTimeout } from './waiting.js';
-import { benchRepo } from './payloads.js';
 
-export const benchSecret = 'bench-webhook-secret';
-export const configRepo = 'acme/prow-config';
-export const configPath = 'plugins.yaml';
+/** The end-to-end tests' stack (config enabling hold and size for the sample repository). */
+export const benchSecret = secret;
 export const holdLabel = 'do-not-merge/hold';
-export const benchConfig = `plugins:\n  ${benchRepo}:\n    plugins: [hold, size]\n`;
 
 export interface BenchStack {
   github: FakeGitHub;
@@ -30,32 +28,19 @@ export interface StackOptions {
 }
 
 export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
-  const github = await FakeGitHub.start({ botLogin: 'skiff-bot' });
-  github.setFile(configRepo, 'main', configPath, benchConfig);
-  let skiff: LocalSkiff;
-  try {
-    skiff = await withTimeout(
-      'starting local mode',
-      30_000,
-      startLocal({
-        env: {
-          SKIFF_CONFIG: `${configRepo}:${configPath}`,
-          GITHUB_API_URL: github.url,
-          GITHUB_TOKEN: 'bench-token',
-          WEBHOOK_SECRET: benchSecret,
-        },
-        port: 0,
+  const { github, skiff } = await withTimeout(
+    'starting local mode',
+    30_000,
+    startHarness({
+      skiff: {
         // The CDK stack's queue waits 6 × the 60 s function timeout; local mode's default of 30 s
         // is plenty here: nothing in these runs takes seconds, so nothing is redelivered early.
         visibilityTimeoutSeconds: 30,
         octokit: { writeIntervalMs: 0, retryBaseMs: 5, ...options.octokit },
         log: createLogger({ logLevel: 'SILENT' }),
-      }),
-    );
-  } catch (error) {
-    await github.close();
-    throw error;
-  }
+      },
+    }),
+  );
   const { sqs } = skiff.standIns.clients;
   return {
     github,

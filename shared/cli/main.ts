@@ -75,7 +75,7 @@ async function local(args: string[]): Promise<number> {
       ...(repos.length ? repos : ['    (no plugins enabled anywhere)']),
       ...snapshot.warnings.map((w) => `  warning: ${w}`),
       ...notes.map((n) => `  note: ${n}`),
-      `  GitHub: ${env.GITHUB_API_URL || 'https://api.github.com'}${skiff.dispatchDeps.connector.dryRun ? ' — dry-run: no credentials, writes are logged, not sent' : ''}`,
+      `  GitHub: ${env.GITHUB_API_URL || 'https://api.github.com'}${skiff.dispatchDeps.github.dryRun ? ' — dry-run: no credentials, writes are logged, not sent' : ''}`,
       `  state: ${values['data-dir'] ? values['data-dir'] : 'in memory (use --data-dir to keep it)'}`,
       `Try: npm run skiff -- phony --event issue_comment --comment /hold`,
       '',

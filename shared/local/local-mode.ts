@@ -32,7 +32,7 @@ export interface LocalSkiff {
   url: string;
   standIns: StandIns;
   receiveDeps: ReceiveDeps;
-  dispatchDeps: DispatchDeps & { connector: GitHubConnector };
+  dispatchDeps: DispatchDeps & { github: GitHubConnector };
   poller: QueuePoller;
   close(): Promise<void>;
 }

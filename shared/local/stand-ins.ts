@@ -6,10 +6,31 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CreateTableCommand, DescribeTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { awsClients, type AwsClients, type LocalEndpoints } from '../runtime/aws-clients.js';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+
+export interface LocalEndpoints {
+  dynamodb: string;
+  sqs: string;
+  s3: string;
+}
+
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  s3: S3Client;
+}
+
+/** SDK clients for the stand-ins: they accept any credentials, but s3rver wants its own pair. */
+function localClients(endpoints: LocalEndpoints): AwsClients {
+  const config = (endpoint: string, credentials = { accessKeyId: 'local', secretAccessKey: 'local' }) => ({ endpoint, region: 'us-east-1', credentials });
+  return {
+    dynamodb: new DynamoDBClient(config(endpoints.dynamodb)),
+    sqs: new SQSClient(config(endpoints.sqs)),
+    s3: new S3Client({ ...config(endpoints.s3, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }), forcePathStyle: true }),
+  };
+}
 
 export interface StandIns {
   endpoints: LocalEndpoints;
@@ -60,7 +81,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   const { dynamodb: dynamoPort, sqs: sqsPort, s3: s3Port } = servers.ports;
 
   const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${sqsPort}`, s3: `http://127.0.0.1:${s3Port}` };
-  const clients = awsClients(endpoints);
+  const clients = localClients(endpoints);
 
   try {
     await clients.dynamodb.send(

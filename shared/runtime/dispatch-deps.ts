@@ -11,9 +11,8 @@ import type { Logger } from '../log.js';
 import { plugins } from '../plugins/registry.js';
 import { DynamoStore } from '../storage/dynamo-store.js';
 import { S3Payloads, type S3ClientSource } from '../storage/s3-payloads.js';
-import { githubCredentialsFromEnv } from './secrets.js';
-
 import { required, type Env } from './env.js';
+import { githubCredentialsFromEnv } from './secrets.js';
 
 export interface DispatchOptions {
   /** Local mode may read the config from a file; Lambdas only from a repository. */
@@ -27,7 +26,7 @@ export async function dispatchDeps(
   aws: { s3: S3ClientSource; dynamodb: DynamoDBClient },
   log: Logger,
   options: DispatchOptions = {},
-): Promise<DispatchDeps & { connector: GitHubConnector }> {
+): Promise<DispatchDeps & { github: GitHubConnector }> {
   const store = new DynamoStore(aws.dynamodb, required(env, 'SKIFF_TABLE'));
   const connector = new GitHubConnector(() => githubCredentialsFromEnv(env), {
     baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
@@ -43,7 +42,6 @@ export async function dispatchDeps(
       ? new RepoConfigSource(location, () => connector.contentsFor({ owner: location.owner, repo: location.repo }))
       : new FileConfigSource(location.paths);
   return {
-    connector,
     config: new ConfigAgent(source, plugins),
     github: connector,
     claims: store,

@@ -6,9 +6,21 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { GitHubCredentials } from '../github/octokit.js';
 import { HmacConfigError, parseHmacSecrets, type HmacSecrets } from '../hook/hmac.js';
 
-type Env = Record<string, string | undefined>;
+import type { Env } from './env.js';
 
 const secretMaxAgeSeconds = 300;
+
+// Files (local mode) get the same five-minute cache as Secrets Manager values: both loaders are
+// asked on every request or event, and a file edit is still picked up without a restart.
+const files = new Map<string, { text: Promise<string>; at: number }>();
+function readSecretFile(path: string): Promise<string> {
+  const hit = files.get(path);
+  if (hit && Date.now() - hit.at < secretMaxAgeSeconds * 1000) return hit.text;
+  const text = readFile(path, 'utf8');
+  files.set(path, { text, at: Date.now() });
+  text.catch(() => files.delete(path));
+  return text;
+}
 
 /** Returns a loader for the webhook secrets; the parsed value is cached per raw text. */
 export function hmacSecretsFromEnv(env: Env): () => Promise<HmacSecrets> {
@@ -19,7 +31,7 @@ export function hmacSecretsFromEnv(env: Env): () => Promise<HmacSecrets> {
       if (typeof value !== 'string') throw new HmacConfigError('the HMAC secret in Secrets Manager is not a string');
       return value;
     }
-    if (env.SKIFF_HMAC_FILE) return readFile(env.SKIFF_HMAC_FILE, 'utf8');
+    if (env.SKIFF_HMAC_FILE) return readSecretFile(env.SKIFF_HMAC_FILE);
     if (env.WEBHOOK_SECRET) return env.WEBHOOK_SECRET;
     throw new HmacConfigError('no webhook secret: set WEBHOOK_SECRET or SKIFF_HMAC_FILE (SKIFF_HMAC_SECRET_ARN in AWS)');
   };
@@ -42,6 +54,6 @@ export async function githubCredentialsFromEnv(env: Env): Promise<GitHubCredenti
       | undefined;
     return appCredentials(value?.appId?.toString(), value?.privateKey) ?? (value?.token ? { kind: 'token', token: value.token } : { kind: 'none' });
   }
-  const privateKey = env.GITHUB_APP_PRIVATE_KEY ?? (env.GITHUB_APP_PRIVATE_KEY_FILE ? await readFile(env.GITHUB_APP_PRIVATE_KEY_FILE, 'utf8') : undefined);
+  const privateKey = env.GITHUB_APP_PRIVATE_KEY ?? (env.GITHUB_APP_PRIVATE_KEY_FILE ? await readSecretFile(env.GITHUB_APP_PRIVATE_KEY_FILE) : undefined);
   return appCredentials(env.GITHUB_APP_ID, privateKey) ?? (env.GITHUB_TOKEN ? { kind: 'token', token: env.GITHUB_TOKEN } : { kind: 'none' });
 }

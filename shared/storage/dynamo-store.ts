@@ -12,6 +12,11 @@ import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, Tra
 const ttlSeconds = 7 * 24 * 3600;
 const pluginPrefix = 'plugin:';
 
+/** For writes whose condition failing means "someone else's state, leave it": not an error. */
+const conditionFailedIsFine = (error: unknown): void => {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+};
+
 interface Field {
   value: unknown;
   /** Set only when the attribute is absent. */
@@ -86,9 +91,7 @@ export class DynamoStore implements ClaimStore, TraceStore {
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':running': 'running', ':token': token ?? 'none' },
       }),
-    ).catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    ).catch(conditionFailedIsFine);
   }
 
   async queued(summary: DeliverySummary): Promise<void> {
@@ -110,9 +113,7 @@ export class DynamoStore implements ClaimStore, TraceStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       )
-      .catch((error) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      .catch(conditionFailedIsFine);
   }
 
   async forget(delivery: string): Promise<void> {
@@ -128,9 +129,7 @@ export class DynamoStore implements ClaimStore, TraceStore {
           ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0 },
         }),
       )
-      .catch((error) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+      .catch(conditionFailedIsFine);
   }
 
   async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
