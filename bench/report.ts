@@ -28,7 +28,7 @@ export function markdown(machine: Machine, reports: readonly MetricReport[], wal
     '',
     `- Date: ${machine.date}`,
     `- CPU: ${machine.cpu}, ${machine.cores} cores`,
-    `- Memory: ${machine.memoryGiB.toFixed(1)} GiB`,
+    `- Memory: ${machine.memoryGiB.toFixed(1)} GiB; writing fresh pages ${machine.memoryTouch.firstMsPerMiB.toFixed(2)} ms/MiB, the same pages again ${machine.memoryTouch.againMsPerMiB.toFixed(2)} ms/MiB`,
     `- Node.js: ${machine.node} (${machine.os})`,
     `- Load average (1 min): ${machine.loadAtStart.toFixed(2)} at the start, ${loadAtEnd.toFixed(2)} at the end`,
     `- Code: ${machine.commit}`,
