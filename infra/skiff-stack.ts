@@ -190,7 +190,8 @@ export class SkiffStack extends Stack {
     // spelling aws-cdk-lib now recommends for `x.grantY()`; same statements.)
     this.queue.grants.sendMessages(webhook);
     this.payloadBucket.grants.actionsOnObjectKeys(webhook, '*', 's3:PutObject');
-    this.table.grants.actions(webhook, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    // PutItem records "queued"; DeleteItem takes that record back when the SQS send failed.
+    this.table.grants.actions(webhook, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     this.hmacSecret.grantRead(webhook);
     this.table.grants.readWriteData(plugins);
     this.payloadBucket.grants.actionsOnObjectKeys(plugins, '*', 's3:GetObject');

@@ -6,9 +6,16 @@ import { App, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { sign } from '@octokit/webhooks-methods';
 import { SkiffStack, type SkiffStackProps } from '../../infra/skiff-stack.js';
+import { handleApi } from '../../shared/api/read-api.js';
 import { handledEvents } from '../../shared/hook/events.js';
+import { receive } from '../../shared/hook/receive.js';
+import { createLogger } from '../../shared/log.js';
 import { plugins as pluginRegistry } from '../../shared/plugins/registry.js';
+import { receiveDeps } from '../../shared/runtime/receive-deps.js';
+import { DynamoStore } from '../../shared/storage/dynamo-store.js';
+import { recordingAws } from '../fakes/recording-aws.js';
 
 type Json = Record<string, unknown>;
 
@@ -256,7 +263,7 @@ describe('SkiffStack', () => {
     const tableWrites = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
     const secretRead = ['secretsmanager:GetSecretValue'];
     it.each([
-      { name: 'webhook writes the table but cannot read it', fn: 'webhook', on: 'table', allows: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], denies: [...tableReads, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] },
+      { name: 'webhook puts and takes back traces but cannot read the table', fn: 'webhook', on: 'table', allows: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], denies: [...tableReads, 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'] },
       { name: 'webhook cannot touch the GitHub secret', fn: 'webhook', on: 'githubSecret', allows: [], denies: ['*'] },
       { name: 'webhook reads the HMAC secret', fn: 'webhook', on: 'hmacSecret', allows: secretRead, denies: ['secretsmanager:PutSecretValue'] },
       { name: 'webhook sends to the queue but cannot consume it', fn: 'webhook', on: 'queue', allows: ['sqs:SendMessage'], denies: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'] },
@@ -280,6 +287,54 @@ describe('SkiffStack', () => {
       for (const action of denies) {
         expect(granted.filter((g) => covers(g, action)), `${fn} must not be allowed ${action} on ${on}`).toEqual([]);
       }
+    });
+
+    // The grants above say what each role may do; these run the functions' own code paths over
+    // SDK clients that record each request's IAM action, and check the role allows every one on
+    // the right resource. The local stand-ins ignore IAM, so only this catches a call the role
+    // was never given.
+    const resourceOf = { dynamodb: ids.table, sqs: ids.queue, s3: ids.bucket } as const;
+    const expectAllowed = (fn: 'webhook' | 'plugins' | 'api', actions: string[]) => {
+      for (const action of new Set(actions)) {
+        const service = action.split(':')[0] as keyof typeof resourceOf;
+        expect(actionsOn(fn, resourceOf[service]).some((g) => covers(g, action)), `${fn} calls ${action} but its role does not allow it`).toBe(true);
+      }
+    };
+
+    it('the webhook role allows every AWS call the webhook makes: queue, trace, oversized payload, and the trace taken back when SQS fails', async () => {
+      // Prepare: the webhook's dependencies as functions/webhook.ts builds them, over recording clients
+      const aws = recordingAws();
+      const env = { SKIFF_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/skiff.fifo', SKIFF_TABLE: 'skiff', SKIFF_PAYLOAD_BUCKET: 'payloads', WEBHOOK_SECRET: 'iam-test' };
+      const deps = receiveDeps(env, aws.clients, createLogger({ logLevel: 'SILENT' }), new Set(['issue_comment']));
+      const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: 1 } });
+      const post = async (delivery: string, overrides: Partial<typeof deps> = {}) =>
+        receive(
+          {
+            method: 'POST',
+            headers: { 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(env.WEBHOOK_SECRET, body), 'content-type': 'application/json' },
+            body: Buffer.from(body),
+          },
+          { ...deps, ...overrides },
+        );
+      // Act: an ordinary delivery, one too large for a message, and one SQS refuses
+      const statuses = [(await post('ordinary')).status, (await post('oversized', { maxMessageBytes: 10 })).status];
+      aws.failing.add('sqs:SendMessage');
+      statuses.push((await post('unqueued')).status);
+      // Assess: each path ran, and the role covers what it called
+      expect(statuses).toEqual([200, 200, 503]);
+      expect(new Set(aws.actions)).toEqual(new Set(['sqs:SendMessage', 'dynamodb:PutItem', 's3:PutObject', 'dynamodb:DeleteItem']));
+      expectAllowed('webhook', aws.actions);
+    });
+
+    it('the api role allows every AWS call the read API makes', async () => {
+      // Prepare
+      const aws = recordingAws();
+      // Act
+      const response = await handleApi('GET', '/api/deliveries/some-delivery', { traces: new DynamoStore(aws.clients.dynamodb, 'skiff') });
+      // Assess
+      expect(response.status).toBe(404);
+      expect(aws.actions).toEqual(['dynamodb:GetItem']);
+      expectAllowed('api', aws.actions);
     });
 
     it.each(['webhook', 'plugins', 'api'] as const)('%s may write logs only to its own log group', (fn) => {
