@@ -5,8 +5,12 @@ import { processBatch } from '../shared/hook/worker.js';
 import { createLogger } from '../shared/log.js';
 import { dispatchDeps } from '../shared/runtime/dispatch-deps.js';
 import { lazyS3Client } from '../shared/storage/s3-payloads.js';
+import { lazySqsClient, SqsRedelivery } from '../shared/storage/sqs-redelivery.js';
 
 const log = createLogger();
 const deps = await dispatchDeps(process.env, { dynamodb: new DynamoDBClient({}), s3: lazyS3Client() }, log);
+// Without the queue URL (a stack from before it was passed), rate-limited records simply come
+// back after the queue's visibility timeout.
+const redelivery = process.env.SKIFF_QUEUE_URL ? new SqsRedelivery(lazySqsClient(), process.env.SKIFF_QUEUE_URL) : undefined;
 
-export const handler = (event: SQSEvent) => processBatch(event, deps);
+export const handler = (event: SQSEvent) => processBatch(event, deps, redelivery);

@@ -171,6 +171,8 @@ export class SkiffStack extends Stack {
         ...common,
         SKIFF_TABLE: this.table.tableName,
         SKIFF_PAYLOAD_BUCKET: this.payloadBucket.bucketName,
+        // For ChangeMessageVisibility: a rate-limited event comes back when GitHub allows.
+        SKIFF_QUEUE_URL: this.queue.queueUrl,
         SKIFF_GITHUB_SECRET_ARN: this.githubSecret.secretArn,
         SKIFF_CONFIG: props.config,
         ...(props.githubApiUrl === undefined ? {} : { GITHUB_API_URL: props.githubApiUrl }),

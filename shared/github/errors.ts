@@ -14,6 +14,12 @@ export class GitHubError extends Error {
 /** Raised on purpose by code that wants the SQS record to be retried. */
 export class RetryableError extends Error {
   override name = 'RetryableError';
+  /** When known (GitHub said when its rate limit resets), how long to wait before the retry. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
 }
 
 type ErrorLike = {
@@ -26,6 +32,7 @@ type ErrorLike = {
   $metadata?: unknown;
   $fault?: unknown;
   response?: { headers?: Record<string, unknown> };
+  retryAfterSeconds?: unknown;
 };
 
 const statusOf = (error: unknown): number | undefined => {
@@ -81,4 +88,38 @@ export function isRetryable(error: unknown): boolean {
       e.name === 'AbortError' ||
       (e instanceof TypeError && /fetch failed|network|socket/i.test(e.message)),
   );
+}
+
+// SQS's longest visibility timeout, so the longest a record can be put off
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
+export const maxRetryDelaySeconds = 12 * 60 * 60;
+
+const wholeSeconds = (value: unknown): number | undefined => {
+  const text = String(value ?? '').trim();
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+};
+
+/**
+ * How long GitHub asked us to wait before trying again, in whole seconds (at least 1, at most
+ * SQS's 12 hours), or undefined when it did not say. `retry-after` comes with 429s and secondary
+ * limits; a used-up primary limit says when it resets instead (`x-ratelimit-remaining: 0` and
+ * `x-ratelimit-reset`, epoch seconds):
+ * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#handle-rate-limit-errors-appropriately
+ * The longest wait anywhere in the error (its causes, an AggregateError's errors) wins.
+ */
+export function retryAfterSeconds(error: unknown, nowMs = Date.now()): number | undefined {
+  let longest: number | undefined;
+  const consider = (seconds: number | undefined) => {
+    if (seconds !== undefined && Number.isFinite(seconds)) longest = Math.max(longest ?? 0, seconds);
+  };
+  for (const e of chainOf(error)) {
+    if (typeof e.retryAfterSeconds === 'number') consider(e.retryAfterSeconds);
+    if (Array.isArray(e.errors)) for (const inner of e.errors) consider(retryAfterSeconds(inner, nowMs));
+    const headers = e.response?.headers;
+    if (!headers) continue;
+    consider(wholeSeconds(headers['retry-after']));
+    const reset = wholeSeconds(headers['x-ratelimit-reset']);
+    if (String(headers['x-ratelimit-remaining']) === '0' && reset !== undefined) consider(Math.ceil(reset - nowMs / 1000));
+  }
+  return longest === undefined ? undefined : Math.min(maxRetryDelaySeconds, Math.max(1, longest));
 }

@@ -35,7 +35,8 @@ export interface OctokitOptions {
   retryBaseMs?: number;
   /**
    * Longest rate-limit wait worth spending inside one invocation. The plugins function has a
-   * 60 s timeout; a longer `retry-after` fails the record instead and SQS redelivers it later.
+   * 60 s timeout; a longer `retry-after` fails the record instead, and the worker puts it off
+   * until GitHub allows (shared/hook/worker.ts).
    */
   maxRateLimitWaitSeconds?: number;
   fetch?: typeof fetch;

@@ -8,7 +8,7 @@ import type { ConfigAgent } from '../config/agent.js';
 import { pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { formatIssueRef, interceptWrites } from '../github/client.js';
-import { isRetryable, RetryableError } from '../github/errors.js';
+import { isRetryable, RetryableError, retryAfterSeconds } from '../github/errors.js';
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
 import type { Outcome, Plugin, PluginContext } from '../plugins/types.js';
@@ -104,6 +104,8 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
 
   const github = toRun.length ? await deps.github.forEvent(repo, (payload.installation as { id?: number } | undefined)?.id) : undefined;
   const retry: string[] = [];
+  // The longest wait GitHub asked for among the failures, so the record comes back after it.
+  let retryAfter: number | undefined;
   for (const plugin of toRun) {
     const claim = await deps.claims.claim(delivery, plugin.name, deps.leaseMs);
     if (claim === 'done') {
@@ -127,8 +129,10 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
       record = { ...outcome, writes, attempt, at: at() };
     } catch (error) {
       const retryable = isRetryable(error);
-      record = { status: 'failed', error: describe(error), retrying: retryable, writes, attempt, at: at() };
-      log.error(`plugin ${plugin.name} failed`, { delivery, retryable, error: error as Error });
+      const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
+      if (wait !== undefined) retryAfter = Math.max(retryAfter ?? 0, wait);
+      record = { status: 'failed', error: describe(error), retrying: retryable, ...(wait === undefined ? {} : { retryAfterSeconds: wait }), writes, attempt, at: at() };
+      log.error(`plugin ${plugin.name} failed`, { delivery, retryable, retryAfterSeconds: wait, error: error as Error });
     }
     // Outside the try: if marking the claim fails, the event fails and is retried, and the claim
     // stays held until its lease runs out — it is not released for an immediate second run of a
@@ -145,7 +149,10 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
   }
 
   await deps.traces.finish(delivery, retry.length ? 'failed' : 'processed');
-  if (retry.length) throw new RetryableError(`delivery ${delivery} will be retried: ${retry.join('; ')}`);
+  if (retry.length) {
+    const when = retryAfter === undefined ? '' : ` in ${retryAfter} s, when GitHub's rate limit allows`;
+    throw new RetryableError(`delivery ${delivery} will be retried${when}: ${retry.join('; ')}`, { retryAfterSeconds: retryAfter });
+  }
   return { delivery, outcomes: records };
 }
 

@@ -20,6 +20,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DispatchDeps } from '../hook/dispatch.js';
 import { processBatch } from '../hook/worker.js';
 import type { Logger } from '../log.js';
+import { SqsRedelivery } from '../storage/sqs-redelivery.js';
 
 export interface PollerOptions {
   /**
@@ -41,6 +42,8 @@ export class QueuePoller {
   private readonly blocked = new Map<string, string>();
   /** message id → failed attempts so far. */
   private readonly failures = new Map<string, number>();
+  /** Rate-limited events come back when GitHub allows, as in the Lambda. */
+  private readonly redelivery: SqsRedelivery;
 
   constructor(
     private readonly sqs: SQSClient,
@@ -48,7 +51,9 @@ export class QueuePoller {
     private readonly deps: DispatchDeps,
     private readonly log: Logger,
     private readonly options: PollerOptions = {},
-  ) {}
+  ) {
+    this.redelivery = new SqsRedelivery(sqs, queueUrl);
+  }
 
   start(): void {
     if (this.running) return;
@@ -98,7 +103,7 @@ export class QueuePoller {
     if (!ready.length) return Messages.length;
 
     const event: SQSEvent = { Records: ready.map(toRecord(this.queueUrl)) };
-    const { batchItemFailures } = await processBatch(event, this.deps);
+    const { batchItemFailures } = await processBatch(event, this.deps, this.redelivery);
     const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
     const done = ready.filter((m) => !failed.has(m.MessageId!));
     const deadLetters: Message[] = [];

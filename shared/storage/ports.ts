@@ -14,6 +14,15 @@ export interface EventQueue {
   send(message: QueueMessage): Promise<void>;
 }
 
+/**
+ * Brings a received message back after a chosen delay rather than the queue's visibility timeout:
+ * a rate-limited event is retried when GitHub's limit resets, not minutes early (which would
+ * only fail again and walk it towards the dead-letter queue) nor minutes late.
+ */
+export interface Redelivery {
+  redeliverAfter(receiptHandle: string, seconds: number): Promise<void>;
+}
+
 export interface PayloadRef {
   bucket: string;
   key: string;
@@ -50,6 +59,8 @@ export interface PluginRecord {
   error?: string;
   /** Failed but will be retried (the SQS record is failed). */
   retrying?: boolean;
+  /** GitHub's rate limit asked to wait this long; the record is put off until then. */
+  retryAfterSeconds?: number;
   /** GitHub writes the plugin made, readable: `addLabel acme/widgets#1 do-not-merge/hold`. */
   writes: string[];
   /** The delivery's attempt this record was written on (0: decided before any attempt ran it). */

@@ -129,6 +129,23 @@ describe('GitHub failures', () => {
     expect(h.github.labelsOf(repo, 1)).toEqual([hold]);
   });
 
+  it('a rate limit too long to wait out in the worker puts the event off until the reset, not the visibility timeout', async () => {
+    // Prepare: the worker waits out no limit itself, and a failed record would otherwise stay
+    // invisible for 60 s, far beyond `settled`'s 20 s; the primary limit resets in 2 s.
+    h = await startHarness({ skiff: { visibilityTimeoutSeconds: 60, octokit: { writeIntervalMs: 0, retryBaseMs: 5, maxRateLimitWaitSeconds: 0 } } });
+    h.github.failNext({ method: 'POST', path: /\/labels$/ }, faults.primaryRateLimit(2));
+    // Act
+    const { delivery } = await h.post('issue_comment', prComment('/hold'));
+    const failed = await h.settled(delivery, 'failed');
+    const trace = await h.settled(delivery);
+    // Assess: the first attempt recorded the wait; the second, after it, labelled
+    expect(failed.plugins.hold).toMatchObject({ status: 'failed', retrying: true });
+    expect(failed.plugins.hold!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(failed.plugins.hold!.retryAfterSeconds).toBeLessThanOrEqual(2);
+    expect(trace).toMatchObject({ attempts: 2, plugins: { hold: { status: 'ran' } } });
+    expect(h.github.labelsOf(repo, 1)).toEqual([hold]);
+  });
+
   it('a terminal GitHub error (422) is recorded, not retried', async () => {
     // Prepare
     h = await startHarness();

@@ -2,14 +2,14 @@
 // webhook decodes base64 bodies and queues, the plugins handler turns an SQS batch into
 // partial failures, the api handler serves traces. AWS is the embedded stand-ins; GitHub is the
 // fake HTTP server.
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { sign } from '@octokit/webhooks-methods';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handledEvents } from '../../shared/hook/events.js';
 import { startStandIns, type StandIns } from '../../shared/local/stand-ins.js';
 import { plugins } from '../../shared/plugins/registry.js';
-import { FakeGitHub } from '../fakes/github-server.js';
+import { FakeGitHub, faults } from '../fakes/github-server.js';
 import { prComment } from '../e2e/harness.js';
 
 const secret = 'handler-secret';
@@ -32,6 +32,19 @@ const httpEvent = (method: string, path: string, headers: Record<string, string>
     isBase64Encoded: base64,
     requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'GitHub-Hookshot/test' } },
   }) as unknown as APIGatewayProxyEventV2;
+
+/** A received message as the SQS event source hands it to the function. */
+const sqsRecord = (m: Message): SQSRecord => ({
+  messageId: m.MessageId!,
+  receiptHandle: m.ReceiptHandle!,
+  body: m.Body!,
+  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: m.Attributes?.MessageGroupId },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:skiff-events.fifo',
+  awsRegion: 'us-east-1',
+});
 
 beforeAll(async () => {
   aws = await startStandIns({ visibilityTimeoutSeconds: 30 });
@@ -97,17 +110,7 @@ describe('Lambda handlers', () => {
     const { Messages = [] } = await aws.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
     );
-    const records = Messages.map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: m.Attributes?.MessageGroupId },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:skiff-events.fifo',
-      awsRegion: 'us-east-1',
-    }));
+    const records = Messages.map(sqsRecord);
     const broken = { ...records[0]!, messageId: 'broken', body: 'not json', attributes: { ...records[0]!.attributes, MessageGroupId: 'other' } };
     // Act
     const response = await handlers.plugins({ Records: [...records, broken] } as SQSEvent);
@@ -118,6 +121,37 @@ describe('Lambda handlers', () => {
     expect(github.writes()).toEqual(Array(2).fill('addLabel Codertocat/Hello-World#1 do-not-merge/hold'));
     const trace = await handlers.api(httpEvent('GET', '/api/deliveries/handler-plain', {}));
     expect(JSON.parse(trace.body!)).toMatchObject({ status: 'processed', plugins: { hold: { status: 'ran' }, size: { status: 'skipped' } } });
+  });
+
+  it('plugins puts a rate-limited record off by the wait GitHub gave, not the 30 s visibility timeout', async () => {
+    // Prepare: a delivery queued through the webhook, received as the event source would; GitHub
+    // answers its label write with a secondary limit three times (plugin-throttling waits out
+    // two, 1 s each, then gives up), asking for 1 s.
+    const payload = prComment('/hold');
+    payload.issue.number = 7;
+    const body = JSON.stringify(payload);
+    const delivery = 'handler-rate-limited';
+    await handlers.webhook(
+      httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) }, body),
+    );
+    const receiveOurs = async () => {
+      const { Messages = [] } = await aws.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+      );
+      return Messages.find((m) => m.Body?.includes(`"delivery":"${delivery}"`));
+    };
+    const message = await receiveOurs();
+    github.failNext({ method: 'POST', path: /\/labels$/ }, faults.secondaryRateLimit(1), 3);
+    // Act
+    const response = await handlers.plugins({ Records: [sqsRecord(message!)] } as SQSEvent);
+    // Assess: failed, and visible again about a second later (polled for up to 10 s)
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: message!.MessageId }]);
+    let again: typeof message;
+    for (let tries = 0; !again && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      again = await receiveOurs();
+    }
+    expect(again?.MessageId).toBe(message!.MessageId);
   });
 
   it.each([

@@ -4,7 +4,7 @@
 // network error as its cause, AWS SDK service exceptions (`$metadata`), and our own wrappers.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { GitHubError, isRetryable, RetryableError } from '../../shared/github/errors.js';
+import { GitHubError, isRetryable, RetryableError, retryAfterSeconds } from '../../shared/github/errors.js';
 
 /** Octokit's RequestError: name HttpError, the HTTP status, GitHub's message. */
 const http = (status: number, message = `HTTP ${status}`) => Object.assign(new Error(message), { name: 'HttpError', status });
@@ -127,5 +127,38 @@ describe('GitHubError', () => {
 
   it('has no status when the cause has none', () => {
     expect(new GitHubError('failed', { cause: network('ECONNRESET') }).status).toBeUndefined();
+  });
+});
+
+describe('retryAfterSeconds', () => {
+  const now = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const epochSeconds = now / 1000;
+  /** Octokit's RequestError with the response headers GitHub sent. */
+  const withHeaders = (status: number, message: string, headers: Record<string, string>) =>
+    Object.assign(http(status, message), { response: { status, headers } });
+  const primary = (resetInSeconds: number, remaining = '0') =>
+    withHeaders(403, primaryRateLimit, { 'x-ratelimit-remaining': remaining, 'x-ratelimit-reset': String(epochSeconds + resetInSeconds) });
+
+  it.each([
+    { name: 'secondary limit: retry-after', error: withHeaders(403, secondaryRateLimit, { 'retry-after': '60' }), seconds: 60 },
+    { name: '429 with retry-after', error: withHeaders(429, 'Too Many Requests', { 'retry-after': '5' }), seconds: 5 },
+    { name: 'primary limit used up: until the reset', error: primary(1800), seconds: 1800 },
+    { name: 'primary limit, reset already past: the shortest wait', error: primary(-30), seconds: 1 },
+    { name: 'retry-after 0: the shortest wait', error: withHeaders(429, 'Too Many Requests', { 'retry-after': '0' }), seconds: 1 },
+    { name: 'reset further off than SQS can hold a message: 12 hours', error: primary(2 * 24 * 3600), seconds: 43_200 },
+    { name: 'quota left: the reset header alone says nothing', error: primary(1800, '12'), seconds: undefined },
+    { name: 'retry-after as an HTTP date (GitHub sends seconds): ignored', error: withHeaders(429, 'Too Many Requests', { 'retry-after': 'Wed, 25 Nov 2026 12:05:00 GMT' }), seconds: undefined },
+    { name: 'a 502 without headers', error: http(502), seconds: undefined },
+    { name: 'a network error', error: network('ECONNRESET'), seconds: undefined },
+    { name: 'GitHubError wrapping a primary limit', error: gitHubError(primary(600)), seconds: 600 },
+    { name: 'AggregateError: the longest wait', error: wrap(new AggregateError([primary(600), withHeaders(403, secondaryRateLimit, { 'retry-after': '60' })])), seconds: 600 },
+    { name: 'RetryableError that carries a wait', error: new RetryableError('delivery d will be retried', { retryAfterSeconds: 90 }), seconds: 90 },
+    { name: 'RetryableError without one', error: new RetryableError('delivery d will be retried'), seconds: undefined },
+  ])('$name → $seconds', ({ error, seconds }) => {
+    // Act
+    const result = retryAfterSeconds(error, now);
+
+    // Assess
+    expect(result).toBe(seconds);
   });
 });

@@ -15,6 +15,8 @@ import { createLogger } from '../../shared/log.js';
 import { plugins as pluginRegistry } from '../../shared/plugins/registry.js';
 import { receiveDeps } from '../../shared/runtime/receive-deps.js';
 import { DynamoStore } from '../../shared/storage/dynamo-store.js';
+import { S3Payloads } from '../../shared/storage/s3-payloads.js';
+import { SqsRedelivery } from '../../shared/storage/sqs-redelivery.js';
 import { recordingAws } from '../fakes/recording-aws.js';
 
 type Json = Record<string, unknown>;
@@ -151,7 +153,7 @@ describe('SkiffStack', () => {
         name: 'plugins',
         memory: 1024,
         timeout: 60,
-        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS'],
+        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS'],
       },
       { name: 'api', memory: 256, timeout: 10, env: ['SKIFF_TABLE'] },
     ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, its own log group kept a month', ({ name, memory, timeout, env }) => {
@@ -324,6 +326,26 @@ describe('SkiffStack', () => {
       expect(statuses).toEqual([200, 200, 503]);
       expect(new Set(aws.actions)).toEqual(new Set(['sqs:SendMessage', 'dynamodb:PutItem', 's3:PutObject', 'dynamodb:DeleteItem']));
       expectAllowed('webhook', aws.actions);
+    });
+
+    it('the plugins role allows every AWS call the worker makes: claims, traces, large payloads, and putting off a rate-limited event', async () => {
+      // Prepare: the adapters dispatch and the worker use (shared/hook/dispatch.ts, worker.ts)
+      const aws = recordingAws();
+      const store = new DynamoStore(aws.clients.dynamodb, 'skiff');
+      const summary = { delivery: 'd', event: 'issue_comment', receivedAt: '2026-11-25T12:00:00.000Z' };
+      // Act: every store method dispatch calls, a payload parked in S3, and a redelivery delay
+      await store.claim('d', 'hold', 60_000);
+      await store.started(summary, {});
+      await store.plugins('d', { hold: { status: 'ran', writes: [], attempt: 1, at: summary.receivedAt } });
+      await store.complete('d', 'hold');
+      await store.release('d', 'size');
+      await store.finish('d', 'processed');
+      await new S3Payloads(aws.clients.s3, 'payloads').get({ bucket: 'payloads', key: 'payloads/d.json' });
+      await new SqsRedelivery(aws.clients.sqs, 'https://sqs.us-east-1.amazonaws.com/123456789012/skiff.fifo').redeliverAfter('receipt', 60);
+      // Assess
+      expect(aws.actions).toContain('sqs:ChangeMessageVisibility');
+      expect(aws.actions).toContain('s3:GetObject');
+      expectAllowed('plugins', aws.actions);
     });
 
     it('the api role allows every AWS call the read API makes', async () => {
