@@ -93,29 +93,11 @@ class TestProvider implements GitHubProvider {
   }
 }
 
-/**
- * The MemoryGitHub behind a plain object whose methods are bound to it. dispatch's write recorder
- * derives the plugin's client with `Object.create(inner)` and binds only the write methods, so a
- * read reaches MemoryGitHub's methods with the wrong `this` and its private fields throw (pinned
- * by 'reads pass through the write recorder' below). Through this view the other rows stay about
- * what they are about.
- */
-function bound(gh: MemoryGitHub): GitHubClient {
-  return {
-    addLabel: gh.addLabel.bind(gh),
-    removeLabel: gh.removeLabel.bind(gh),
-    getIssueLabels: gh.getIssueLabels.bind(gh),
-    getPullRequestChanges: gh.getPullRequestChanges.bind(gh),
-    getFile: gh.getFile.bind(gh),
-    createComment: gh.createComment.bind(gh),
-  };
-}
-
 interface SetupOptions {
   config?: string;
   source?: ConfigSource;
   registry?: readonly Plugin[];
-  /** What the provider hands out for the MemoryGitHub; `bound` by default. */
+  /** What the provider hands out for the MemoryGitHub; the MemoryGitHub itself by default. */
   client?: (gh: MemoryGitHub) => GitHubClient;
   dryRun?: boolean;
   afterPlugin?: DispatchDeps['afterPlugin'];
@@ -127,7 +109,7 @@ function setup(options: SetupOptions = {}) {
   const store = new MemoryStore(() => clock.ms);
   const payloads = new MemoryPayloads();
   const source = options.source ?? new YamlSource(options.config ?? bothEnabled);
-  const provider = new TestProvider((options.client ?? bound)(github), options.dryRun);
+  const provider = new TestProvider(options.client?.(github) ?? github, options.dryRun);
   const plugins = options.registry ?? registry;
   const deps: DispatchDeps = {
     config: new ConfigAgent(source, plugins, { now: () => clock.ms }),
@@ -373,11 +355,11 @@ describe('dispatch: which plugins run', () => {
     expect((await store.get(message.delivery))?.configError).toContain('unknown plugin "hodl"');
   });
 
-  // The one row that hands dispatch the MemoryGitHub itself, as forEvent would: it fails while
-  // dispatch's write recorder leaves the read methods unbound (see `bound` above).
+  // MemoryGitHub keeps its state in private fields: a read that reached it with the wrong `this`
+  // (the write recorder not binding reads) would throw.
   it('reads pass through the write recorder to a client with private state', async () => {
     // Prepare
-    const { github, deps } = setup({ client: (gh) => gh });
+    const { github, deps } = setup();
     const message = queued('pull_request', pullRequest('opened'));
 
     // Act
@@ -677,7 +659,7 @@ describe('dispatch: the event and the config', () => {
 
   it('a dry-run provider: writes are not sent, and the trace shows them prefixed "dry-run: "', async () => {
     // Prepare
-    const { github, store, deps } = setup({ dryRun: true, client: (gh) => dryRunClient(bound(gh), log) });
+    const { github, store, deps } = setup({ dryRun: true, client: (gh) => dryRunClient(gh, log) });
     const message = queued('pull_request', pullRequest('opened', '/hold'));
 
     // Act

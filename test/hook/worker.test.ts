@@ -5,7 +5,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ConfigAgent } from '../../shared/config/agent.js';
-import type { GitHubClient } from '../../shared/github/client.js';
 import type { DispatchDeps } from '../../shared/hook/dispatch.js';
 import { encodeQueuedEvent, groupIdOf } from '../../shared/hook/queued-event.js';
 import { processBatch } from '../../shared/hook/worker.js';
@@ -50,18 +49,9 @@ class RecordingRedelivery implements Redelivery {
 function setup() {
   const github = new MemoryGitHub();
   const store = new MemoryStore(() => now);
-  // The write recorder re-binds only writes; reads need MemoryGitHub as `this`.
-  const client: GitHubClient = {
-    addLabel: github.addLabel.bind(github),
-    removeLabel: github.removeLabel.bind(github),
-    getIssueLabels: github.getIssueLabels.bind(github),
-    getPullRequestChanges: github.getPullRequestChanges.bind(github),
-    getFile: github.getFile.bind(github),
-    createComment: github.createComment.bind(github),
-  };
   const deps: DispatchDeps = {
     config: new ConfigAgent({ description: 'test', fetch: async () => [{ path: 'plugins.yaml', text: `plugins:\n  ${repo}: [hold]\n` }] }, registry, { now: () => now }),
-    github: { forEvent: async () => client, botLogin: async () => 'skiff-bot' },
+    github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
     claims: store,
     traces: store,
     payloads: new MemoryPayloads(),

@@ -13,7 +13,6 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { ConfigAgent } from '../../shared/config/agent.js';
-import type { GitHubClient } from '../../shared/github/client.js';
 import type { DispatchDeps } from '../../shared/hook/dispatch.js';
 import { decodeQueuedEvent, encodeQueuedEvent } from '../../shared/hook/queued-event.js';
 import { QueuePoller, type PollerOptions } from '../../shared/local/queue-poller.js';
@@ -68,18 +67,9 @@ async function freshQueue(options: { visibilityTimeoutSeconds?: number } = {}) {
 function dispatchDeps() {
   const github = new MemoryGitHub();
   const store = new MemoryStore();
-  // Bound methods: dispatch's write recorder does not bind reads (see test/hook/dispatch.test.ts).
-  const client: GitHubClient = {
-    addLabel: github.addLabel.bind(github),
-    removeLabel: github.removeLabel.bind(github),
-    getIssueLabels: github.getIssueLabels.bind(github),
-    getPullRequestChanges: github.getPullRequestChanges.bind(github),
-    getFile: github.getFile.bind(github),
-    createComment: github.createComment.bind(github),
-  };
   const deps: DispatchDeps = {
     config: new ConfigAgent({ description: 'test', fetch: async () => [{ path: 'plugins.yaml', text: `plugins:\n  ${repo}: [hold]\n` }] }, registry),
-    github: { forEvent: async () => client, botLogin: async () => 'skiff-bot' },
+    github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
     claims: store,
     traces: store,
     payloads: new MemoryPayloads(),
