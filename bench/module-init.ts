@@ -25,10 +25,15 @@ const sdkUsed: Record<FunctionName, readonly string[]> = {
   api: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
 };
 
-/** The packages a bundle imports at run time (external to it), dependencies first. */
+/**
+ * The packages a bundle loads at init (external to it, imported statically), dependencies first.
+ * A dynamic `import()` (S3 and SQS clients loaded on first use) is not loaded at init.
+ */
 function externalPackages(bundle: BundleResult): string[] {
   const output = Object.entries(bundle.metafile.outputs).find(([file]) => file.endsWith(`${bundle.name}/index.mjs`))?.[1];
-  const externals = new Set((output?.imports ?? []).filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path));
+  const externals = new Set(
+    (output?.imports ?? []).filter((i) => i.external && i.kind !== 'dynamic-import' && !isBuiltin(i.path)).map((i) => i.path),
+  );
   const rank = (p: string) => (sdkOrder.includes(p) ? sdkOrder.indexOf(p) : sdkOrder.length);
   return [...externals].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
