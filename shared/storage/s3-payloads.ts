@@ -3,21 +3,19 @@
 // The S3 client is loaded on first use: oversized payloads are rare, and importing
 // @aws-sdk/client-s3 costs ~100 ms of a cold start in functions that may never need it.
 import type { S3Client } from '@aws-sdk/client-s3';
+import { firstUse, type ClientSource } from './client-source.js';
 import type { PayloadRef, PayloadStore } from './ports.js';
 
-export type S3ClientSource = S3Client | (() => S3Client | Promise<S3Client>);
+export type S3ClientSource = ClientSource<S3Client>;
 
 export class S3Payloads implements PayloadStore {
-  private client: Promise<S3Client> | undefined;
+  private readonly s3: () => Promise<S3Client>;
 
   constructor(
-    private readonly source: S3ClientSource,
+    source: S3ClientSource,
     private readonly bucket: string,
-  ) {}
-
-  private s3(): Promise<S3Client> {
-    this.client ??= Promise.resolve(typeof this.source === 'function' ? this.source() : this.source);
-    return this.client;
+  ) {
+    this.s3 = firstUse(source);
   }
 
   async put(key: string, body: string): Promise<PayloadRef> {

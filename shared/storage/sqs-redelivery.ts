@@ -5,21 +5,21 @@
 // The SQS client is loaded on first use, like the S3 one: rate limits are rare, and the plugins
 // function should not pay for @aws-sdk/client-sqs at every cold start.
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { firstUse, type ClientSource } from './client-source.js';
 import type { Redelivery } from './ports.js';
 
-export type SqsClientSource = SQSClient | (() => SQSClient | Promise<SQSClient>);
-
 export class SqsRedelivery implements Redelivery {
-  private client: Promise<SQSClient> | undefined;
+  private readonly sqs: () => Promise<SQSClient>;
 
   constructor(
-    private readonly source: SqsClientSource,
+    source: ClientSource<SQSClient>,
     private readonly queueUrl: string,
-  ) {}
+  ) {
+    this.sqs = firstUse(source);
+  }
 
   async redeliverAfter(receiptHandle: string, seconds: number): Promise<void> {
-    this.client ??= Promise.resolve(typeof this.source === 'function' ? this.source() : this.source);
-    const [sqs, { ChangeMessageVisibilityCommand }] = await Promise.all([this.client, import('@aws-sdk/client-sqs')]);
+    const [sqs, { ChangeMessageVisibilityCommand }] = await Promise.all([this.sqs(), import('@aws-sdk/client-sqs')]);
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
   }
 }
