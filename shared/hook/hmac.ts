@@ -1,7 +1,8 @@
 // Webhook secrets, in Prow's two forms: one plain secret, or the hierarchical HMAC file
 // (`'*'`, `org`, `org/repo` → a list of `{value, created_at}`) that lets each org or repo have
 // its own secret and lets a secret be rotated by listing the old and new one side by side.
-import { parse } from 'yaml';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseDocument } from 'yaml';
 
 export interface HmacToken {
   value: string;
@@ -17,28 +18,33 @@ export class HmacConfigError extends Error {
 
 /**
  * Parses a secret as Prow does: YAML mapping → hierarchical; anything else is one secret
- * (trimmed, as Prow's `bytes.TrimSpace`).
+ * (trimmed, as Prow's `bytes.TrimSpace`). `source` names where the text came from, for errors.
  */
-export function parseHmacSecrets(text: string): HmacSecrets {
+export function parseHmacSecrets(text: string, source = 'the webhook secret'): HmacSecrets {
+  const parsed = parseDocument(text);
   let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch {
-    doc = undefined;
+  if (!parsed.errors.length) {
+    try {
+      // yaml refuses to expand more than 100 aliases ("Excessive alias count…"): an HMAC file
+      // needs none, so a document that hits it is a mistake or an attack, never a plain secret.
+      doc = parsed.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      throw new HmacConfigError(`${source}: ${(error as Error).message}`, { cause: error });
+    }
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     const secret = text.trim();
-    if (!secret) throw new HmacConfigError('the webhook secret is empty');
+    if (!secret) throw new HmacConfigError(`${source} is empty`);
     return { '*': [{ value: secret }] };
   }
   const secrets: HmacSecrets = {};
   for (const [level, tokens] of Object.entries(doc as Record<string, unknown>)) {
     if (!Array.isArray(tokens) || tokens.some((t) => !t || typeof t !== 'object' || typeof t.value !== 'string' || !t.value)) {
-      throw new HmacConfigError(`HMAC file: "${level}" must be a list of {value, created_at} with non-empty values`);
+      throw new HmacConfigError(`${source}: "${level}" must be a list of {value, created_at} with non-empty values`);
     }
     secrets[level] = tokens.map((t) => ({ value: String(t.value), created_at: t.created_at === undefined ? undefined : String(t.created_at) }));
   }
-  if (Object.keys(secrets).length === 0) throw new HmacConfigError('HMAC file has no entries');
+  if (Object.keys(secrets).length === 0) throw new HmacConfigError(`${source} has no entries`);
   return secrets;
 }
 
@@ -52,4 +58,23 @@ export function tokensFor(secrets: HmacSecrets, orgRepo: string): string[] {
   // Own keys only: an org named "constructor" must not find Object.prototype.constructor.
   const level = [orgRepo, org, '*'].find((key) => Object.hasOwn(secrets, key));
   return level === undefined ? [] : (secrets[level] ?? []).map((t) => t.value);
+}
+
+/**
+ * Whether `signature` (`sha256=<hex>`) is GitHub's HMAC of exactly these bytes under one of the
+ * tokens, compared in constant time. @octokit/webhooks-methods' verify takes the payload as a
+ * string and hashes its UTF-8 encoding, which differs from what GitHub signed whenever the body
+ * holds bytes that are not valid UTF-8; so this hashes the received bytes themselves. The hex is
+ * decoded (either case), as Prow's ValidatePayload does.
+ */
+export function verifySignature(tokens: readonly string[], body: Uint8Array, signature: string): boolean {
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(signature);
+  if (!match) return false;
+  const given = Buffer.from(match[1]!, 'hex');
+  let valid = false;
+  for (const token of tokens) {
+    // No early exit, so the time does not tell which token (if any) matched.
+    if (timingSafeEqual(createHmac('sha256', token).update(body).digest(), given)) valid = true;
+  }
+  return valid;
 }

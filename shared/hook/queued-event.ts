@@ -6,6 +6,11 @@ import type { PayloadRef } from '../storage/ports.js';
 export interface QueuedEvent {
   delivery: string;
   event: string;
+  /**
+   * The one identity the event acts on: the `owner/repo` (or bare org, for org-level events)
+   * whose webhook secret verified it. Absent only in messages queued before it was added.
+   */
+  target?: string;
   receivedAt: string;
   payload?: Record<string, unknown>;
   payloadRef?: PayloadRef;
@@ -25,8 +30,14 @@ export function decodeQueuedEvent(body: string): QueuedEvent {
   return event;
 }
 
+// GitHub's delivery ids are GUIDs; phony, tests and redelivery tools use other short tokens.
+// Dots, slashes, `#` and commas are never part of one, so an id is safe inside keys and paths.
+const deliveryIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+export const isDeliveryId = (value: string): boolean => deliveryIdPattern.test(value);
+
 interface Addressable {
-  repository?: { full_name?: string } | null;
+  repository?: { full_name?: string; name?: string; owner?: { login?: string } | null } | null;
   organization?: { login?: string } | null;
   issue?: { number?: number } | null;
   pull_request?: { number?: number } | null;
@@ -41,6 +52,30 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 export function orgRepoOf(payload: Addressable): string {
   return text(payload.repository?.full_name) ?? text(payload.organization?.login) ?? '';
+}
+
+/**
+ * The event's one identity, and whether its repository fields agree on it. The secret is
+ * chosen by `repository.full_name` (else `organization.login`), so everything else that names a
+ * repository or org — `repository.owner.login` + `repository.name`, `organization.login` — must
+ * name the same one; otherwise an event signed with the secret of a repository the sender
+ * controls could name another. Logins are compared case-insensitively, as GitHub treats them.
+ */
+export function identityOf(payload: Addressable): { target: string; conflict?: string } {
+  const target = orgRepoOf(payload);
+  const repository = payload.repository;
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const fullName = text(repository?.full_name);
+  const owner = text(repository?.owner?.login);
+  const name = text(repository?.name);
+  const org = text(payload.organization?.login);
+  if (fullName && (owner !== undefined || name !== undefined) && !same(`${owner ?? ''}/${name ?? ''}`, fullName)) {
+    return { target, conflict: `repository.full_name "${fullName}" does not match repository.owner.login "${owner ?? ''}" and repository.name "${name ?? ''}"` };
+  }
+  if (fullName && org !== undefined && !same(fullName.split('/')[0] ?? '', org)) {
+    return { target, conflict: `repository.full_name "${fullName}" is not in organization.login "${org}"` };
+  }
+  return { target };
 }
 
 const integer = (value: unknown): number | undefined => (Number.isSafeInteger(value) ? (value as number) : undefined);

@@ -1,12 +1,13 @@
-// The webhook edge (Prow's hook HTTP handler). Validates a delivery in Prow's order — method,
-// headers, content type, payload, signature — and answers 2xx only once the event is durably
-// queued. The HTTP layer is injected: API Gateway and local mode both turn their request into
+// The webhook edge (Prow's hook HTTP handler). Validates a delivery — method, headers, content
+// type, size, then the signature over the exact received bytes, and only then parses the body —
+// and answers 2xx only once the event is durably queued. The HTTP layer is injected: API Gateway and local mode both turn their request into
 // a HookRequest, so this never touches a real HTTP object.
-import { verifyWithFallback } from '@octokit/webhooks-methods';
 import type { Logger } from '../log.js';
 import type { EventQueue, PayloadStore, TraceStore } from '../storage/ports.js';
-import { tokensFor, type HmacSecrets } from './hmac.js';
-import { encodeQueuedEvent, groupIdOf, numberOf, orgRepoOf } from './queued-event.js';
+import { tokensFor, verifySignature, type HmacSecrets } from './hmac.js';
+import { encodeQueuedEvent, groupIdOf, identityOf, isDeliveryId, numberOf } from './queued-event.js';
+import { missingFields } from './required-fields.js';
+import { secretSelectorOf } from './secret-selector.js';
 
 export interface HookRequest {
   method: string;
@@ -52,6 +53,8 @@ const header = (req: HookRequest, name: string): string | undefined => {
 /** `application/json`, ignoring parameters such as `; charset=utf-8`. */
 const isJson = (contentType: string | undefined) => contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 
+const onlyGlobal = (secrets: HmacSecrets): boolean => Object.keys(secrets).every((level) => level === '*');
+
 export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<HookResponse> {
   const { log } = deps;
   if (req.method.toUpperCase() !== 'POST') return { status: 405, body: '405 Method not allowed' };
@@ -59,6 +62,11 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
   if (!event) return { status: 400, body: '400 Bad Request: Missing X-GitHub-Event Header' };
   const delivery = header(req, 'x-github-delivery');
   if (!delivery) return { status: 400, body: '400 Bad Request: Missing X-GitHub-Delivery Header' };
+  // The id names the trace, the claims and the S3 object of a large payload: only a single
+  // GUID-like token may become part of a key (a proxy that joins repeated headers gives "a, b").
+  if (!isDeliveryId(delivery)) {
+    return { status: 400, body: '400 Bad Request: X-GitHub-Delivery must be one delivery id (letters, digits, "-" and "_", at most 128)' };
+  }
   const signature = header(req, 'x-hub-signature-256');
   if (!signature) return { status: 403, body: '403 Forbidden: Missing X-Hub-Signature-256' };
   if (!isJson(header(req, 'content-type'))) {
@@ -69,17 +77,6 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
     return { status: 413, body: `413 Payload Too Large: ${req.body.length} bytes, the limit is ${maxBody}` };
   }
 
-  const raw = req.body.toString('utf8');
-  let payload: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    payload = parsed as Record<string, unknown>;
-  } catch {
-    return { status: 403, body: '403 Forbidden: Invalid payload: the body is not a JSON object' };
-  }
-
-  const orgRepo = orgRepoOf(payload);
   let secrets: HmacSecrets;
   try {
     secrets = await deps.secrets();
@@ -87,20 +84,47 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
     log.error('cannot load the webhook secret', { error: error as Error });
     return { status: 500, body: '500 Internal Server Error: the webhook secret is unavailable' };
   }
-  const [first, ...rest] = tokensFor(secrets, orgRepo);
-  if (!first || !(await verifyWithFallback(first, raw, signature, rest))) {
-    log.warn('rejected a delivery with an invalid signature', { delivery, event, orgRepo });
+  // With one secret for everything there is nothing to choose, so the body is not read at all
+  // before the signature holds; otherwise a single linear scan picks the claimed org/repo.
+  const selector = onlyGlobal(secrets) ? undefined : secretSelectorOf(req.body);
+  const tokens = tokensFor(secrets, selector ?? '');
+  if (!tokens.length || !verifySignature(tokens, req.body, signature)) {
+    log.warn('rejected a delivery with an invalid signature', { delivery, event, orgRepo: selector });
     return { status: 403, body: '403 Forbidden: Invalid X-Hub-Signature-256' };
   }
+
+  const raw = req.body.toString('utf8');
+  let payload: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    payload = parsed as Record<string, unknown>;
+  } catch {
+    return { status: 400, body: '400 Bad Request: Invalid payload: the body is not a JSON object' };
+  }
+
+  const { target, conflict } = identityOf(payload);
+  // The scan and JSON.parse must agree on what chose the secret (duplicate keys, escaped names).
+  const mismatch = conflict ?? (selector !== undefined && selector !== target ? `the body names "${target}", but its signature was checked as "${selector}"` : undefined);
+  if (mismatch) {
+    log.warn('refused a delivery whose repository fields disagree', { delivery, event, orgRepo: target, reason: mismatch });
+    return { status: 403, body: `403 Forbidden: the event's repository fields disagree: ${mismatch}` };
+  }
+  const orgRepo = target;
 
   if (!deps.handledEvents.has(event)) {
     log.info('acknowledged, not queued: no plugin handles this event', { delivery, event, orgRepo });
     return { status: 200, body: `${ok} No plugin handles "${event}" events, so it was not queued.` };
   }
+  const missing = missingFields(event, payload);
+  if (missing.length) {
+    log.warn('refused a delivery that lacks required fields', { delivery, event, orgRepo, missing });
+    return { status: 400, body: `400 Bad Request: the ${event} event lacks ${missing.join(', ')}` };
+  }
 
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const action = typeof payload.action === 'string' ? payload.action : undefined;
-  const head = { delivery, event, receivedAt };
+  const head = { delivery, event, target, receivedAt };
   const enqueue = async () => {
     let body = encodeQueuedEvent(head, raw);
     if (Buffer.byteLength(body) > (deps.maxMessageBytes ?? sqsMaxMessageBytes)) {

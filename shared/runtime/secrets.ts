@@ -25,19 +25,19 @@ function readSecretFile(path: string): Promise<string> {
 /** Returns a loader for the webhook secrets; the parsed value is cached per raw text. */
 export function hmacSecretsFromEnv(env: Env): () => Promise<HmacSecrets> {
   let cached: { text: string; secrets: HmacSecrets } | undefined;
-  const read = async (): Promise<string> => {
+  const read = async (): Promise<{ text: string; source: string }> => {
     if (env.SKIFF_HMAC_SECRET_ARN) {
       const value = await getSecret(env.SKIFF_HMAC_SECRET_ARN, { maxAge: secretMaxAgeSeconds });
       if (typeof value !== 'string') throw new HmacConfigError('the HMAC secret in Secrets Manager is not a string');
-      return value;
+      return { text: value, source: `the HMAC secret ${env.SKIFF_HMAC_SECRET_ARN}` };
     }
-    if (env.SKIFF_HMAC_FILE) return readSecretFile(env.SKIFF_HMAC_FILE);
-    if (env.WEBHOOK_SECRET) return env.WEBHOOK_SECRET;
+    if (env.SKIFF_HMAC_FILE) return { text: await readSecretFile(env.SKIFF_HMAC_FILE), source: `HMAC file ${env.SKIFF_HMAC_FILE}` };
+    if (env.WEBHOOK_SECRET) return { text: env.WEBHOOK_SECRET, source: 'WEBHOOK_SECRET' };
     throw new HmacConfigError('no webhook secret: set WEBHOOK_SECRET or SKIFF_HMAC_FILE (SKIFF_HMAC_SECRET_ARN in AWS)');
   };
   return async () => {
-    const text = await read();
-    if (cached?.text !== text) cached = { text, secrets: parseHmacSecrets(text) };
+    const { text, source } = await read();
+    if (cached?.text !== text) cached = { text, secrets: parseHmacSecrets(text, source) };
     return cached.secrets;
   };
 }

@@ -45,39 +45,39 @@ describe('parseHmacSecrets', () => {
   });
 
   const invalid: { name: string; text: string; message: string }[] = [
-    { name: 'an empty secret', text: '', message: 'the webhook secret is empty' },
-    { name: 'a blank secret', text: ' \n\t', message: 'the webhook secret is empty' },
-    { name: 'an empty mapping', text: '{}', message: 'HMAC file has no entries' },
+    { name: 'an empty secret', text: '', message: 'hmac.yaml is empty' },
+    { name: 'a blank secret', text: ' \n\t', message: 'hmac.yaml is empty' },
+    { name: 'an empty mapping', text: '{}', message: 'hmac.yaml has no entries' },
     {
       name: 'a level that is a string, not a list',
       text: "'*': top-secret",
-      message: 'HMAC file: "*" must be a list of {value, created_at} with non-empty values',
+      message: 'hmac.yaml: "*" must be a list of {value, created_at} with non-empty values',
     },
     {
       name: 'a token without a value',
       text: 'acme:\n  - created_at: 2024-01-01\n',
-      message: 'HMAC file: "acme" must be a list of {value, created_at} with non-empty values',
+      message: 'hmac.yaml: "acme" must be a list of {value, created_at} with non-empty values',
     },
     {
       name: 'a token with an empty value',
       text: "acme/widgets:\n  - value: ''\n",
-      message: 'HMAC file: "acme/widgets" must be a list of {value, created_at} with non-empty values',
+      message: 'hmac.yaml: "acme/widgets" must be a list of {value, created_at} with non-empty values',
     },
     {
       name: 'a token whose value is a number',
       text: 'acme:\n  - value: 12345\n',
-      message: 'HMAC file: "acme" must be a list of {value, created_at} with non-empty values',
+      message: 'hmac.yaml: "acme" must be a list of {value, created_at} with non-empty values',
     },
     {
       name: 'a list of plain strings instead of {value} entries',
       text: 'acme:\n  - s3cr3t\n',
-      message: 'HMAC file: "acme" must be a list of {value, created_at} with non-empty values',
+      message: 'hmac.yaml: "acme" must be a list of {value, created_at} with non-empty values',
     },
   ];
 
   it.each(invalid)('rejects $name', ({ text, message }) => {
     // Act
-    const parse = () => parseHmacSecrets(text);
+    const parse = () => parseHmacSecrets(text, 'hmac.yaml');
 
     // Assess
     expect(parse).toThrow(HmacConfigError);
@@ -123,5 +123,19 @@ describe('tokensFor', () => {
 
     // Assess
     expect(tokens).toEqual(want);
+  });
+});
+
+describe('parseHmacSecrets: a YAML bomb', () => {
+  // Billion laughs: nine levels of ten aliases each would expand to 10⁹ strings.
+  const bomb = ['a: &a ["lol"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+
+  it('fails with an error naming the file, instead of expanding or being taken as a plain secret', () => {
+    // Act
+    const parse = () => parseHmacSecrets(bomb, 'HMAC file /etc/skiff/hmac.yaml');
+
+    // Assess
+    expect(parse).toThrow(HmacConfigError);
+    expect(parse).toThrow(/^HMAC file \/etc\/skiff\/hmac\.yaml: Excessive alias count/);
   });
 });

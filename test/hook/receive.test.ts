@@ -3,11 +3,11 @@
 // ValidateWebhook, then hook's handler): each row breaks one thing, and "first failure wins" rows
 // break two to pin the order. The tests after it look inside what was queued.
 import { createHmac } from 'node:crypto';
-import { sign, verifyWithFallback } from '@octokit/webhooks-methods';
+import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { handledEvents } from '../../shared/hook/events.js';
-import { parseHmacSecrets } from '../../shared/hook/hmac.js';
+import { parseHmacSecrets, verifySignature } from '../../shared/hook/hmac.js';
 import { decodeQueuedEvent, encodeQueuedEvent } from '../../shared/hook/queued-event.js';
 import { receive, type HookRequest, type ReceiveDeps } from '../../shared/hook/receive.js';
 import { createLogger } from '../../shared/log.js';
@@ -37,7 +37,8 @@ Octocoders:
 const ok = 'Event received. Have a nice day.';
 const notQueued = (event: string) => `${ok} No plugin handles "${event}" events, so it was not queued.`;
 const reconfigure = '400 Bad Request: Hook only accepts content-type: application/json - please reconfigure this hook on GitHub';
-const invalidPayload = '403 Forbidden: Invalid payload: the body is not a JSON object';
+const invalidPayload = '400 Bad Request: Invalid payload: the body is not a JSON object';
+const disagree = (reason: string) => `403 Forbidden: the event's repository fields disagree: ${reason}`;
 const invalidSignature = '403 Forbidden: Invalid X-Hub-Signature-256';
 
 const hmacHex = (algorithm: 'sha1' | 'sha256', secret: string, bytes: Buffer) => createHmac(algorithm, secret).update(bytes).digest('hex');
@@ -52,6 +53,30 @@ function comment(fullName?: string): Record<string, any> {
     payload.repository.owner.login = owner;
   }
   return payload;
+}
+
+// Two tenants of one Skiff: a repository the attacker controls, and a victim's.
+const tenants = `
+'*':
+  - value: global-secret
+evilorg/x:
+  - value: evil-secret
+acme/widgets:
+  - value: acme-secret
+`;
+
+/** A real comment whose body holds the bytes 0xFF 0xFE, which are not UTF-8. */
+function notUtf8Body(): Buffer {
+  const json = JSON.stringify(comment());
+  const at = json.lastIndexOf('"body":"') + '"body":"'.length;
+  return Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from([0xff, 0xfe]), Buffer.from(json.slice(at))]);
+}
+
+/** A comment whose top-level "repository" key appears twice, naming two repositories. */
+function duplicateRepositoryBody(first: string, last: string): string {
+  const json = JSON.stringify(comment(last));
+  const decoy = JSON.stringify({ full_name: first, name: first.split('/')[1], owner: { login: first.split('/')[0] } });
+  return `{"repository":${decoy},${json.slice(1)}`;
 }
 
 interface Delivery {
@@ -196,13 +221,38 @@ const cases: Case[] = [
     body: '413 Payload Too Large: 1025 bytes, the limit is 1024',
   },
 
-  // 403: the payload must be a JSON object (Prow's ValidatePayload fails to unmarshal it).
-  { name: 'an empty body', raw: '', signature: `sha256=${hmacHex('sha256', globalSecret, Buffer.alloc(0))}`, status: 403, body: invalidPayload },
-  { name: 'a JSON array', raw: '[]', status: 403, body: invalidPayload },
-  { name: 'a JSON string', raw: '"hello"', status: 403, body: invalidPayload },
-  { name: 'JSON null', raw: 'null', status: 403, body: invalidPayload },
-  { name: 'truncated JSON', raw: JSON.stringify(comment()).slice(0, -1), status: 403, body: invalidPayload },
-  { name: 'not JSON with a bad signature: the payload is reported first', raw: 'Hello, World!', signWith: 'wrong', status: 403, body: invalidPayload },
+  // 400: a correctly signed body must be a JSON object. The signature is checked first, over the
+  // bytes, so nothing of an unauthenticated body is parsed.
+  { name: 'an empty body', raw: '', signature: `sha256=${hmacHex('sha256', globalSecret, Buffer.alloc(0))}`, status: 400, body: invalidPayload },
+  { name: 'a JSON array', raw: '[]', status: 400, body: invalidPayload },
+  { name: 'a JSON string', raw: '"hello"', status: 400, body: invalidPayload },
+  { name: 'JSON null', raw: 'null', status: 400, body: invalidPayload },
+  { name: 'truncated JSON', raw: JSON.stringify(comment()).slice(0, -1), status: 400, body: invalidPayload },
+  { name: 'not JSON with a bad signature: the signature is reported first', raw: 'Hello, World!', signWith: 'wrong', status: 403, body: invalidSignature },
+  {
+    name: 'bytes that are not UTF-8 (0xFF 0xFE in a string), correctly signed over those bytes, are accepted',
+    raw: notUtf8Body(),
+    status: 200,
+    body: ok,
+    queued: 1,
+  },
+
+  // 400: X-GitHub-Delivery must be one id that is safe inside keys and paths.
+  ...[
+    ['two ids joined by a proxy', `${delivery}, ${delivery}`],
+    ['an id over 128 characters', 'a'.repeat(129)],
+    ['a slash', 'abc/def'],
+    ['a path traversal', '../../../../tmp/x'],
+    ['a hash', 'abc#1'],
+    ['dots', 'abc..def'],
+    ['a space', 'abc def'],
+  ].map(([what, id]) => ({
+    name: `an X-GitHub-Delivery with ${what}`,
+    headers: { 'X-GitHub-Delivery': id! },
+    status: 400,
+    body: '400 Bad Request: X-GitHub-Delivery must be one delivery id (letters, digits, "-" and "_", at most 128)',
+  })),
+  { name: 'an X-GitHub-Delivery of exactly 128 characters is accepted', headers: { 'X-GitHub-Delivery': 'a'.repeat(128) }, status: 200, body: ok, queued: 1 },
 
   // 500: the secrets.
   { name: 'the secrets cannot be loaded', setup: { secretsFail: true }, status: 500, body: '500 Internal Server Error: the webhook secret is unavailable' },
@@ -330,6 +380,87 @@ const cases: Case[] = [
     queued: 1,
   },
 
+  // One identity per event: the fields that chose the secret are the ones acted on; an event whose
+  // repository fields disagree is refused, whatever it was signed with.
+  {
+    name: "tenant bypass: signed with evilorg/x's secret but naming acme/widgets as owner and name",
+    setup: { secrets: tenants },
+    payload: { ...comment('evilorg/x'), repository: { ...comment('evilorg/x').repository, name: 'widgets', owner: { login: 'acme' } } },
+    signWith: 'evil-secret',
+    status: 403,
+    body: disagree('repository.full_name "evilorg/x" does not match repository.owner.login "acme" and repository.name "widgets"'),
+  },
+  {
+    name: 'tenant bypass: the same with one secret for everything',
+    payload: { ...comment('evilorg/x'), repository: { ...comment('evilorg/x').repository, name: 'widgets', owner: { login: 'acme' } } },
+    status: 403,
+    body: disagree('repository.full_name "evilorg/x" does not match repository.owner.login "acme" and repository.name "widgets"'),
+  },
+  {
+    name: 'an organization.login that is not the repository owner',
+    setup: { secrets: tenants },
+    payload: { ...comment('evilorg/x'), organization: { login: 'acme' } },
+    signWith: 'evil-secret',
+    status: 403,
+    body: disagree('repository.full_name "evilorg/x" is not in organization.login "acme"'),
+  },
+  {
+    name: 'the matching organization.login, in another case, is fine',
+    setup: { secrets: tenants },
+    payload: { ...comment('evilorg/x'), organization: { login: 'EvilOrg' } },
+    signWith: 'evil-secret',
+    status: 200,
+    body: ok,
+    queued: 1,
+  },
+  {
+    name: 'a duplicate "repository" key: the scan and JSON.parse both take the last one',
+    setup: { secrets: tenants },
+    raw: duplicateRepositoryBody('evilorg/x', 'acme/widgets'),
+    signWith: 'acme-secret',
+    status: 200,
+    body: ok,
+    queued: 1,
+  },
+  {
+    name: "a duplicate \"repository\" key signed with the first one's secret is refused",
+    setup: { secrets: tenants },
+    raw: duplicateRepositoryBody('acme/widgets', 'evilorg/x'),
+    signWith: 'acme-secret',
+    status: 403,
+    body: invalidSignature,
+  },
+  {
+    name: 'an escaped key name hides "repository" from a naive scan: decoded, so it chooses the right secret',
+    setup: { secrets: tenants },
+    raw: JSON.stringify(comment('acme/widgets')).replace('"repository":', '"repos\\u0069tory":'),
+    signWith: 'evil-secret',
+    status: 403,
+    body: invalidSignature,
+  },
+
+  // 400: a handled event must carry what the workers read.
+  {
+    name: 'a signed issue_comment without issue or comment',
+    payload: (({ issue: _issue, comment: _comment, ...rest }) => rest)(comment()),
+    status: 400,
+    body: '400 Bad Request: the issue_comment event lacks issue (object), issue.number (integer), comment (object)',
+  },
+  {
+    name: 'a signed pull_request whose number is a string',
+    event: 'pull_request',
+    payload: { ...samplePayload('pull_request', 'opened'), number: '2' },
+    status: 400,
+    body: '400 Bad Request: the pull_request event lacks number (integer)',
+  },
+  {
+    name: 'an unhandled event lacking everything is acknowledged, not queued',
+    event: 'constructor',
+    payload: {},
+    status: 200,
+    body: notQueued('constructor'),
+  },
+
   // 200: acknowledged; queued only when a plugin (or the config reloader) wants the event.
   { name: 'ping is acknowledged, not queued', event: 'ping', payload: samplePayload('ping'), status: 200, body: notQueued('ping') },
   { name: 'star is acknowledged, not queued', event: 'star', payload: samplePayload('star', 'created'), status: 200, body: notQueued('star') },
@@ -432,7 +563,7 @@ describe('receive: what is queued', () => {
     const [message] = queue.messages;
     expect(message?.deduplicationId).toBe(delivery);
     expect(message?.groupId).toBe(groupId);
-    expect(decodeQueuedEvent(message?.body ?? '')).toEqual({ delivery, event, receivedAt, payload });
+    expect(decodeQueuedEvent(message?.body ?? '')).toEqual({ delivery, event, target: 'Codertocat/Hello-World', receivedAt, payload });
     // The payload travels as sent, not re-serialised.
     expect(message?.body).toContain(`"payload":${raw}}`);
     expect(payloads.objects.size).toBe(0);
@@ -457,7 +588,7 @@ describe('receive: what is queued', () => {
 
 describe('receive: payloads too large for a queue message', () => {
   const limit = 16 * 1024;
-  const head = { delivery, event: 'issue_comment', receivedAt };
+  const head = { delivery, event: 'issue_comment', target: 'Codertocat/Hello-World', receivedAt };
   const messageBytes = (raw: string) => Buffer.byteLength(encodeQueuedEvent(head, raw));
   const key = `payloads/2024-05-01/${delivery}.json`;
 
@@ -634,17 +765,18 @@ describe("GitHub's signature test vector", () => {
     expect(`sha256=${hmacHex('sha256', secret, Buffer.from(payload))}`).toBe(expected);
   });
 
-  it('verifyWithFallback, as receive calls it, accepts it with the secret first or as a fallback', async () => {
+  it('verifySignature, as receive calls it, accepts it with the secret alone or among others, over the bytes', () => {
     // Act
-    const first = await verifyWithFallback(secret, payload, expected, []);
-    const fallback = await verifyWithFallback('old-secret', payload, expected, [secret]);
-    const neither = await verifyWithFallback('old-secret', payload, expected, ['other-secret']);
+    const alone = verifySignature([secret], Buffer.from(payload), expected);
+    const among = verifySignature(['old-secret', secret], Buffer.from(payload), expected);
+    const neither = verifySignature(['old-secret', 'other-secret'], Buffer.from(payload), expected);
+    const upperHex = verifySignature([secret], Buffer.from(payload), `sha256=${expected.slice(7).toUpperCase()}`);
 
     // Assess
-    expect({ first, fallback, neither }).toEqual({ first: true, fallback: true, neither: false });
+    expect({ alone, among, neither, upperHex }).toEqual({ alone: true, among: true, neither: false, upperHex: true });
   });
 
-  it('receive refuses it anyway: the payload is checked before the signature, and it is not JSON', async () => {
+  it('receive accepts the signature, then refuses the body: it is not JSON', async () => {
     // Prepare
     const { deps, queue } = setup({ secrets: secret });
 
@@ -652,7 +784,7 @@ describe("GitHub's signature test vector", () => {
     const res = await receive(await request({ raw: payload, signature: expected }), deps);
 
     // Assess
-    expect(res).toEqual({ status: 403, body: invalidPayload });
+    expect(res).toEqual({ status: 400, body: invalidPayload });
     expect(queue.messages).toEqual([]);
   });
 });
