@@ -9,8 +9,9 @@
 // visibility timeout starts at collection: with a 1 s timeout and a 1 s wait, a message collected
 // early in the wait is visible again, and collected a second time, before the answer is sent.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { ConfigAgent } from '../../shared/config/agent.js';
 import type { DispatchDeps } from '../../shared/hook/dispatch.js';
@@ -256,5 +257,52 @@ describe.concurrent('QueuePoller', () => {
     expect(await commandsIn(dlqUrl)).toEqual([]);
     expect(done).toBe(true);
     expect(github.writes).toEqual([addHold(1), removeHold(1)]);
+  });
+
+  // Visibility as on AWS: the Lambda event source holds a batch for as long as the function runs.
+  // Without the poller's heartbeat, a batch slower than the visibility timeout lost its receipt
+  // handles: the delete failed and the processed message came back.
+  it('a batch slower than the visibility timeout is processed once and deleted', async ({ expect }) => {
+    // Prepare: a one-second visibility timeout and a batch that takes two and a half.
+    const { queueUrl } = await freshQueue();
+    const { github, store, deps } = dispatchDeps();
+    const a = await send(queueUrl, 1, '/hold');
+    const p = poller(queueUrl, { ...deps, afterPlugin: () => sleep(2_500) });
+
+    // Act
+    const done = await pollUntil(p, processed(store, a), 6_000);
+
+    // Assess: deleted, not waiting to come back for a second attempt.
+    expect(done).toBe(true);
+    expect(await counts(queueUrl)).toEqual({ stored: 0, inFlight: 0 });
+    expect(await store.get(a)).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(github.writes).toEqual([addHold(1)]);
+  });
+
+  // Without the heartbeat, the dead-lettered message's delete failed too: it stayed in the queue
+  // with a fresh count, and went through its attempts (and to the dead-letter queue) again.
+  it('a failing batch slower than the visibility timeout is dead-lettered once, after maxReceiveCount attempts, and the log names the delivery', async ({ expect }) => {
+    // Prepare
+    const { queueUrl, dlqUrl } = await freshQueue();
+    const { github, store, deps } = dispatchDeps();
+    for (let i = 0; i < 3; i++) github.failNext('addLabel', badGateway());
+    const logger = createLogger({ logLevel: 'SILENT' });
+    const errors = vi.spyOn(logger, 'error');
+    const p = new QueuePoller(standIns.clients.sqs, queueUrl, { ...deps, afterPlugin: () => sleep(1_500) }, logger, {
+      waitSeconds: 0,
+      deadLetterQueueUrl: dlqUrl,
+      maxReceiveCount: 3,
+    });
+    const a = await send(queueUrl, 1, '/hold');
+
+    // Act
+    const exhausted = await pollUntil(p, async () => (await store.get(a))?.attempts === 3, 15_000);
+
+    // Assess
+    expect(exhausted).toBe(true);
+    expect(await counts(queueUrl)).toEqual({ stored: 0, inFlight: 0 });
+    expect(await commandsIn(dlqUrl, 1)).toEqual(['/hold']);
+    expect(github.writes).toEqual([]);
+    expect(errors).toHaveBeenCalledWith('event failed for the last time; it goes to the dead-letter queue', expect.objectContaining({ delivery: a, attempts: 3 }));
   });
 });
