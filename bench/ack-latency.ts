@@ -1,12 +1,11 @@
 // Local ack latency: how long GitHub would wait for Skiff's 2xx (which means "durably queued":
 // the event is in SQS and the trace says queued) when signed ~25 KB deliveries arrive at a
 // steady 200 per second. The load comes from a separate process (ack-load-generator.ts).
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { encodeQueuedEvent, groupIdOf, numberOf, orgRepoOf } from '../shared/hook/queued-event.js';
 import { DynamoStore } from '../shared/storage/dynamo-store.js';
 import { SqsQueue } from '../shared/storage/sqs-queue.js';
 import type { LoadPlan, LoadResult } from './ack-load-generator.js';
+import { runChild } from './child-process.js';
 import { benchSecret, startBenchStack } from './local-stack.js';
 import type { MetricReport, Row } from './metric.js';
 import { paddedCommentJson } from './payloads.js';
@@ -31,31 +30,7 @@ interface Variant {
   firstPullRequest: number;
 }
 
-/** Runs the load generator in a child process; kills it if it has not answered in time. */
-function runGenerator(plan: LoadPlan, timeoutMs: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./ack-load-generator.ts', import.meta.url)), [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    let settled = false;
-    const finish = (error: Error | undefined, result?: LoadResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      if (error) reject(error);
-      else resolve(result!);
-    };
-    const timer = setTimeout(() => finish(new Error(`load generator: no result within ${timeoutMs / 1000} s`)), timeoutMs);
-    child.on('message', (message: { ok: boolean; result?: LoadResult; error?: string }) =>
-      finish(message.ok ? undefined : new Error(`load generator failed: ${message.error}`), message.result),
-    );
-    child.on('error', (error) => finish(error));
-    child.on('exit', (code) => finish(new Error(`load generator exited with code ${code} before reporting`)));
-    child.send(plan);
-  });
-}
+const runGenerator = (plan: LoadPlan, timeoutMs: number) => runChild<LoadPlan, LoadResult>(new URL('./ack-load-generator.ts', import.meta.url), plan, timeoutMs);
 
 interface VariantResult {
   load: LoadResult;

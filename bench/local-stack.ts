@@ -25,6 +25,8 @@ export interface BenchStack {
 export interface StackOptions {
   /** Default: no write pacing, 5 ms retry units (see OctokitOptions). */
   octokit?: Partial<OctokitOptions>;
+  /** Extra environment for local mode (e.g. SKIFF_HMAC_FILE). */
+  env?: Record<string, string>;
 }
 
 export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
@@ -32,6 +34,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     'starting local mode',
     30_000,
     startHarness({
+      env: options.env,
       skiff: {
         // The CDK stack's queue waits 6 × the 60 s function timeout; local mode's default of 30 s
         // is plenty here: nothing in these runs takes seconds, so nothing is redelivered early.

@@ -14,6 +14,7 @@ import type { MetricReport } from './metric.js';
 import { withTimeout } from './waiting.js';
 import { measureModuleInit } from './module-init.js';
 import { measurePipelineThroughput } from './pipeline-throughput.js';
+import { measureSignatureFlood } from './signature-flood.js';
 import { markdown, textTable } from './report.js';
 
 // The AWS SDK warns once per process that Node 20 support ends in 2027 (vitest.config.ts turns
@@ -70,6 +71,7 @@ try {
 }
 await step('GitHub calls per /hold', 60_000, measureGithubCalls);
 await step('Webhook ack latency', 150_000, measureAckLatency);
+await step('Webhook ack under a bad-signature flood', 150_000, measureSignatureFlood);
 await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
 

@@ -2,6 +2,7 @@
 // (`'*'`, `org`, `org/repo` → a list of `{value, created_at}`) that lets each org or repo have
 // its own secret and lets a secret be rotated by listing the old and new one side by side.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseDocument } from 'yaml';
 
 export interface HmacToken {
@@ -67,14 +68,22 @@ export function tokensFor(secrets: HmacSecrets, orgRepo: string): string[] {
  * holds bytes that are not valid UTF-8; so this hashes the received bytes themselves. The hex is
  * decoded (either case), as Prow's ValidatePayload does.
  */
-export function verifySignature(tokens: readonly string[], body: Uint8Array, signature: string): boolean {
+export async function verifySignature(tokens: readonly string[], body: Uint8Array, signature: string): Promise<boolean> {
   const match = /^sha256=([0-9a-f]{64})$/i.exec(signature);
   if (!match) return false;
   const given = Buffer.from(match[1]!, 'hex');
-  let valid = false;
-  for (const token of tokens) {
-    // No early exit, so the time does not tell which token (if any) matched.
-    if (timingSafeEqual(createHmac('sha256', token).update(body).digest(), given)) valid = true;
+  const hmacs = tokens.map((token) => createHmac('sha256', token));
+  // In slices, giving the event loop back between them: a flood of 6 MB bodies then shares the
+  // process with other requests instead of holding it for a whole body at a time.
+  for (let offset = 0; offset < body.length || offset === 0; offset += hashSliceBytes) {
+    const slice = body.subarray(offset, offset + hashSliceBytes);
+    for (const hmac of hmacs) hmac.update(slice);
+    if (offset + hashSliceBytes < body.length) await nextTurn();
   }
+  let valid = false;
+  // No early exit, so the time does not tell which token (if any) matched.
+  for (const hmac of hmacs) if (timingSafeEqual(hmac.digest(), given)) valid = true;
   return valid;
 }
+
+const hashSliceBytes = 512 * 1024;

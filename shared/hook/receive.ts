@@ -86,9 +86,9 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
   }
   // With one secret for everything there is nothing to choose, so the body is not read at all
   // before the signature holds; otherwise a single linear scan picks the claimed org/repo.
-  const selector = onlyGlobal(secrets) ? undefined : secretSelectorOf(req.body);
+  const selector = onlyGlobal(secrets) ? undefined : await secretSelectorOf(req.body);
   const tokens = tokensFor(secrets, selector ?? '');
-  if (!tokens.length || !verifySignature(tokens, req.body, signature)) {
+  if (!tokens.length || !(await verifySignature(tokens, req.body, signature))) {
     log.warn('rejected a delivery with an invalid signature', { delivery, event, orgRepo: selector });
     return { status: 403, body: '403 Forbidden: Invalid X-Hub-Signature-256' };
   }

@@ -1,12 +1,16 @@
 // Which webhook secret an unauthenticated body claims: its top-level `repository.full_name`, or
 // `organization.login` for org-level events. Read before the signature is checked, so it must
 // cost little for any input at all: a single pass over the bytes with no recursion and no
-// parsing of anything but the two short strings it looks for. A full JSON.parse of a 6 MB body
-// of nested arrays takes a second of CPU, which is what a bad-signature flood would buy.
+// parsing of anything but the short strings it compares. A full JSON.parse of a 6 MB body of
+// nested arrays takes a second of CPU, which is what a bad-signature flood would buy.
 //
-// The receiver parses the body properly once the signature holds and refuses the event when
-// the parsed fields name another repository (duplicate keys, escaped key names): this scan only
+// The pass gives the event loop back every `sliceBytes`, so a flood of large bodies is
+// interleaved with other requests instead of holding the process for the whole of each body.
+//
+// The receiver parses the body properly once the signature holds and refuses the event when the
+// parsed fields name another repository (duplicate keys, escaped key names): this scan only
 // picks the secret, it never decides what the event acts on.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 const quote = 0x22;
 const backslash = 0x5c;
@@ -17,10 +21,14 @@ const closeBrace = 0x7d;
 const openBracket = 0x5b;
 const closeBracket = 0x5d;
 
+/** Bytes scanned between two turns of the event loop (about a millisecond of work). */
+export const sliceBytes = 256 * 1024;
+
 const isSpace = (byte: number | undefined) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 class Scanner {
   i = 0;
+  private yieldAt = sliceBytes;
   constructor(private readonly bytes: Uint8Array) {}
 
   peek(): number | undefined {
@@ -34,12 +42,25 @@ class Scanner {
     return true;
   }
 
+  /** Index after the closing quote of the string starting at `from`, or -1. */
+  private stringEnd(from: number): number {
+    const { bytes } = this;
+    for (let q = bytes.indexOf(quote, from + 1); q !== -1; q = bytes.indexOf(quote, q + 1)) {
+      // A quote preceded by an odd number of backslashes is escaped.
+      let escapes = 0;
+      while (bytes[q - 1 - escapes] === backslash) escapes++;
+      if (escapes % 2 === 0) return q + 1;
+    }
+    return -1;
+  }
+
   /** A JSON string at the cursor, decoded (escapes and all); undefined if there is none. */
   string(): string | undefined {
     if (this.peek() !== quote) return undefined;
     const start = this.i;
-    const end = this.skipString();
-    if (end === undefined) return undefined;
+    const end = this.stringEnd(start);
+    if (end === -1) return undefined;
+    this.i = end;
     const text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
     // Only a string with escapes needs decoding; the keys and names looked for have none.
     if (!text.includes('\\')) return text.slice(1, -1);
@@ -50,53 +71,51 @@ class Scanner {
     }
   }
 
-  /** Moves past the string at the cursor; returns the index after its closing quote. */
-  private skipString(): number | undefined {
-    const { bytes } = this;
-    for (let i = this.i + 1; i < bytes.length; i++) {
-      if (bytes[i] === backslash) i++;
-      else if (bytes[i] === quote) return (this.i = i + 1);
-    }
-    return undefined;
-  }
-
   /** Moves past any value, however deeply nested, with a depth counter instead of recursion. */
-  skipValue(): boolean {
+  async skipValue(): Promise<boolean> {
+    const { bytes } = this;
     let depth = 0;
-    for (;;) {
-      const byte = this.peek();
-      if (byte === undefined) return false;
+    let i = this.i;
+    while (i < bytes.length) {
+      if (i >= this.yieldAt) {
+        this.yieldAt = i + sliceBytes;
+        await nextTurn();
+      }
+      const byte = bytes[i];
       if (byte === quote) {
-        if (this.skipString() === undefined) return false;
-        if (depth === 0) return true;
+        i = this.stringEnd(i);
+        if (i === -1) return false;
+        if (depth === 0) break;
       } else if (byte === openBrace || byte === openBracket) {
         depth++;
-        this.i++;
+        i++;
       } else if (byte === closeBrace || byte === closeBracket) {
         // At depth 0 this closes the enclosing object: a number, true, false or null just ended.
-        if (depth === 0) return true;
+        if (depth === 0) break;
         depth--;
-        this.i++;
-        if (depth === 0) return true;
+        i++;
+        if (depth === 0) break;
       } else if (depth === 0 && byte === comma) {
-        return true;
+        break;
       } else {
-        this.i++;
+        i++;
       }
     }
+    this.i = i;
+    return i < bytes.length;
   }
 
   /**
    * Walks the members of the object at the cursor, calling `member` with the cursor on each
-   * value; `member` consumes the value (or returns false to have it skipped).
+   * value; `member` consumes the value (resolving true) or leaves it to be skipped (false).
    */
-  members(member: (key: string) => boolean): boolean {
+  async members(member: (key: string) => Promise<boolean> | boolean): Promise<boolean> {
     if (!this.expect(openBrace)) return false;
     if (this.expect(closeBrace)) return true;
     for (;;) {
       const key = this.string();
       if (key === undefined || !this.expect(colon)) return false;
-      if (!member(key) && !this.skipValue()) return false;
+      if (!(await member(key)) && !(await this.skipValue())) return false;
       if (this.expect(comma)) continue;
       return this.expect(closeBrace);
     }
@@ -106,9 +125,9 @@ class Scanner {
    * The string member `field` of the object at the cursor, which it consumes; the last one
    * wins, as in JSON.parse. `ok` is false for a malformed object.
    */
-  field(field: string): { ok: boolean; value?: string } {
+  async field(field: string): Promise<{ ok: boolean; value?: string }> {
     let value: string | undefined;
-    const ok = this.members((key) => {
+    const ok = await this.members((key) => {
       if (key !== field) return false;
       value = this.peek() === quote ? this.string() : undefined;
       return value !== undefined;
@@ -122,17 +141,17 @@ class Scanner {
  * of the webhook secret the body claims. Malformed input gives '' (and then, almost surely, a
  * signature that does not verify).
  */
-export function secretSelectorOf(body: Uint8Array): string {
+export async function secretSelectorOf(body: Uint8Array): Promise<string> {
   const scanner = new Scanner(body);
   let repository: string | undefined;
   let organization: string | undefined;
   // Every occurrence overwrites the last, whatever its type, as JSON.parse would.
-  const ok = scanner.members((key) => {
+  const ok = await scanner.members(async (key) => {
     if (key !== 'repository' && key !== 'organization') return false;
     let value: string | undefined;
     let consumed = false;
     if (scanner.peek() === openBrace) {
-      const found = scanner.field(key === 'repository' ? 'full_name' : 'login');
+      const found = await scanner.field(key === 'repository' ? 'full_name' : 'login');
       if (!found.ok) return false;
       value = found.value;
       consumed = true;

@@ -765,12 +765,12 @@ describe("GitHub's signature test vector", () => {
     expect(`sha256=${hmacHex('sha256', secret, Buffer.from(payload))}`).toBe(expected);
   });
 
-  it('verifySignature, as receive calls it, accepts it with the secret alone or among others, over the bytes', () => {
+  it('verifySignature, as receive calls it, accepts it with the secret alone or among others, over the bytes', async () => {
     // Act
-    const alone = verifySignature([secret], Buffer.from(payload), expected);
-    const among = verifySignature(['old-secret', secret], Buffer.from(payload), expected);
-    const neither = verifySignature(['old-secret', 'other-secret'], Buffer.from(payload), expected);
-    const upperHex = verifySignature([secret], Buffer.from(payload), `sha256=${expected.slice(7).toUpperCase()}`);
+    const alone = await verifySignature([secret], Buffer.from(payload), expected);
+    const among = await verifySignature(['old-secret', secret], Buffer.from(payload), expected);
+    const neither = await verifySignature(['old-secret', 'other-secret'], Buffer.from(payload), expected);
+    const upperHex = await verifySignature([secret], Buffer.from(payload), `sha256=${expected.slice(7).toUpperCase()}`);
 
     // Assess
     expect({ alone, among, neither, upperHex }).toEqual({ alone: true, among: true, neither: false, upperHex: true });

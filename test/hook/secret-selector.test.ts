@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { orgRepoOf } from '../../shared/hook/queued-event.js';
-import { secretSelectorOf } from '../../shared/hook/secret-selector.js';
+import { secretSelectorOf, sliceBytes } from '../../shared/hook/secret-selector.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -30,15 +30,15 @@ describe('secretSelectorOf', () => {
     { name: 'not JSON at all', body: 'Hello, World!', selector: '' },
   ];
 
-  it.each(cases)('$name', ({ body, selector }) => {
+  it.each(cases)('$name', async ({ body, selector }) => {
     // Act
-    const result = secretSelectorOf(bytes(body));
+    const result = await secretSelectorOf(bytes(body));
 
     // Assess
     expect(result).toBe(selector);
   });
 
-  it('agrees with JSON.parse on every well-formed case above', () => {
+  it('agrees with JSON.parse on every well-formed case above', async () => {
     for (const { body } of cases) {
       let parsed: unknown;
       try {
@@ -47,44 +47,70 @@ describe('secretSelectorOf', () => {
         continue;
       }
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
-      expect(secretSelectorOf(bytes(body)), body).toBe(orgRepoOf(parsed as Parameters<typeof orgRepoOf>[0]));
+      expect(await secretSelectorOf(bytes(body)), body).toBe(orgRepoOf(parsed as Parameters<typeof orgRepoOf>[0]));
     }
   });
 
-  it.each(['issue_comment', 'pull_request', 'push', 'pull_request_review', 'issues', 'organization', 'star'])('agrees with JSON.parse on the real %s example', (event) => {
+  it.each(['issue_comment', 'pull_request', 'push', 'pull_request_review', 'issues', 'organization', 'star'])('agrees with JSON.parse on the real %s example', async (event) => {
     // Prepare
     const payload = samplePayload(event);
     const body = bytes(JSON.stringify(payload, null, event === 'push' ? 2 : undefined));
 
     // Act
-    const selector = secretSelectorOf(body);
+    const selector = await secretSelectorOf(body);
 
     // Assess
     expect(selector).toBe(orgRepoOf(payload));
     expect(selector).not.toBe('');
   });
 
-  it('walks 2 MB of nested arrays without recursion (a JSON.parse stack overflow or a CPU sink otherwise)', () => {
+  it('walks 2 MB of nested arrays without recursion (a JSON.parse stack overflow or a CPU sink otherwise)', async () => {
     // Prepare: deeper than any recursive parser's stack, then the real field at the end.
     const depth = 1_000_000;
     const body = bytes(`{"x":${'['.repeat(depth)}${']'.repeat(depth)},"repository":{"full_name":"acme/w"}}`);
 
     // Act
-    const selector = secretSelectorOf(body);
+    const selector = await secretSelectorOf(body);
 
     // Assess
     expect(selector).toBe('acme/w');
   });
 
-  it('reads a byte view into a larger buffer at its own offset', () => {
+  it('reads a byte view into a larger buffer at its own offset', async () => {
     // Prepare: Buffer.concat and pooled buffers hand out views with a non-zero byteOffset.
     const whole = bytes(`xxxx{"repository":{"full_name":"acme/w"}}`);
     const view = whole.subarray(4);
 
     // Act
-    const selector = secretSelectorOf(view);
+    const selector = await secretSelectorOf(view);
 
     // Assess
     expect(selector).toBe('acme/w');
+  });
+});
+
+describe('secretSelectorOf: sharing the event loop', () => {
+  it('gives the event loop back while it scans a large body', async () => {
+    // Prepare: a timer due at once, and a body several slices long.
+    const body = bytes(`{"x":"${'a'.repeat(sliceBytes * 4)}",${'"y":[1],'.repeat(sliceBytes / 8)}"repository":{"full_name":"acme/w"}}`);
+    let timerRanDuringScan = false;
+    let scanning = true;
+    setImmediate(() => (timerRanDuringScan = scanning));
+
+    // Act
+    const selector = await secretSelectorOf(body);
+    scanning = false;
+
+    // Assess
+    expect(selector).toBe('acme/w');
+    expect(timerRanDuringScan).toBe(true);
+  });
+
+  it.each([
+    { name: 'a string ending in an escaped backslash ends at the next quote', body: String.raw`{"a":"x\\","repository":{"full_name":"acme/w"}}`, selector: 'acme/w' },
+    { name: 'an escaped quote does not end the string', body: String.raw`{"a":"x\"","repository":{"full_name":"acme/w"}}`, selector: 'acme/w' },
+    { name: 'an escaped quote swallows what looks like the repository', body: String.raw`{"a":"x\","repository":{"full_name":"acme/w"}}`, selector: '' },
+  ])('$name', async ({ body, selector }) => {
+    expect(await secretSelectorOf(bytes(body))).toBe(selector);
   });
 });
