@@ -3,15 +3,29 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SkiffStack } from './skiff-stack.js';
+import { SkiffSettingError } from './stack-settings.js';
 
 /** Context keys read from `-c key=value` or cdk.json. */
-export const contextKeys = ['config', 'githubApiUrl', 'pluginsMaxConcurrency', 'alarmEmail', 'stackName', 'bundle'] as const;
+export const contextKeys = [
+  'config',
+  'githubApiUrl',
+  'pluginsMaxConcurrency',
+  'pluginsReservedConcurrency',
+  'webhookReservedConcurrency',
+  'reserveConcurrency',
+  'apiRateLimit',
+  'apiBurstLimit',
+  'publicTraces',
+  'alarmEmail',
+  'stackName',
+  'bundle',
+] as const;
 
 export function configureSkiffApp(app: App): SkiffStack {
   const config = stringContext(app, 'config');
   // Lambda has no local files to read, so only the repository form of SKIFF_CONFIG makes sense here.
   if (config === undefined || !/^[^/\s:]+\/[^/\s:]+:\S+$/.test(config)) {
-    throw new Error(
+    throw new SkiffSettingError(
       `Skiff needs to know where its config lives: pass -c config=owner/repo:path[,path2][@ref] ` +
         `(for example -c config=acme/prow-config:plugins.yaml,config.yaml); got ${config === undefined ? 'nothing' : JSON.stringify(config)}`,
     );
@@ -21,6 +35,13 @@ export function configureSkiffApp(app: App): SkiffStack {
     config,
     githubApiUrl: stringContext(app, 'githubApiUrl'),
     pluginsMaxConcurrency: integerContext(app, 'pluginsMaxConcurrency'),
+    pluginsReservedConcurrency: integerContext(app, 'pluginsReservedConcurrency'),
+    webhookReservedConcurrency: integerContext(app, 'webhookReservedConcurrency'),
+    reserveConcurrency: booleanContext(app, 'reserveConcurrency'),
+    apiRateLimit: integerContext(app, 'apiRateLimit'),
+    apiBurstLimit: integerContext(app, 'apiBurstLimit'),
+    // Only an explicit `-c publicTraces=true` opens the trace API.
+    publicTraces: booleanContext(app, 'publicTraces'),
     alarmEmail: stringContext(app, 'alarmEmail'),
     // `-c bundle=false` synthesizes with placeholder code: a nag/template check without function sources.
     bundle: String(app.node.tryGetContext('bundle') ?? 'true') !== 'false',
@@ -34,8 +55,18 @@ export function configureSkiffApp(app: App): SkiffStack {
 function stringContext(app: App, key: (typeof contextKeys)[number]): string | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new Error(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw new SkiffSettingError(`context ${key} must be a string, got ${JSON.stringify(value)}`);
   return value;
+}
+
+function booleanContext(app: App, key: (typeof contextKeys)[number]): boolean | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === '') return undefined;
+  // `-c` values arrive as strings; cdk.json may hold a boolean. Anything else ("yes", "1") is a
+  // mistake to point out, not a value to guess at: one of these opens the trace API.
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new SkiffSettingError(`context ${key} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 function integerContext(app: App, key: (typeof contextKeys)[number]): number | undefined {
@@ -43,6 +74,6 @@ function integerContext(app: App, key: (typeof contextKeys)[number]): number | u
   if (value === undefined || value === '') return undefined;
   // `-c` values arrive as strings; cdk.json may hold a number.
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n)) throw new Error(`context ${key} must be an integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n)) throw new SkiffSettingError(`context ${key} must be an integer, got ${JSON.stringify(value)}`);
   return n;
 }

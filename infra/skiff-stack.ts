@@ -1,12 +1,15 @@
 // The whole Skiff deployment in one stack: GitHub → HTTP API → webhook Lambda → FIFO queue →
-// plugins Lambda, plus the read-only trace API, the state table, secrets and alarms.
-// See /work/shared/DESIGN.md ("Data flow") for why the pieces are shaped this way.
+// plugins Lambda, plus the read-only trace API, the state table, secrets and alarms. The webhook
+// answers GitHub within its 10 s and only queues; the plugins function does the slow GitHub work
+// off the queue, ordered per pull request; every piece is pay-per-use, so an idle stack costs
+// almost nothing. The README's "Deploy to AWS" section is the operator's guide to it.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -14,7 +17,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -23,17 +25,16 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundleFunction, type FunctionName } from './bundle.js';
+import { resolveSettings, type SkiffSettings, type SkiffSettingsInput } from './stack-settings.js';
 import { handledEvents } from '../shared/hook/events.js';
 import { plugins as pluginRegistry } from '../shared/plugins/registry.js';
 
-export interface SkiffStackProps extends StackProps {
+export interface SkiffStackProps extends StackProps, SkiffSettingsInput {
   /** The SKIFF_CONFIG value, `owner/repo:path[,path2][@ref]`: where the plugins function reads its config. */
   readonly config: string;
   /** GitHub REST base URL; omit for github.com, set `https://HOST/api/v3` for GitHub Enterprise Server. */
   readonly githubApiUrl?: string;
-  /** Most plugins Lambdas the queue may run at once (2–1000, default 5). */
-  readonly pluginsMaxConcurrency?: number;
-  /** If set, alarms email this address through an SNS topic. */
+  /** If set, the alarm topic emails this address (alarms go to the topic either way). */
   readonly alarmEmail?: string;
   /**
    * Bundle functions/<name>.ts with esbuild while synthesizing (default true). Tests pass false to get
@@ -50,7 +51,6 @@ const pluginsTimeout = Duration.seconds(60);
 // so a batch still being retried by the Lambda poller is not handed out again:
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
 const eventsVisibilityTimeout = Duration.seconds(pluginsTimeout.toSeconds() * 6);
-const defaultPluginsMaxConcurrency = 5;
 const logRetention = logs.RetentionDays.ONE_MONTH;
 
 export class SkiffStack extends Stack {
@@ -63,15 +63,15 @@ export class SkiffStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, lambda.Function>>;
   readonly httpApi: HttpApi;
   readonly alarms: readonly cloudwatch.Alarm[];
-  readonly alarmTopic: sns.Topic | undefined;
+  readonly alarmTopic: sns.Topic;
+  /** Lets a principal read traces; undefined with publicTraces. */
+  readonly traceReaderPolicy: iam.ManagedPolicy | undefined;
+  readonly settings: SkiffSettings;
 
   constructor(scope: Construct, id: string, props: SkiffStackProps) {
     super(scope, id, props);
-    const maxConcurrency = props.pluginsMaxConcurrency ?? defaultPluginsMaxConcurrency;
-    // Lambda's SQS event source accepts 2–1000; fail at synth rather than at deploy.
-    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
-      throw new Error(`pluginsMaxConcurrency must be an integer from 2 to 1000, got ${maxConcurrency}`);
-    }
+    const settings = resolveSettings(props);
+    this.settings = settings;
     const bundle = props.bundle ?? true;
 
     // Delivery claims, traces and job records, all addressed by one string key; items expire via TTL.
@@ -153,6 +153,9 @@ export class SkiffStack extends Stack {
     const webhook = this.skiffFunction('webhook', bundle, {
       memorySize: 512,
       timeout: webhookTimeout,
+      // Caps what a flood of requests (signed or not) can run at once, and keeps the webhook from
+      // taking the account's whole concurrency from other functions.
+      reservedConcurrentExecutions: settings.webhookReservedConcurrency,
       environment: {
         ...common,
         SKIFF_QUEUE_URL: this.queue.queueUrl,
@@ -167,6 +170,9 @@ export class SkiffStack extends Stack {
     const plugins = this.skiffFunction('plugins', bundle, {
       memorySize: 1024,
       timeout: pluginsTimeout,
+      // At least the event source's maxConcurrency (checked in resolveSettings), so the poller is
+      // never throttled; reserved so a busy account cannot starve it either.
+      reservedConcurrentExecutions: settings.pluginsReservedConcurrency,
       environment: {
         ...common,
         SKIFF_TABLE: this.table.tableName,
@@ -187,35 +193,50 @@ export class SkiffStack extends Stack {
     });
     this.functions = { webhook, plugins, api };
 
-    // The narrowest grant each function needs. The webhook only enqueues, parks oversized payloads
-    // and records "queued"; it never reads state or holds GitHub credentials. (`x.grants.y()` is the
-    // spelling aws-cdk-lib now recommends for `x.grantY()`; same statements.)
-    this.queue.grants.sendMessages(webhook);
+    // Each role may make exactly the calls its function's code makes (test/infra/stack.test.ts runs
+    // that code over recording SDK clients and compares), not the families CDK's grantReadData /
+    // grantSendMessages / grantRead hand out (Scan, Query, Batch*, GetQueueUrl, DescribeSecret…).
+    // The webhook only enqueues, parks oversized payloads and records "queued"; it never reads
+    // state or holds GitHub credentials.
+    this.queue.grants.actions(webhook, ['sqs:SendMessage']);
     this.payloadBucket.grants.actionsOnObjectKeys(webhook, '*', 's3:PutObject');
     // PutItem records "queued"; DeleteItem takes that record back when the SQS send failed.
     this.table.grants.actions(webhook, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
-    this.hmacSecret.grantRead(webhook);
-    this.table.grants.readWriteData(plugins);
+    this.grantSecretValue(webhook, this.hmacSecret);
+    // UpdateItem: claims and trace progress; GetItem: whether a claim someone else holds is done;
+    // DeleteItem: a claim given up after a retryable failure (shared/storage/dynamo-store.ts).
+    this.table.grants.actions(plugins, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     this.payloadBucket.grants.actionsOnObjectKeys(plugins, '*', 's3:GetObject');
-    this.githubSecret.grantRead(plugins);
-    this.table.grants.readData(api);
+    this.grantSecretValue(plugins, this.githubSecret);
+    this.queue.grants.actions(plugins, [
+      // What Lambda's SQS poller calls with the function's role:
+      // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      // The worker's own call: a rate-limited event comes back when GitHub allows.
+      'sqs:ChangeMessageVisibility',
+    ]);
+    this.table.grants.actions(api, 'dynamodb:GetItem');
     this.acknowledgePayloadObjectWildcard(webhook, 'writes');
     this.acknowledgePayloadObjectWildcard(plugins, 'reads');
 
-    plugins.addEventSource(
-      new SqsEventSource(this.queue, {
-        // Ten is the most a FIFO queue hands over at once.
-        batchSize: 10,
-        // Only failed records are retried, not the whole batch. On a FIFO queue the handler reports the
-        // first failure and everything after it in that message group (Powertools'
-        // SqsFifoPartialProcessor does this), so commands on one pull request stay in order.
-        reportBatchItemFailures: true,
-        // Caps parallel GitHub writes (and the secondary rate limit they can trip).
-        maxConcurrency,
-      }),
-    );
+    // Not SqsEventSource, which grants sqs:GetQueueUrl as well; the construct id is the one it
+    // used, so an existing stack keeps its mapping instead of replacing it.
+    plugins.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.queue.node)}`, {
+      eventSourceArn: this.queue.queueArn,
+      // Ten is the most a FIFO queue hands over at once.
+      batchSize: 10,
+      // Only failed records are retried, not the whole batch. On a FIFO queue the handler reports the
+      // first failure and everything after it in that message group (Powertools'
+      // SqsFifoPartialProcessor does this), so commands on one pull request stay in order.
+      reportBatchItemFailures: true,
+      // Caps parallel GitHub writes (and the secondary rate limit they can trip).
+      maxConcurrency: settings.pluginsMaxConcurrency,
+    });
 
-    // The edge. Routes have no authorizer on purpose; each is acknowledged below with its reason.
+    // The edge. The webhook route cannot have an authorizer (GitHub signs with HMAC instead);
+    // the trace route is IAM-authorised unless the operator opened it with publicTraces.
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Skiff: GitHub webhooks and the read-only trace API',
       // Created explicitly below so it can carry access logging, which HttpApi's own default stage cannot.
@@ -230,6 +251,9 @@ export class SkiffStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat },
+      // Stage-wide, so a flood on either route is answered 429 by API Gateway before any function
+      // runs. GitHub shows a throttled delivery as failed, and it can be redelivered.
+      throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
     });
     const hookRoutes = this.httpApi.addRoutes({
       path: '/hook',
@@ -241,19 +265,28 @@ export class SkiffStack extends Stack {
       'GitHub cannot present API Gateway credentials; it signs each delivery with HMAC-SHA256 ' +
         '(X-Hub-Signature-256) and the webhook function rejects any request whose signature does not verify.',
     );
+    // Traces name private repositories and pull requests, so by default only principals of this
+    // account with execute-api:Invoke on the route may read them: requests are SigV4-signed, and
+    // API Gateway checks them before the api function runs (an unsigned request costs no
+    // invocation). IAM rather than a bearer token in Secrets Manager: nothing to generate, store,
+    // rotate or compare in our code, and access is granted and revoked like any other AWS access.
     const apiRoutes = this.httpApi.addRoutes({
       path: '/api/{proxy+}',
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('ApiIntegration', api),
+      authorizer: settings.publicTraces ? undefined : new HttpIamAuthorizer(),
     });
-    acknowledgeRoutes(
-      apiRoutes,
-      'Read-only, like Prow deck (public by design): a trace is fetched by its X-GitHub-Delivery GUID, which only ' +
-        "people who can see the webhook's delivery log know; traces hold plugin outcomes, not secrets or payloads, " +
-        'and the api function can only read the table.',
-    );
+    if (settings.publicTraces) {
+      acknowledgeRoutes(
+        apiRoutes,
+        'The operator deployed with publicTraces=true, choosing Prow deck\'s openness: traces (repository names, ' +
+          'pull request numbers, plugin outcomes; no secrets or payloads) are readable by anyone who knows a delivery id.',
+      );
+    } else {
+      this.traceReaderPolicy = this.traceReaderPolicyFor(this.httpApi);
+    }
 
-    this.alarmTopic = props.alarmEmail === undefined ? undefined : this.alarmTopicFor(props.alarmEmail);
+    this.alarmTopic = this.alarmTopicFor(props.alarmEmail);
     this.alarms = [
       this.deadLetterQueue
         .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
@@ -268,10 +301,8 @@ export class SkiffStack extends Stack {
         }),
       ),
     ];
-    if (this.alarmTopic !== undefined) {
-      const action = new SnsAction(this.alarmTopic);
-      for (const alarm of this.alarms) alarm.addAlarmAction(action);
-    }
+    const alarmAction = new SnsAction(this.alarmTopic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(alarmAction);
 
     new CfnOutput(this, 'WebhookUrl', { value: `${stage.url}hook`, description: 'Payload URL for the GitHub webhook' });
     new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API (traces under api/)' });
@@ -280,6 +311,13 @@ export class SkiffStack extends Stack {
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Subscribe to receive the alarms' });
+    if (this.traceReaderPolicy !== undefined) {
+      new CfnOutput(this, 'TraceReaderPolicyArn', {
+        value: this.traceReaderPolicy.managedPolicyArn,
+        description: 'Attach to a user or role that may read traces (GET api/deliveries/{id}, SigV4-signed)',
+      });
+    }
   }
 
   /**
@@ -290,7 +328,8 @@ export class SkiffStack extends Stack {
   private skiffFunction(
     name: FunctionName,
     bundle: boolean,
-    options: Required<Pick<lambda.FunctionProps, 'memorySize' | 'timeout' | 'environment'>>,
+    options: Required<Pick<lambda.FunctionProps, 'memorySize' | 'timeout' | 'environment'>> &
+      Pick<lambda.FunctionProps, 'reservedConcurrentExecutions'>,
   ): lambda.Function {
     const id = name.charAt(0).toUpperCase() + name.slice(1);
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
@@ -322,6 +361,15 @@ export class SkiffStack extends Stack {
     return fn;
   }
 
+  /**
+   * secretsmanager:GetSecretValue alone: the functions read secrets through Powertools' getSecret,
+   * which calls nothing else (`grantRead` would add DescribeSecret). The secrets use the AWS-managed
+   * key, so no KMS grant is needed.
+   */
+  private grantSecretValue(fn: lambda.Function, secret: secretsmanager.Secret): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+  }
+
   /** S3 object keys are per delivery, so an object-level grant is necessarily `<bucket>/*`. */
   private acknowledgePayloadObjectWildcard(fn: lambda.Function, verb: 'writes' | 'reads'): void {
     const bucketId = this.getLogicalId(this.payloadBucket.node.defaultChild as s3.CfnBucket);
@@ -335,8 +383,34 @@ export class SkiffStack extends Stack {
     });
   }
 
-  /** An encrypted, TLS-only topic that CloudWatch alarms in this account may publish to. */
-  private alarmTopicFor(email: string): sns.Topic {
+  /**
+   * execute-api:Invoke on the trace route and nothing else, for operators to attach to whoever
+   * should read traces (an administrator can already).
+   */
+  private traceReaderPolicyFor(httpApi: HttpApi): iam.ManagedPolicy {
+    const policy = new iam.ManagedPolicy(this, 'TraceReaderPolicy', {
+      description: 'Skiff: read delivery traces (GET /api/* on the Skiff HTTP API)',
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['execute-api:Invoke'],
+          resources: [httpApi.arnForExecuteApi('GET', '/api/*', '$default')],
+        }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${this.getLogicalId(httpApi.node.defaultChild as CfnElement)}>/$default/GET/api/*]`,
+      reason:
+        'The route is GET /api/{proxy+}: each trace is its own path under /api/, so the grant must cover them all; ' +
+        'it is one action (execute-api:Invoke), one method, one API and stage.',
+    });
+    return policy;
+  }
+
+  /**
+   * An encrypted, TLS-only topic that CloudWatch alarms in this account may publish to; it exists
+   * whether or not anyone is subscribed, so subscribing later needs no deploy.
+   */
+  private alarmTopicFor(email: string | undefined): sns.Topic {
     const cloudwatchPrincipal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     const fromThisAccount = { StringEquals: { 'aws:SourceAccount': this.account } };
     // A customer-managed key, because CloudWatch cannot publish to a topic encrypted with the
@@ -371,7 +445,7 @@ export class SkiffStack extends Stack {
         conditions: fromThisAccount,
       }),
     );
-    topic.addSubscription(new EmailSubscription(email));
+    if (email !== undefined) topic.addSubscription(new EmailSubscription(email));
     return topic;
   }
 }
@@ -384,6 +458,8 @@ const accessLogFormat = AccessLogFormat.custom(
     requestId: '$context.requestId',
     time: '$context.requestTime',
     ip: '$context.identity.sourceIp',
+    // Who read a trace (the IAM principal of a signed request); empty on the webhook route.
+    caller: '$context.identity.userArn',
     userAgent: '$context.identity.userAgent',
     route: '$context.routeKey',
     status: '$context.status',

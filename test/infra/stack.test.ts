@@ -4,10 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { App, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import { SkiffStack, type SkiffStackProps } from '../../infra/skiff-stack.js';
+import { SkiffSettingError } from '../../infra/stack-settings.js';
 import { handleApi } from '../../shared/api/read-api.js';
 import { handledEvents } from '../../shared/hook/events.js';
 import { receive } from '../../shared/hook/receive.js';
@@ -33,6 +35,7 @@ function synth(props: Partial<SkiffStackProps> = {}): { stack: SkiffStack; templ
 
 const plain = synth();
 const withOptions = synth({ alarmEmail: 'oncall@example.com', githubApiUrl: 'https://ghe.example.com/api/v3' });
+const publicTraces = synth({ publicTraces: true });
 const { stack, template } = plain;
 
 const logicalId = (s: SkiffStack, construct: { node: { defaultChild?: unknown } }): string =>
@@ -147,16 +150,18 @@ describe('SkiffStack', () => {
         name: 'webhook',
         memory: 512,
         timeout: 10,
+        reserved: 10,
         env: ['SKIFF_QUEUE_URL', 'SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_HMAC_SECRET_ARN', 'SKIFF_HANDLED_EVENTS'],
       },
       {
         name: 'plugins',
         memory: 1024,
         timeout: 60,
+        reserved: 5,
         env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS'],
       },
-      { name: 'api', memory: 256, timeout: 10, env: ['SKIFF_TABLE'] },
-    ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, its own log group kept a month', ({ name, memory, timeout, env }) => {
+      { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE'] },
+    ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, $reserved reserved, its own log group kept a month', ({ name, memory, timeout, reserved, env }) => {
       // Prepare
       const fnResource = template.toJSON().Resources[ids[name]] as { Properties: Json };
       const props = fnResource.Properties as {
@@ -173,6 +178,7 @@ describe('SkiffStack', () => {
         MemorySize: memory,
         Timeout: timeout,
       });
+      expect(fnResource.Properties.ReservedConcurrentExecutions).toBe(reserved);
       expect(Object.keys(props.Environment.Variables).sort()).toEqual(
         ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', ...env].sort(),
       );
@@ -223,6 +229,41 @@ describe('SkiffStack', () => {
       expect(() => synth({ pluginsMaxConcurrency: value })).toThrow(/pluginsMaxConcurrency must be an integer from 2 to 1000/);
     });
 
+    it.each([
+      { name: 'plugins reserved below the event source concurrency', props: { pluginsMaxConcurrency: 8, pluginsReservedConcurrency: 7 }, error: /pluginsReservedConcurrency \(7\) must be at least pluginsMaxConcurrency \(8\)/ },
+      { name: 'plugins reserved below the default event source concurrency', props: { pluginsReservedConcurrency: 4 }, error: /pluginsReservedConcurrency \(4\) must be at least pluginsMaxConcurrency \(5\)/ },
+      { name: 'plugins reserved over 1000', props: { pluginsReservedConcurrency: 1001 }, error: /pluginsReservedConcurrency must be an integer from 2 to 1000, got 1001/ },
+      { name: 'plugins reserved fractional', props: { pluginsReservedConcurrency: 5.5 }, error: /pluginsReservedConcurrency must be an integer/ },
+      { name: 'webhook reserved 0, which would turn the webhook off', props: { webhookReservedConcurrency: 0 }, error: /webhookReservedConcurrency must be an integer from 1 to 1000, got 0/ },
+      { name: 'a reservation with reserveConcurrency off', props: { reserveConcurrency: false, webhookReservedConcurrency: 3 }, error: /reserveConcurrency is false/ },
+      { name: 'a zero rate', props: { apiRateLimit: 0 }, error: /apiRateLimit must be an integer from 1 to 10000, got 0/ },
+      { name: 'a rate over the account default', props: { apiRateLimit: 10_001 }, error: /apiRateLimit must be an integer from 1 to 10000/ },
+      { name: 'a negative burst', props: { apiBurstLimit: -1 }, error: /apiBurstLimit must be an integer from 1 to 5000, got -1/ },
+      { name: 'a burst over the account default', props: { apiBurstLimit: 5001 }, error: /apiBurstLimit must be an integer from 1 to 5000/ },
+    ] satisfies { name: string; props: Partial<SkiffStackProps>; error: RegExp }[])('rejects $name, saying which setting and why', ({ props, error }) => {
+      expect(() => synth(props)).toThrow(SkiffSettingError);
+      expect(() => synth(props)).toThrow(error);
+    });
+
+    it.each([
+      { name: 'defaults', props: {}, webhook: 10, plugins: 5, mapping: 5 },
+      { name: 'plugins reserved follows a raised maxConcurrency', props: { pluginsMaxConcurrency: 20 }, webhook: 10, plugins: 20, mapping: 20 },
+      { name: 'both set', props: { pluginsMaxConcurrency: 4, pluginsReservedConcurrency: 6, webhookReservedConcurrency: 3 }, webhook: 3, plugins: 6, mapping: 4 },
+      { name: 'reserveConcurrency off (a new account with a quota of 10)', props: { reserveConcurrency: false }, webhook: undefined, plugins: undefined, mapping: 5 },
+    ] satisfies { name: string; props: Partial<SkiffStackProps>; webhook?: number; plugins?: number; mapping: number }[])(
+      'reserves concurrency: $name',
+      ({ props, webhook, plugins, mapping }) => {
+        // Prepare / Act
+        const s = synth(props);
+        const reserved = (fn: 'webhook' | 'plugins') =>
+          (s.template.toJSON().Resources[logicalId(s.stack, s.stack.functions[fn])] as { Properties: Json }).Properties.ReservedConcurrentExecutions;
+        // Assess
+        expect(reserved('webhook')).toBe(webhook);
+        expect(reserved('plugins')).toBe(plugins);
+        s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: mapping } });
+      },
+    );
+
     it('adds no CDK helper Lambdas (log retention, auto-delete, notifications) and no custom resources', () => {
       const types = Object.values(withOptions.template.toJSON().Resources as Record<string, { Type: string }>).map(
         (r) => r.Type,
@@ -261,33 +302,68 @@ describe('SkiffStack', () => {
     const covers = (granted: string, action: string): boolean =>
       action === '*' || new RegExp(`^${granted.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 
-    const tableReads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'];
-    const tableWrites = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-    const secretRead = ['secretsmanager:GetSecretValue'];
-    it.each([
-      { name: 'webhook puts and takes back traces but cannot read the table', fn: 'webhook', on: 'table', allows: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], denies: [...tableReads, 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'] },
-      { name: 'webhook cannot touch the GitHub secret', fn: 'webhook', on: 'githubSecret', allows: [], denies: ['*'] },
-      { name: 'webhook reads the HMAC secret', fn: 'webhook', on: 'hmacSecret', allows: secretRead, denies: ['secretsmanager:PutSecretValue'] },
-      { name: 'webhook sends to the queue but cannot consume it', fn: 'webhook', on: 'queue', allows: ['sqs:SendMessage'], denies: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:PurgeQueue'] },
-      { name: 'webhook puts payloads but cannot read or delete them', fn: 'webhook', on: 'bucket', allows: ['s3:PutObject'], denies: ['s3:GetObject', 's3:DeleteObject', 's3:ListBucket'] },
-      { name: 'webhook has nothing on the dead-letter queue', fn: 'webhook', on: 'deadLetterQueue', allows: [], denies: ['*'] },
-      { name: 'plugins reads and writes the table', fn: 'plugins', on: 'table', allows: [...tableReads, ...tableWrites], denies: ['dynamodb:DeleteTable', 'dynamodb:UpdateTable'] },
-      { name: 'plugins reads the GitHub secret', fn: 'plugins', on: 'githubSecret', allows: secretRead, denies: ['secretsmanager:PutSecretValue'] },
-      { name: 'plugins cannot touch the HMAC secret', fn: 'plugins', on: 'hmacSecret', allows: [], denies: ['*'] },
-      { name: 'plugins reads payloads but cannot write or delete them', fn: 'plugins', on: 'bucket', allows: ['s3:GetObject'], denies: ['s3:PutObject', 's3:DeleteObject'] },
-      { name: 'plugins consumes the queue but cannot send to it', fn: 'plugins', on: 'queue', allows: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'], denies: ['sqs:SendMessage', 'sqs:PurgeQueue'] },
-      { name: 'api only reads the table', fn: 'api', on: 'table', allows: ['dynamodb:GetItem', 'dynamodb:Query'], denies: tableWrites },
-      { name: 'api cannot touch the GitHub secret', fn: 'api', on: 'githubSecret', allows: [], denies: ['*'] },
-      { name: 'api cannot touch the HMAC secret', fn: 'api', on: 'hmacSecret', allows: [], denies: ['*'] },
-      { name: 'api cannot touch payloads', fn: 'api', on: 'bucket', allows: [], denies: ['*'] },
-      { name: 'api cannot touch the queue', fn: 'api', on: 'queue', allows: [], denies: ['*'] },
-    ] as const)('$name', ({ fn, on, allows, denies }) => {
-      // Prepare / Act
-      const granted = actionsOn(fn, ids[on]);
-      // Assess
-      for (const action of allows) expect(granted.some((g) => covers(g, action)), `${fn} should be allowed ${action}`).toBe(true);
-      for (const action of denies) {
-        expect(granted.filter((g) => covers(g, action)), `${fn} must not be allowed ${action} on ${on}`).toEqual([]);
+    type Resource = 'table' | 'bucket' | 'queue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret';
+    /**
+     * Every non-log action each role is granted, by resource. Exact: a grant missing here fails the
+     * test as surely as one missing from the stack. Nothing CDK's broad grants add (Scan, Query,
+     * BatchGetItem, BatchWriteItem, ConditionCheckItem, DescribeTable, GetQueueUrl, DescribeSecret…)
+     * is called by any function.
+     */
+    const exactGrants: Record<'webhook' | 'plugins' | 'api', Partial<Record<Resource, string[]>>> = {
+      webhook: {
+        table: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+        bucket: ['s3:PutObject'],
+        queue: ['sqs:SendMessage'],
+        hmacSecret: ['secretsmanager:GetSecretValue'],
+      },
+      plugins: {
+        table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        bucket: ['s3:GetObject'],
+        queue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        githubSecret: ['secretsmanager:GetSecretValue'],
+      },
+      api: { table: ['dynamodb:GetItem'] },
+    };
+
+    /** The role's non-log grants as resource → sorted actions; a grant on anything else is reported as such. */
+    function grantsByResource(t: Template, s: SkiffStack, fnName: 'webhook' | 'plugins' | 'api'): Record<string, string[]> {
+      const resourceIds = Object.fromEntries(
+        (['table', 'bucket', 'queue', 'deadLetterQueue', 'hmacSecret', 'githubSecret'] as const).map((r) => [
+          r,
+          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret }[r]),
+        ]),
+      );
+      const fn = t.toJSON().Resources[logicalId(s, s.functions[fnName])] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const grants: Record<string, Set<string>> = {};
+      for (const [, policy] of resourcesOfType(t, 'AWS::IAM::Policy')) {
+        if (!JSON.stringify((policy.Properties as Json).Roles).includes(`"${roleId}"`)) continue;
+        for (const statement of (policy.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement) {
+          const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+          if (actions.every((a) => a.startsWith('logs:'))) continue;
+          for (const resource of Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]) {
+            const name = Object.keys(resourceIds).find((r) => JSON.stringify(resource).includes(`"${resourceIds[r]}"`)) ?? `other: ${JSON.stringify(resource)}`;
+            for (const action of actions) (grants[`${statement.Effect} ${name}`] ??= new Set()).add(action);
+          }
+        }
+      }
+      return Object.fromEntries(Object.entries(grants).map(([k, v]) => [k, [...v].sort()]));
+    }
+    const expectedGrants = (fn: keyof typeof exactGrants) =>
+      Object.fromEntries(Object.entries(exactGrants[fn]).map(([resource, actions]) => [`Allow ${resource}`, [...actions].sort()]));
+
+    it.each(['webhook', 'plugins', 'api'] as const)('%s is granted exactly the actions its code calls, on exactly its resources', (fn) => {
+      expect(grantsByResource(template, stack, fn)).toEqual(expectedGrants(fn));
+      // The options change nothing about who may do what.
+      expect(grantsByResource(withOptions.template, withOptions.stack, fn)).toEqual(expectedGrants(fn));
+    });
+
+    it('grants nothing beyond the logs and the exact lists (no wildcard actions or resources)', () => {
+      for (const fn of ['webhook', 'plugins', 'api'] as const) {
+        for (const statement of allowStatements(fn)) {
+          for (const action of Array.isArray(statement.Action) ? statement.Action : [statement.Action]) expect(action).not.toContain('*');
+          expect(statement.Resource).not.toBe('*');
+        }
       }
     });
 
@@ -302,13 +378,32 @@ describe('SkiffStack', () => {
         expect(actionsOn(fn, resourceOf[service]).some((g) => covers(g, action)), `${fn} calls ${action} but its role does not allow it`).toBe(true);
       }
     };
+    /**
+     * The other direction: every table, bucket and queue action the role holds is one the code was
+     * seen calling (or one Lambda's SQS poller calls with the role), so no grant outlives its use.
+     */
+    const expectNothingUnused = (fn: 'webhook' | 'plugins' | 'api', actions: string[], alsoUsed: string[] = []) => {
+      const used = new Set([...actions, ...alsoUsed]);
+      const granted = grantsByResource(template, stack, fn);
+      for (const resource of ['table', 'bucket', 'queue'] as const) {
+        for (const action of granted[`Allow ${resource}`] ?? []) expect(used.has(action), `${fn} is granted ${action} but never calls it`).toBe(true);
+      }
+    };
+    // Lambda's event source mapping polls the queue with the plugins role; our code never makes these calls:
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-permissions
+    const sqsPollerActions = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
 
     it('the webhook role allows every AWS call the webhook makes: queue, trace, oversized payload, and the trace taken back when SQS fails', async () => {
       // Prepare: the webhook's dependencies as functions/webhook.ts builds them, over recording clients
       const aws = recordingAws();
       const env = { SKIFF_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/skiff.fifo', SKIFF_TABLE: 'skiff', SKIFF_PAYLOAD_BUCKET: 'payloads', WEBHOOK_SECRET: 'iam-test' };
       const deps = receiveDeps(env, aws.clients, createLogger({ logLevel: 'SILENT' }), new Set(['issue_comment']));
-      const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: 1 } });
+      const body = JSON.stringify({
+        action: 'created',
+        repository: { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } },
+        issue: { number: 1 },
+        comment: { body: '/hold' },
+      });
       const post = async (delivery: string, overrides: Partial<typeof deps> = {}) =>
         receive(
           {
@@ -326,15 +421,32 @@ describe('SkiffStack', () => {
       expect(statuses).toEqual([200, 200, 503]);
       expect(new Set(aws.actions)).toEqual(new Set(['sqs:SendMessage', 'dynamodb:PutItem', 's3:PutObject', 'dynamodb:DeleteItem']));
       expectAllowed('webhook', aws.actions);
+      expectNothingUnused('webhook', aws.actions);
     });
 
     it('the plugins role allows every AWS call the worker makes: claims, traces, large payloads, and putting off a rate-limited event', async () => {
       // Prepare: the adapters dispatch and the worker use (shared/hook/dispatch.ts, worker.ts)
       const aws = recordingAws();
+      // A claim someone else holds: DynamoDB refuses the conditional update, and the store reads the claim.
+      let claimTaken = false;
+      aws.clients.dynamodb.middlewareStack.add(
+        (next) => async (args) => {
+          const result = await next(args);
+          const key = JSON.stringify((args.input as { Key?: unknown }).Key ?? '');
+          if (claimTaken && key.includes('claim#')) {
+            claimTaken = false;
+            throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+          }
+          return result;
+        },
+        { step: 'initialize', name: 'claimTakenByAnotherWorker' },
+      );
       const store = new DynamoStore(aws.clients.dynamodb, 'skiff');
       const summary = { delivery: 'd', event: 'issue_comment', receivedAt: '2026-11-25T12:00:00.000Z' };
       // Act: every store method dispatch calls, a payload parked in S3, and a redelivery delay
       await store.claim('d', 'hold', 60_000);
+      claimTaken = true;
+      expect(await store.claim('d', 'size', 60_000)).toBe('held');
       await store.started(summary, {});
       await store.plugins('d', { hold: { status: 'ran', writes: [], attempt: 1, at: summary.receivedAt } });
       await store.complete('d', 'hold');
@@ -345,7 +457,9 @@ describe('SkiffStack', () => {
       // Assess
       expect(aws.actions).toContain('sqs:ChangeMessageVisibility');
       expect(aws.actions).toContain('s3:GetObject');
+      expect(aws.actions).toContain('dynamodb:GetItem');
       expectAllowed('plugins', aws.actions);
+      expectNothingUnused('plugins', aws.actions, sqsPollerActions);
     });
 
     it('the api role allows every AWS call the read API makes', async () => {
@@ -357,6 +471,7 @@ describe('SkiffStack', () => {
       expect(response.status).toBe(404);
       expect(aws.actions).toEqual(['dynamodb:GetItem']);
       expectAllowed('api', aws.actions);
+      expectNothingUnused('api', aws.actions);
     });
 
     it.each(['webhook', 'plugins', 'api'] as const)('%s may write logs only to its own log group', (fn) => {
@@ -390,11 +505,61 @@ describe('SkiffStack', () => {
       expect(keys.sort()).toEqual(['GET /api/{proxy+}', 'POST /hook']);
     });
 
-    it('logs access on the auto-deployed $default stage', () => {
+    it('logs access on the auto-deployed $default stage, with the IAM caller of each request', () => {
       template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
-        AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApiAccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+        AccessLogSettings: {
+          DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HttpApiAccessLogs'), 'Arn'] },
+          Format: Match.stringLikeRegexp('\\$context\\.requestId.*\\$context\\.identity\\.userArn'),
+        },
+      });
+    });
+
+    const routeAuthorization = (t: Template) =>
+      Object.fromEntries(
+        resourcesOfType(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => [(r.Properties as Json).RouteKey, (r.Properties as Json).AuthorizationType]),
+      );
+
+    it('requires IAM (SigV4) to read traces by default; the webhook route is checked by its HMAC signature instead', () => {
+      expect(routeAuthorization(template)).toEqual({ 'GET /api/{proxy+}': 'AWS_IAM', 'POST /hook': 'NONE' });
+      expect(routeAuthorization(withOptions.template)).toEqual({ 'GET /api/{proxy+}': 'AWS_IAM', 'POST /hook': 'NONE' });
+    });
+
+    it('serves traces without authorisation only when the operator sets publicTraces', () => {
+      expect(routeAuthorization(publicTraces.template)).toEqual({ 'GET /api/{proxy+}': 'NONE', 'POST /hook': 'NONE' });
+      expect(synth({ publicTraces: false }).stack.traceReaderPolicy).toBeDefined();
+      publicTraces.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    });
+
+    it('offers a managed policy that may invoke GET on the trace routes and nothing else', () => {
+      const apiId = logicalId(stack, stack.httpApi);
+      template.resourceCountIs('AWS::IAM::ManagedPolicy', 1);
+      template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'execute-api:Invoke',
+              Resource: {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: apiId }, '/$default/GET/api/*']],
+              },
+            },
+          ],
+        },
+      });
+      // Not attached to anything: the operator attaches it to whoever should read traces.
+      const [[, policy] = []] = resourcesOfType(template, 'AWS::IAM::ManagedPolicy');
+      for (const key of ['Roles', 'Users', 'Groups']) expect(policy?.Properties).not.toHaveProperty(key);
+    });
+
+    it.each([
+      { name: 'defaults', props: {}, rate: 50, burst: 100 },
+      { name: 'apiRateLimit and apiBurstLimit', props: { apiRateLimit: 5, apiBurstLimit: 20 }, rate: 5, burst: 20 },
+    ] satisfies { name: string; props: Partial<SkiffStackProps>; rate: number; burst: number }[])('throttles the whole stage: $name', ({ props, rate, burst }) => {
+      synth(props).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        DefaultRouteSettings: { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst },
       });
     });
   });
@@ -425,21 +590,24 @@ describe('SkiffStack', () => {
       });
     });
 
-    it('has no topic and no alarm actions without alarmEmail', () => {
-      template.resourceCountIs('AWS::SNS::Topic', 0);
-      for (const [, alarm] of resourcesOfType(template, 'AWS::CloudWatch::Alarm')) {
-        expect(alarm.Properties).not.toHaveProperty('AlarmActions');
-      }
+    it('sends every alarm to the topic even without alarmEmail, with no subscription', () => {
+      // Prepare
+      const [[topicId] = []] = resourcesOfType(template, 'AWS::SNS::Topic');
+      // Act
+      const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+      // Assess
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      expect(alarms).toHaveLength(4);
+      for (const [, alarm] of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topicId }]);
+      expect((template.toJSON().Outputs as Record<string, { Value: unknown }>).AlarmTopicArn?.Value).toEqual({ Ref: topicId });
     });
 
-    it('with alarmEmail, emails every alarm through a KMS-encrypted, TLS-only topic CloudWatch can use', () => {
-      // Prepare
-      const t = withOptions.template;
-      const [[topicId] = []] = resourcesOfType(t, 'AWS::SNS::Topic');
+    it.each([
+      { name: 'without alarmEmail', t: template },
+      { name: 'with alarmEmail', t: withOptions.template },
+    ])('the topic is KMS-encrypted, TLS-only and usable by CloudWatch $name', ({ t }) => {
       const [[keyId] = []] = resourcesOfType(t, 'AWS::KMS::Key');
-      // Act
-      const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
-      // Assess
       t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
       t.hasResourceProperties('AWS::KMS::Key', {
         EnableKeyRotation: true,
@@ -457,6 +625,15 @@ describe('SkiffStack', () => {
           ]),
         },
       });
+    });
+
+    it('with alarmEmail, also emails every alarm', () => {
+      // Prepare
+      const t = withOptions.template;
+      const [[topicId] = []] = resourcesOfType(t, 'AWS::SNS::Topic');
+      // Act
+      const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
+      // Assess
       t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
       expect(alarms).toHaveLength(4);
       for (const [, alarm] of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topicId }]);
@@ -465,9 +642,10 @@ describe('SkiffStack', () => {
 
   it('outputs what a maintainer needs after deploying', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'DeadLetterQueueUrl', 'GitHubSecretArn', 'HmacSecretArn', 'QueueUrl', 'TableName', 'WebhookUrl'].sort(),
-    );
+    const common = ['AlarmTopicArn', 'ApiUrl', 'DeadLetterQueueUrl', 'GitHubSecretArn', 'HmacSecretArn', 'QueueUrl', 'TableName', 'WebhookUrl'];
+    expect(Object.keys(outputs).sort()).toEqual([...common, 'TraceReaderPolicyArn'].sort());
+    expect(Object.keys(publicTraces.template.toJSON().Outputs as object).sort()).toEqual(common.sort());
+    expect(outputs.TraceReaderPolicyArn?.Value).toEqual({ Ref: logicalId(stack, stack.traceReaderPolicy!) });
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toMatch(/\/hook"\]\]\}$/);
     expect(outputs.GitHubSecretArn?.Value).toEqual({ Ref: ids.githubSecret });
     expect(outputs.HmacSecretArn?.Value).toEqual({ Ref: ids.hmacSecret });
@@ -477,6 +655,8 @@ describe('SkiffStack', () => {
     it.each([
       { name: 'without alarm email', synthesized: plain },
       { name: 'with alarm email', synthesized: withOptions },
+      { name: 'with public traces', synthesized: publicTraces },
+      { name: 'without reserved concurrency', synthesized: synth({ reserveConcurrency: false }) },
     ])('reports no unacknowledged errors or warnings $name', ({ synthesized }) => {
       // Prepare: the stack is already synthesized (Template.fromStack), as cdk-nag sees it in `cdk synth`.
       // Act
@@ -489,7 +669,7 @@ describe('SkiffStack', () => {
     });
 
     // Every acknowledgement is a decision someone should be able to review: it must say why.
-    const acknowledgements = withOptions.stack.node.findAll().flatMap((construct) =>
+    const acknowledgementsOf = (s: SkiffStack) => s.node.findAll().flatMap((construct) =>
       construct.node.metadata
         .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
         .flatMap((entry) =>
@@ -500,11 +680,12 @@ describe('SkiffStack', () => {
           })),
         ),
     );
+    const acknowledgements = [...acknowledgementsOf(withOptions.stack), ...acknowledgementsOf(publicTraces.stack)];
+    const reviewed = (s: SkiffStack) => acknowledgementsOf(s).map(({ path, id }) => `${path} ${id}`).sort();
 
     it('acknowledges exactly the reviewed rules, each on the construct it concerns', () => {
       const bucketId = ids.bucket;
-      expect(acknowledgements.map(({ path, id }) => `${path} ${id}`).sort()).toEqual(
-        [
+      const always = [
           'Skiff/PayloadBucket AwsSolutions-S1',
           'Skiff/HmacSecret AwsSolutions-SMG4',
           'Skiff/GitHubSecret AwsSolutions-SMG4',
@@ -514,9 +695,13 @@ describe('SkiffStack', () => {
           `Skiff/WebhookRole AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
           `Skiff/PluginsRole AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
           'Skiff/HttpApi/POST--hook AwsSolutions-APIG4',
-          'Skiff/HttpApi/GET--api--{proxy+} AwsSolutions-APIG4',
-        ].sort(),
+      ];
+      // By default the trace route is authorised, so only the reader policy's per-trace wildcard needs a reason…
+      expect(reviewed(withOptions.stack)).toEqual(
+        [...always, `Skiff/TraceReaderPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(stack, stack.httpApi)}>/$default/GET/api/*]`].sort(),
       );
+      // …and an open trace route is acknowledged only when the operator asked for it.
+      expect(reviewed(publicTraces.stack)).toEqual([...always, 'Skiff/HttpApi/GET--api--{proxy+} AwsSolutions-APIG4'].sort());
     });
 
     it.each(acknowledgements)('$path $id carries a reason', ({ reason }) => {
