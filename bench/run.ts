@@ -15,6 +15,7 @@ import { withTimeout } from './waiting.js';
 import { measureModuleInit } from './module-init.js';
 import { measurePipelineThroughput } from './pipeline-throughput.js';
 import { measureSignatureFlood } from './signature-flood.js';
+import { measureDurableAck } from './durable-ack.js';
 import { markdown, textTable } from './report.js';
 
 // The AWS SDK warns once per process that Node 20 support ends in 2027 (vitest.config.ts turns
@@ -22,7 +23,7 @@ import { markdown, textTable } from './report.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // Last resort: if a step ignores its own timeout, the run still ends.
-const watchdogMs = 300_000;
+const watchdogMs = 600_000;
 
 const started = performance.now();
 const machine = describeMachine();
@@ -72,6 +73,7 @@ try {
 await step('GitHub calls per /hold', 60_000, measureGithubCalls);
 await step('Webhook ack latency', 150_000, measureAckLatency);
 await step('Webhook ack under a bad-signature flood', 150_000, measureSignatureFlood);
+await step('Durable local ack under 20 senders', 150_000, measureDurableAck);
 await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
 
