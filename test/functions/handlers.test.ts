@@ -2,6 +2,7 @@
 // webhook decodes base64 bodies and queues, the plugins handler turns an SQS batch into
 // partial failures, the api handler serves traces. AWS is the embedded stand-ins; GitHub is the
 // fake HTTP server.
+import { createHmac } from 'node:crypto';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { sign } from '@octokit/webhooks-methods';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -96,6 +97,22 @@ describe('Lambda handlers', () => {
     expect(response).toMatchObject({ statusCode: 200, body: 'Event received. Have a nice day.' });
     const trace = await handlers.api(httpEvent('GET', `/api/deliveries/${delivery}`, {}));
     expect(JSON.parse(trace.body!)).toMatchObject({ delivery, status: 'queued', event: 'issue_comment' });
+  });
+
+  it('webhook verifies a base64 body over its bytes, even bytes that are not UTF-8', async () => {
+    // Prepare: a real comment whose body holds 0xFF 0xFE, signed over exactly those bytes.
+    const json = JSON.stringify(prComment('/hold '));
+    const at = json.lastIndexOf('/hold ') + '/hold '.length;
+    const bytes = Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from([0xff, 0xfe]), Buffer.from(json.slice(at))]);
+    const signature = `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
+    const event = httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': 'handler-not-utf8', 'x-hub-signature-256': signature });
+    Object.assign(event, { body: bytes.toString('base64'), isBase64Encoded: true });
+
+    // Act
+    const response = await handlers.webhook(event);
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: 'Event received. Have a nice day.' });
   });
 
   it('webhook refuses a bad signature with 403 and queues nothing', async () => {
