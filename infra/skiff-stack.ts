@@ -47,6 +47,8 @@ export interface SkiffStackProps extends StackProps, SkiffSettingsInput {
 // https://docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks#respond-within-10-seconds
 const webhookTimeout = Duration.seconds(10);
 const pluginsTimeout = Duration.seconds(60);
+// One slow GitHub call gives up after 10 s instead of using up the plugins function's 60 s.
+const githubRequestTimeout = Duration.seconds(10);
 // AWS recommends a queue visibility timeout of at least six times the consuming function's timeout,
 // so a batch still being retried by the Lambda poller is not handed out again:
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
@@ -184,6 +186,9 @@ export class SkiffStack extends Stack {
         ...(props.githubApiUrl === undefined ? {} : { GITHUB_API_URL: props.githubApiUrl }),
         // Lets the worker stop starting plugins before Lambda kills it mid-write.
         SKIFF_WORKER_TIMEOUT_SECONDS: String(pluginsTimeout.toSeconds()),
+        // The whole of one GitHub request, retries included; the worker derives a record's time
+        // budget from it and the function timeout above, so both are visible side by side here.
+        SKIFF_GITHUB_TIMEOUT_MS: String(githubRequestTimeout.toMilliseconds()),
       },
     });
     const api = this.skiffFunction('api', bundle, {
@@ -310,7 +315,8 @@ export class SkiffStack extends Stack {
     new CfnOutput(this, 'GitHubSecretArn', { value: this.githubSecret.secretArn, description: 'Put GitHub credentials here' });
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Retained by cdk destroy' });
+    new CfnOutput(this, 'PayloadBucketName', { value: this.payloadBucket.bucketName, description: 'Retained by cdk destroy' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Subscribe to receive the alarms' });
     if (this.traceReaderPolicy !== undefined) {
       new CfnOutput(this, 'TraceReaderPolicyArn', {

@@ -158,7 +158,7 @@ describe('SkiffStack', () => {
         memory: 1024,
         timeout: 60,
         reserved: 5,
-        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS'],
+        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS'],
       },
       { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE'] },
     ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, $reserved reserved, its own log group kept a month', ({ name, memory, timeout, reserved, env }) => {
@@ -206,6 +206,7 @@ describe('SkiffStack', () => {
       expect(pluginsEnv(plain)).toMatchObject({
         SKIFF_CONFIG: 'acme/prow-config:plugins.yaml',
         SKIFF_WORKER_TIMEOUT_SECONDS: '60',
+        SKIFF_GITHUB_TIMEOUT_MS: '10000',
       });
       expect(pluginsEnv(plain)).not.toHaveProperty('GITHUB_API_URL');
       expect(pluginsEnv(withOptions)).toMatchObject({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
@@ -642,10 +643,13 @@ describe('SkiffStack', () => {
 
   it('outputs what a maintainer needs after deploying', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    const common = ['AlarmTopicArn', 'ApiUrl', 'DeadLetterQueueUrl', 'GitHubSecretArn', 'HmacSecretArn', 'QueueUrl', 'TableName', 'WebhookUrl'];
+    const common = ['AlarmTopicArn', 'ApiUrl', 'DeadLetterQueueUrl', 'GitHubSecretArn', 'HmacSecretArn', 'PayloadBucketName', 'QueueUrl', 'TableName', 'WebhookUrl'];
     expect(Object.keys(outputs).sort()).toEqual([...common, 'TraceReaderPolicyArn'].sort());
     expect(Object.keys(publicTraces.template.toJSON().Outputs as object).sort()).toEqual(common.sort());
     expect(outputs.TraceReaderPolicyArn?.Value).toEqual({ Ref: logicalId(stack, stack.traceReaderPolicy!) });
+    // What cdk destroy leaves behind, so the README's teardown can name it before the stack is gone.
+    expect(outputs.TableName?.Value).toEqual({ Ref: ids.table });
+    expect(outputs.PayloadBucketName?.Value).toEqual({ Ref: ids.bucket });
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toMatch(/\/hook"\]\]\}$/);
     expect(outputs.GitHubSecretArn?.Value).toEqual({ Ref: ids.githubSecret });
     expect(outputs.HmacSecretArn?.Value).toEqual({ Ref: ids.hmacSecret });
