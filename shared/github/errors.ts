@@ -11,6 +11,33 @@ export class GitHubError extends Error {
   }
 }
 
+/**
+ * GitHub could not be reached or the connection broke: no HTTP status was received. Octokit
+ * reports such a failure as a RequestError with status 500; shared/github/octokit.ts replaces it
+ * with this, so a trace never says "HTTP 500" for a DNS failure or a refused connection.
+ */
+export class GitHubNetworkError extends Error {
+  override name = 'GitHubNetworkError';
+  /** The system error code found down the cause chain (ENOTFOUND, ECONNREFUSED…), if any. */
+  readonly code: string | undefined;
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = chainOf(options.cause).map((e) => e.code).find((code): code is string => typeof code === 'string');
+  }
+}
+
+/** A GitHub request that did not finish in time (its own timeout, or its record's time ran out). */
+export class GitHubTimeoutError extends GitHubNetworkError {
+  override name = 'GitHubTimeoutError';
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
 /** Raised on purpose by code that wants the SQS record to be retried. */
 export class RetryableError extends Error {
   override name = 'RetryableError';
@@ -63,7 +90,10 @@ const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'
 
 /**
  * Retryable: network failures, timeouts and AWS SDK errors (no HTTP status), 5xx, 429, and
- * 403s that are rate limits. Anything else with a status (400, 401, 404, 410, 422) is terminal,
+ * 403s that are rate limits. AWS SDK errors count as transient even when they are client
+ * faults: throttling is one, and the others (access denied, a missing table) are the stack's
+ * misconfiguration, which fails every event alike — better in the dead-letter queue, with its
+ * alarm and redrive, than acknowledged and lost. Anything else with a status (400, 401, 404, 410, 422) is terminal,
  * and so is a plain programming error (a TypeError in a plugin): five retries will not fix it,
  * so it is recorded instead of walking the event to the dead-letter queue. An AggregateError is
  * retryable when any of its errors is.
@@ -71,7 +101,7 @@ const networkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE'
 export function isRetryable(error: unknown): boolean {
   const chain = chainOf(error);
   for (const e of chain) {
-    if (e instanceof RetryableError) return true;
+    if (e instanceof RetryableError || e instanceof GitHubNetworkError) return true;
     if (Array.isArray(e.errors) && e.errors.some(isRetryable)) return true;
   }
   const status = chain.map(statusOf).find((s) => s !== undefined && s !== 304);
@@ -122,4 +152,28 @@ export function retryAfterSeconds(error: unknown, nowMs = Date.now()): number | 
     if (String(headers['x-ratelimit-remaining']) === '0' && reset !== undefined) consider(Math.ceil(reset - nowMs / 1000));
   }
   return longest === undefined ? undefined : Math.min(maxRetryDelaySeconds, Math.max(1, longest));
+}
+
+/**
+ * One line for logs and traces: the message of the error and of each cause down the chain (an
+ * AggregateError's errors in brackets), with the HTTP status GitHub answered if there was one.
+ * A cause's message that its wrapper already repeats is left out.
+ */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (const e of chainOf(error)) {
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (message && !parts.some((p) => p.includes(message))) parts.push(message);
+    if (Array.isArray(e.errors) && e.errors.length) parts.push(`[${e.errors.map(describeError).join('; ')}]`);
+  }
+  if (!parts.length) parts.push(error instanceof Error ? error.name : String(error));
+  const status = chainOf(error).map(statusOf).find((s) => s !== undefined);
+  return `${parts.join(': ')}${status === undefined ? '' : ` (HTTP ${status})`}`;
+}
+
+/** The stacks of the error and its causes, for debug logs only (an error log line has describeError). */
+export function stackOf(error: unknown): string {
+  return chainOf(error)
+    .map((e) => (e instanceof Error && e.stack ? e.stack : String(e.message ?? e)))
+    .join('\ncaused by: ');
 }

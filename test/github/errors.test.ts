@@ -4,7 +4,7 @@
 // network error as its cause, AWS SDK service exceptions (`$metadata`), and our own wrappers.
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { GitHubError, isRetryable, RetryableError, retryAfterSeconds } from '../../shared/github/errors.js';
+import { describeError, GitHubError, GitHubNetworkError, GitHubTimeoutError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../../shared/github/errors.js';
 
 /** Octokit's RequestError: name HttpError, the HTTP status, GitHub's message. */
 const http = (status: number, message = `HTTP ${status}`) => Object.assign(new Error(message), { name: 'HttpError', status });
@@ -74,6 +74,9 @@ const rows: Row[] = [
 
   // Our own.
   { name: 'RetryableError', error: new RetryableError('another worker is running it'), retryable: true },
+  { name: 'GitHubNetworkError (Octokit\'s fake 500 replaced)', error: new GitHubNetworkError('GET /user: getaddrinfo ENOTFOUND github.example'), retryable: true },
+  { name: 'GitHubTimeoutError', error: new GitHubTimeoutError('GET /user timed out after 10000 ms', 10_000), retryable: true },
+  { name: 'GitHubError wrapping a timeout', error: gitHubError(new GitHubTimeoutError('POST /repos/{owner}/{repo}/issues/{issue_number}/labels timed out after 10000 ms', 10_000)), retryable: true },
   { name: 'RetryableError wrapped', error: wrap(new RetryableError('try later')), retryable: true },
 
   // Wrapped causes: the first status down the chain decides.
@@ -160,5 +163,31 @@ describe('retryAfterSeconds', () => {
 
     // Assess
     expect(result).toBe(seconds);
+  });
+});
+
+describe('describeError', () => {
+  it.each([
+    { name: 'a GitHub status', error: gitHubError(http(502, 'Bad Gateway')), text: 'failed to add label do-not-merge/hold to acme/widgets#1: Bad Gateway (HTTP 502)' },
+    {
+      name: 'a network failure says what failed and no status',
+      error: gitHubError(new GitHubNetworkError('POST /repos/{owner}/{repo}/issues/{issue_number}/labels: getaddrinfo ENOTFOUND github.example', { cause: network('ENOTFOUND') })),
+      text: 'failed to add label do-not-merge/hold to acme/widgets#1: POST /repos/{owner}/{repo}/issues/{issue_number}/labels: getaddrinfo ENOTFOUND github.example: connect ENOTFOUND 140.82.112.6:443',
+    },
+    { name: 'a cause its wrapper repeats is said once', error: wrap(new Error('Bad credentials'), 'GET /user: Bad credentials'), text: 'GET /user: Bad credentials' },
+    { name: "an AggregateError's errors", error: wrap(new AggregateError([http(502, 'Bad Gateway'), http(404, 'Not Found')]), 'failed to remove size/XS, size/L'), text: "failed to remove size/XS, size/L: [Bad Gateway (HTTP 502); Not Found (HTTP 404)]" },
+    { name: 'a thrown string', error: 'boom', text: 'boom' },
+    { name: 'an error without a message', error: new TypeError(), text: 'TypeError' },
+  ])('$name', ({ error, text }) => {
+    expect(describeError(error)).toBe(text);
+  });
+
+  it('the network error keeps its code', () => {
+    expect(new GitHubNetworkError('GET /user: fetch failed', { cause: new TypeError('fetch failed', { cause: network('ECONNREFUSED') }) }).code).toBe('ECONNREFUSED');
+  });
+
+  it('stackOf has every stack down the chain, for debug logs', () => {
+    const stack = stackOf(wrap(new TypeError("Cannot read properties of undefined (reading 'login')")));
+    expect(stack).toMatch(/^Error: failed to add label[\s\S]*\ncaused by: TypeError: Cannot read properties of undefined \(reading 'login'\)\n\s+at /);
   });
 });
