@@ -67,7 +67,8 @@ export class RepoConfigSource implements ConfigSource {
     const commits: any[] = Array.isArray(payload.commits) ? payload.commits : [];
     // GitHub lists at most 20 commits in a push payload; with more, we cannot tell, so reload.
     if (commits.length === 0 || commits.length >= 20) return true;
-    return commits.some((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f: string) => paths.includes(f)));
+    const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+    return commits.some((c) => [...list(c?.added), ...list(c?.modified), ...list(c?.removed)].some((f) => typeof f === 'string' && paths.includes(f)));
   }
 }
 

@@ -20,8 +20,11 @@ export function formatPath(path: readonly PathKey[]): string {
  */
 function userPath(path: readonly PathKey[], doc: unknown): PathKey[] {
   const plugins = (doc as { plugins?: Record<string, unknown> } | undefined)?.plugins;
-  if (path[0] === 'plugins' && typeof path[1] === 'string' && Array.isArray(plugins?.[path[1]]) && path[2] === 'plugins') {
-    return [path[0], path[1], ...path.slice(3)];
+  const key = path[1];
+  // Own keys only: the key is an org name from the YAML (`constructor`, `__proto__`).
+  const written = typeof key === 'string' && typeof plugins === 'object' && plugins !== null && Object.hasOwn(plugins, key) ? plugins[key] : undefined;
+  if (path[0] === 'plugins' && Array.isArray(written) && path[2] === 'plugins') {
+    return [path[0], key!, ...path.slice(3)];
   }
   return [...path];
 }

@@ -11,11 +11,19 @@ export interface RepoPlugins {
 }
 
 export interface SkiffConfig {
-  /** Keyed by `org` or `org/repo`, as in Prow. */
+  /**
+   * Keyed by `org` or `org/repo`, as in Prow. Without a prototype, and to be read with own-property
+   * lookups (pluginsFor): org and repository names come from payloads, and `constructor` is a
+   * valid GitHub login that must find nothing rather than Object.prototype.constructor.
+   */
   plugins: Record<string, RepoPlugins>;
-  /** Each plugin's parsed section, by the plugin's config key. */
+  /** Each plugin's parsed section, by the plugin's config key (also without a prototype). */
   sections: Record<string, unknown>;
 }
+
+/** `{…}` → Map, so that every key is validated as data: z.record drops a `__proto__` key silently. */
+const entriesOf = (value: unknown): unknown =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? new Map(Object.entries(value)) : value;
 
 export function buildSchema(registry: readonly Plugin[]) {
   const names = registry.map((p) => p.name);
@@ -37,12 +45,20 @@ export function buildSchema(registry: readonly Plugin[]) {
   for (const plugin of registry) if (plugin.config) sections[plugin.config.key] = plugin.config.schema;
   return z.looseObject({
     plugins: z
-      .record(z.string(), entry)
+      .preprocess(
+        entriesOf,
+        z.map(z.string(), entry, {
+          error: (issue) => (issue.code === 'invalid_type' ? `expected a mapping of org or org/repo to plugins, got ${kindOf(issue.input)}` : undefined),
+        }),
+      )
       .nullish()
-      .transform((v) => v ?? {}),
+      // Object.fromEntries defines `__proto__` as an own key, where assignment would set the prototype.
+      .transform((v): Record<string, RepoPlugins> => Object.setPrototypeOf(Object.fromEntries(v ?? []), null)),
     ...sections,
   });
 }
+
+const kindOf = (value: unknown): string => (Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`);
 
 /** Top-level keys that neither Skiff nor any registered plugin understands. */
 export function unsupportedKeys(doc: Record<string, unknown>, registry: readonly Plugin[]): string[] {

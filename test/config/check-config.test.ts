@@ -31,8 +31,26 @@ describe('skiff checkconfig', () => {
     expect(result.lines.join('\n')).toContain(line);
   });
 
-  it('reports a missing file', async () => {
-    const result = await checkConfigFiles(['/nonexistent/plugins.yaml']);
-    expect(result).toMatchObject({ ok: false, lines: [expect.stringContaining('cannot read')] });
+  const bomb = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
+    .concat([...'bcdefghi'].map((level, i) => `${level}: &${level} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`))
+    .join('\n');
+
+  // Whatever is wrong, one line that names the file, and no exception.
+  it.each([
+    { name: 'a missing file', path: () => '/nonexistent/plugins.yaml', line: /^\/nonexistent\/plugins\.yaml: cannot read: ENOENT/ },
+    { name: 'a directory', path: () => mkdtempSync(join(tmpdir(), 'skiff-check-dir-')), line: /^\/.*skiff-check-dir-[^:]*: cannot read: it is a directory$/ },
+    { name: 'binary garbage', path: () => temp(Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x3a, 0x7b, 0x0a, 0x00, 0x9f]).toString('latin1')), line: /\/plugins\.yaml: / },
+    { name: 'a YAML bomb', path: () => temp(bomb), line: /\/plugins\.yaml: cannot load: Excessive alias count/ },
+  ])('reports $name, naming the file', async ({ path, line }) => {
+    // Prepare
+    const file = path();
+
+    // Act
+    const result = await checkConfigFiles([file]);
+
+    // Assess
+    expect(result.ok).toBe(false);
+    expect(result.lines.join('\n')).toMatch(line);
+    expect(result.lines.join('\n')).toContain(file);
   });
 });

@@ -29,6 +29,11 @@ function configError(files: ConfigFile[]): ConfigError {
 
 const known = 'known: hold, size';
 
+/** Nine levels, each nine aliases of the one before: 9^9 strings if expanded. */
+const billionLaughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
+  .concat([...'bcdefghi'].map((level, i) => `${level}: &${level} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`))
+  .join('\n');
+
 describe('parseConfig with a Prow plugins.yaml and config.yaml', () => {
   const unsupportedInPlugins = ['approve', 'blunderbuss', 'config_updater', 'external_plugins', 'lgtm', 'triggers'];
   const unsupportedInConfig = [
@@ -252,7 +257,7 @@ const cases: Case[] = [
   {
     name: 'plugins: as a list',
     files: { 'plugins.yaml': 'plugins:\n- hold\n- size\n' },
-    problems: ['plugins: Invalid input: expected record, received array'],
+    problems: ['plugins: expected a mapping of org or org/repo to plugins, got a list'],
   },
 
   // Broken files.
@@ -265,6 +270,11 @@ const cases: Case[] = [
     name: 'a tab for indentation',
     files: { 'plugins.yaml': 'plugins:\n\tacme: [hold]\n' },
     problems: [/^plugins\.yaml: Tabs are not allowed as indentation at line 2, column 1/],
+  },
+  {
+    name: 'a billion-laughs YAML bomb names the file instead of hanging or throwing past the loader',
+    files: { 'plugins.yaml': 'plugins: {}\n', 'config.yaml': billionLaughs },
+    problems: ['config.yaml: cannot load: Excessive alias count indicates a resource exhaustion attack'],
   },
   {
     name: 'a key twice in one file',
@@ -412,5 +422,58 @@ describe('pluginsFor', () => {
   it.each(fixtureRows)('fixture: $name', ({ owner, repo, enabled }) => {
     // Act + Assess
     expect(pluginsFor(fixtureConfig, owner, repo)).toEqual(enabled);
+  });
+});
+
+// Org and repository names come from payloads and are data: `constructor` and friends are valid
+// GitHub names that must find their own entry or nothing, never Object.prototype's members.
+describe('names that are Object.prototype members', () => {
+  const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+  const own = (name: string) => `  ${JSON.stringify(name)}: [hold]\n  ${JSON.stringify(`acme/${name}`)}: [size]\n`;
+  const { config } = parseConfig([{ path: 'plugins.yaml', text: `plugins:\n  acme: [hold]\n${names.map(own).join('')}` }], registry, source);
+  const { config: none } = parseConfig([{ path: 'plugins.yaml', text: 'plugins:\n  acme: [hold]\n' }], registry, source);
+
+  it.each(names)('%s: as an org, its own entry or nothing', (name) => {
+    expect(pluginsFor(config, name, 'widgets')).toEqual(['hold']);
+    expect(pluginsFor(none, name, 'widgets')).toEqual([]);
+  });
+
+  it.each(names)('%s: as a repo, the org list plus its own entry', (name) => {
+    expect(pluginsFor(config, 'acme', name)).toEqual(['hold', 'size']);
+    expect(pluginsFor(none, 'acme', name)).toEqual(['hold']);
+  });
+
+  it('keeps a `__proto__` key as an entry (not dropped, not a prototype)', () => {
+    expect(Object.keys(config.plugins)).toContain('__proto__');
+    expect(Object.getPrototypeOf(config.plugins)).toBeNull();
+  });
+
+  it('a top-level `__proto__` key is an unknown key, not a way to set plugins', () => {
+    // Prepare: assigned into a plain object, it would make `plugins` inherited from it.
+    const text = '__proto__:\n  plugins:\n    acme: [hold]\n';
+
+    // Act
+    const parsed = parseConfig([{ path: 'plugins.yaml', text }], registry, source);
+
+    // Assess
+    expect(pluginsFor(parsed.config, 'acme', 'widgets')).toEqual([]);
+    expect(parsed.warnings).toEqual(['keys Skiff does not implement yet (ignored): __proto__']);
+  });
+
+  it('an unknown plugin under such an org is reported at its path', () => {
+    expect(configError([{ path: 'plugins.yaml', text: 'plugins:\n  constructor: [hodl]\n' }]).problems).toEqual([`plugins.constructor[0]: unknown plugin "hodl" (${known})`]);
+  });
+});
+
+describe('YAML aliases', () => {
+  it('a config that reuses one anchor more often than yaml allows by default (100) loads', () => {
+    // Prepare
+    const text = `hold-only: &hold [hold]\nplugins:\n${Array.from({ length: 150 }, (_, i) => `  acme/repo-${i}: *hold`).join('\n')}\n`;
+
+    // Act
+    const { config } = parseConfig([{ path: 'plugins.yaml', text }], registry, source);
+
+    // Assess
+    expect(pluginsFor(config, 'acme', 'repo-149')).toEqual(['hold']);
   });
 });
