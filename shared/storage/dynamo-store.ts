@@ -220,16 +220,12 @@ export class DynamoStore implements ClaimStore, TraceStore {
     );
   }
 
-  async finish(delivery: string, status: 'processed' | 'failed'): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: `delivery#${delivery}` },
-        UpdateExpression: 'SET #status = :status, updatedAt = :now',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':now': new Date(this.now()).toISOString() },
-      }),
-    );
+  async finish(delivery: string, status: 'processed' | 'failed', info: { error?: string } = {}): Promise<void> {
+    await this.update(`delivery#${delivery}`, {
+      status: { value: status },
+      updatedAt: { value: new Date(this.now()).toISOString() },
+      error: { value: info.error },
+    });
   }
 
   async get(delivery: string): Promise<Trace | undefined> {

@@ -68,6 +68,13 @@ export interface PluginRecord {
   at: string;
 }
 
+/**
+ * `queued`: the webhook queued it and no worker has finished an attempt. `processed`: every
+ * plugin ran, skipped or failed for good (see each plugin's record). `failed`: either the last
+ * attempt failed and the event is retried (plugins with `retrying: true`, or a config problem), or
+ * — when the trace has an `error` — it ended on an error that retrying cannot fix (a malformed
+ * event, a bug, a 4xx from GitHub outside any plugin): it was tried once and not retried.
+ */
 export type DeliveryStatus = 'queued' | 'processed' | 'failed';
 
 export interface DeliverySummary {
@@ -87,6 +94,8 @@ export interface Trace extends DeliverySummary {
   configError?: string;
   configWarnings?: string[];
   note?: string;
+  /** Set with status `failed` when the delivery ended on an error it is not retried for. */
+  error?: string;
 }
 
 export interface TraceStore {
@@ -98,6 +107,10 @@ export interface TraceStore {
   started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number>;
   /** Sets the records of the named plugins (others untouched). */
   plugins(delivery: string, records: Record<string, PluginRecord>): Promise<void>;
-  finish(delivery: string, status: Exclude<DeliveryStatus, 'queued'>): Promise<void>;
+  /**
+   * The attempt's outcome. `error`: the delivery ended on it and is not retried (with `failed`);
+   * finishing without one clears an earlier attempt's.
+   */
+  finish(delivery: string, status: Exclude<DeliveryStatus, 'queued'>, info?: { error?: string }): Promise<void>;
   get(delivery: string): Promise<Trace | undefined>;
 }

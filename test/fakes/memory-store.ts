@@ -110,10 +110,11 @@ export class MemoryStore implements ClaimStore, TraceStore {
     item.updatedAt = this.#iso();
   }
 
-  async finish(delivery: string, status: 'processed' | 'failed'): Promise<void> {
+  async finish(delivery: string, status: 'processed' | 'failed', info: { error?: string } = {}): Promise<void> {
     this.#fail('finish', `finish ${delivery} ${status}`);
     const item = this.#item(delivery);
     item.status = status;
+    set(item, 'error', info.error);
     item.updatedAt = this.#iso();
   }
 

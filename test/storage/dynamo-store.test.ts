@@ -192,6 +192,25 @@ describe.each(implementations)('$name traces', ({ make }) => {
     });
   });
 
+  it('finish with an error keeps it on the failed trace; a later finish without one clears it', async () => {
+    // Prepare
+    const { store: traces } = store(make);
+    const delivery = randomUUID();
+    await traces.started(summary(delivery), {});
+
+    // Act
+    await traces.finish(delivery, 'failed', { error: 'a issue_comment event without comment (object)' });
+    const ended = await traces.get(delivery);
+    await traces.started(summary(delivery), {}); // GitHub redelivers the same id, fixed
+    await traces.finish(delivery, 'processed');
+    const redelivered = await traces.get(delivery);
+
+    // Assess
+    expect(ended).toMatchObject({ status: 'failed', error: 'a issue_comment event without comment (object)', attempts: 1 });
+    expect(redelivered).toMatchObject({ status: 'processed', attempts: 2 });
+    expect(redelivered).not.toHaveProperty('error');
+  });
+
   it('an unknown delivery has no trace', async () => {
     expect(await store(make).store.get(randomUUID())).toBeUndefined();
   });
