@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { configureSkiffApp } from '../../infra/skiff-app.js';
+import { configureSkiffApp, contextKeys } from '../../infra/skiff-app.js';
+import { SkiffSettingError, settingDefaults } from '../../infra/stack-settings.js';
+import { handledEvents } from '../../shared/hook/events.js';
+import { plugins as pluginRegistry } from '../../shared/plugins/registry.js';
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
   app: string;
@@ -28,6 +31,58 @@ describe('configureSkiffApp', () => {
     expect(() => configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', pluginsMaxConcurrency: value }))).toThrow(
       /pluginsMaxConcurrency/,
     );
+  });
+
+  it.each([
+    { context: { publicTraces: 'yes' }, error: /context publicTraces must be true or false, got "yes"/ },
+    { context: { publicTraces: '1' }, error: /context publicTraces must be true or false/ },
+    { context: { reserveConcurrency: 'off' }, error: /context reserveConcurrency must be true or false/ },
+    { context: { apiRateLimit: 'fast' }, error: /context apiRateLimit must be an integer, got "fast"/ },
+    { context: { apiBurstLimit: '0' }, error: /apiBurstLimit must be an integer from 1 to 5000, got 0/ },
+    { context: { webhookReservedConcurrency: '-3' }, error: /context webhookReservedConcurrency must be an integer/ },
+    { context: { pluginsMaxConcurrency: '10', pluginsReservedConcurrency: '9' }, error: /pluginsReservedConcurrency \(9\) must be at least pluginsMaxConcurrency \(10\)/ },
+  ])('rejects $context with a message naming the setting', ({ context, error }) => {
+    expect(() => configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', ...context }))).toThrow(SkiffSettingError);
+    expect(() => configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', ...context }))).toThrow(error);
+  });
+
+  it.each([
+    { name: 'by default', context: {}, authorization: 'AWS_IAM' },
+    { name: 'with publicTraces=false', context: { publicTraces: 'false' }, authorization: 'AWS_IAM' },
+    { name: 'with publicTraces=true', context: { publicTraces: 'true' }, authorization: 'NONE' },
+    { name: 'with publicTraces true in cdk.json', context: { publicTraces: true }, authorization: 'NONE' },
+  ])('authorises the trace route $name', ({ context, authorization }) => {
+    const template = Template.fromStack(configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', ...context })));
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/{proxy+}', AuthorizationType: authorization });
+  });
+
+  it('passes the limits from context strings to the stack', () => {
+    const stack = configureSkiffApp(
+      appWith({ config: 'acme/prow-config:plugins.yaml', apiRateLimit: '7', apiBurstLimit: '9', webhookReservedConcurrency: '4', pluginsReservedConcurrency: '6' }),
+    );
+    expect(stack.settings).toMatchObject({ apiRateLimit: 7, apiBurstLimit: 9, webhookReservedConcurrency: 4, pluginsReservedConcurrency: 6 });
+    expect(configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', reserveConcurrency: 'false' })).settings).toMatchObject({
+      webhookReservedConcurrency: undefined,
+      pluginsReservedConcurrency: undefined,
+    });
+  });
+
+  it('documents every context key and its default in the README\'s Deploy to AWS section', () => {
+    // Prepare: the section, up to the next second-level heading
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = /^## Deploy to AWS$([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    // Act: the settings table's rows, `| \`key\` | default | meaning |`
+    const rows = new Map([...section.matchAll(/^\| `(\w+)` \| ([^|]*) \|/gm)].map((m) => [m[1], m[2]!.trim()]));
+    // Assess
+    expect([...rows.keys()].sort()).toEqual(contextKeys.filter((k) => k !== 'bundle').sort());
+    for (const [key, value] of Object.entries(settingDefaults)) expect(rows.get(key), key).toContain(String(value));
+  });
+
+  it('tells the reader to subscribe the GitHub App to exactly the events the stack queues', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = /^## Deploy to AWS$([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    const listed = /`push` for config reloads: ((?:`\w+`(?:,\s+)?)+)\./.exec(section)?.[1]?.match(/\w+/g) ?? [];
+    expect(listed).toEqual([...handledEvents(pluginRegistry)].sort());
   });
 
   it('builds the stack from context strings, with cdk-nag passing on the whole app', () => {
