@@ -1,6 +1,7 @@
 // Hands out GitHub clients for events: one per App installation (tokens cached by auth-app),
 // or one for a token. Without credentials, a dry-run client that reads anonymously and only
-// logs writes, like Prow's --dry-run.
+// logs writes, like Prow's --dry-run; or, when given one (local mode), an offline client that
+// answers reads itself, so nothing goes to the network.
 import { createHash } from 'node:crypto';
 import { formatIssueRef, interceptWrites, type GitHubClient, type RepoRef } from './client.js';
 import { OctokitGitHub, type ContentResult } from './octokit-client.js';
@@ -26,7 +27,15 @@ export class GitHubConnector {
    */
   constructor(
     credentials: GitHubCredentials | (() => Promise<GitHubCredentials>),
-    private readonly options: OctokitOptions & { botLogin?: string },
+    private readonly options: OctokitOptions & {
+      botLogin?: string;
+      /**
+       * Local mode: the client events get when there are no credentials, instead of anonymous
+       * reads from GitHub. Config reads (contentsFor) still go to GitHub, since a config in a
+       * repository can only be read there.
+       */
+      offline?: GitHubClient;
+    },
   ) {
     this.loadCredentials = typeof credentials === 'function' ? credentials : async () => credentials;
   }
@@ -34,6 +43,11 @@ export class GitHubConnector {
   /** No credentials: reads are anonymous and writes are only logged (as of the last check). */
   get dryRun(): boolean {
     return this.credentials.kind === 'none';
+  }
+
+  /** No credentials and an offline client: events never reach the network. */
+  get offline(): boolean {
+    return this.dryRun && this.options.offline !== undefined;
   }
 
   /** Loads (or re-checks) the credentials; clients built with old ones are dropped. */
@@ -53,6 +67,7 @@ export class GitHubConnector {
    */
   async forEvent(repo: RepoRef, installationId?: number): Promise<GitHubClient> {
     await this.refreshCredentials();
+    if (this.dryRun && this.options.offline) return this.options.offline;
     const client = await this.octokitClient(repo, installationId);
     return this.dryRun ? dryRunClient(client, this.options.log) : client;
   }

@@ -4,6 +4,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigAgent, FileConfigSource, RepoConfigSource } from '../config/agent.js';
 import { parseConfigLocation } from '../config/location.js';
+import type { GitHubClient } from '../github/client.js';
 import { GitHubConnector } from '../github/connector.js';
 import type { OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
@@ -19,6 +20,8 @@ export interface DispatchOptions {
   allowConfigFiles?: boolean;
   octokit?: Partial<OctokitOptions>;
   afterPlugin?: DispatchDeps['afterPlugin'];
+  /** Local mode: the GitHub events get when there are no credentials (see GitHubConnector). */
+  offlineGitHub?: GitHubClient;
 }
 
 export async function dispatchDeps(
@@ -32,6 +35,7 @@ export async function dispatchDeps(
     baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     log,
     botLogin: env.SKIFF_BOT_LOGIN,
+    offline: options.offlineGitHub,
     ...options.octokit,
   });
   // Fail at start on unreadable credentials, and know whether this is a dry run.
