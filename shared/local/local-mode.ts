@@ -1,18 +1,27 @@
 // `skiff local`: the whole of Skiff in one process on 127.0.0.1 — the webhook, the plugin
 // workers and the read API — through the same receive/dispatch code as the Lambdas, against
 // embedded DynamoDB/SQS/S3 stand-ins.
+//
+// With a data directory, nothing acknowledged is lost when the process stops, however it stops:
+// DynamoDB and S3 keep their files there, and the queue, which the stand-in keeps in memory, is
+// journaled there (event-journal.ts). Without GitHub credentials, events are served by an
+// in-process GitHub (offline-github.ts), so nothing goes to the network.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { handleApi } from '../api/read-api.js';
 import type { OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
-import { lambdaMaxBodyBytes, receive, type ReceiveDeps } from '../hook/receive.js';
+import { decodeQueuedEvent } from '../hook/queued-event.js';
+import { lambdaMaxBodyBytes, receive, type HookResponse, type ReceiveDeps } from '../hook/receive.js';
 import { createLogger, type Logger } from '../log.js';
 import { dispatchDeps } from '../runtime/dispatch-deps.js';
 import { receiveDeps } from '../runtime/receive-deps.js';
 import { handledEvents } from '../hook/events.js';
 import { plugins } from '../plugins/registry.js';
 import type { GitHubConnector } from '../github/connector.js';
+import { EventJournal, JournaledQueue } from './event-journal.js';
+import { OfflineGitHub } from './offline-github.js';
 import { QueuePoller } from './queue-poller.js';
 import { startStandIns, type StandIns } from './stand-ins.js';
 
@@ -20,28 +29,43 @@ export interface LocalOptions {
   env: Record<string, string | undefined>;
   /** 0 picks a free port. Default: $PORT or 8888. */
   port?: number;
+  /** Where DynamoDB, S3 and the queue journal live between runs; without it, all is in memory. */
   dataDir?: string;
   visibilityTimeoutSeconds?: number;
   pollWaitSeconds?: number;
   octokit?: Partial<OctokitOptions>;
   afterPlugin?: DispatchDeps['afterPlugin'];
   log?: Logger;
+  /** Offline (no credentials): each GitHub write that is not sent, as one line. Default: the log, at info. */
+  print?: (line: string) => void;
 }
 
 export interface LocalSkiff {
   url: string;
+  port: number;
   standIns: StandIns;
   receiveDeps: ReceiveDeps;
   dispatchDeps: DispatchDeps & { github: GitHubConnector };
   poller: QueuePoller;
+  /** No credentials: events are served by `offlineGitHub`, nothing reaches GitHub. */
+  offline: boolean;
+  offlineGitHub: OfflineGitHub;
+  /** Events a previous run acknowledged and had not finished, queued again at this start. */
+  replayed: number;
+  /** Stops accepting, lets in-flight work finish (within a few seconds), and stops. */
   close(): Promise<void>;
 }
+
+/** Shutdown budget, well within the 10 s a process manager (or an impatient user) waits. */
+const requestGraceMs = 2_000;
+const batchGraceMs = 4_000;
 
 export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
   const log = options.log ?? createLogger();
   const standIns = await startStandIns({ dataDir: options.dataDir, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
   let server: Server | undefined;
   let poller: QueuePoller | undefined;
+  let journal: EventJournal | undefined;
   try {
     const env = {
       ...options.env,
@@ -49,13 +73,26 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       SKIFF_QUEUE_URL: standIns.queueUrl,
       SKIFF_PAYLOAD_BUCKET: standIns.bucket,
     };
-    const receiving = receiveDeps(env, standIns.clients, log, handledEvents(plugins));
+    const base = receiveDeps(env, standIns.clients, log, handledEvents(plugins));
+    // Before anything is received: the events an earlier run acknowledged go first, in order.
+    let replayed = 0;
+    if (options.dataDir) {
+      const opened = await EventJournal.open(join(options.dataDir, 'queue-journal.jsonl'));
+      journal = opened.journal;
+      if (opened.skippedLines) log.warn('skipped unreadable lines of the queue journal (a write cut short by a crash)', { lines: opened.skippedLines });
+      for (const message of opened.pending) await base.queue.send(message);
+      replayed = opened.pending.length;
+    }
+    const receiving: ReceiveDeps = journal ? { ...base, queue: new JournaledQueue(journal, base.queue) } : base;
     // Fail at start, not on the first delivery, when no secret is configured.
     await receiving.secrets();
+    const print = options.print ?? ((line: string) => log.info(line));
+    const offlineGitHub = new OfflineGitHub(print);
     const dispatching = await dispatchDeps(env, standIns.clients, log, {
       allowConfigFiles: true,
       octokit: options.octokit,
       afterPlugin: options.afterPlugin,
+      offlineGitHub,
     });
     // Load the config now, so a broken one is reported at start.
     await dispatching.config.get();
@@ -63,6 +100,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       waitSeconds: options.pollWaitSeconds,
       maxReceiveCount: 5,
       deadLetterQueueUrl: standIns.deadLetterQueueUrl,
+      visibilityTimeoutSeconds: standIns.visibilityTimeoutSeconds,
+      journal,
+      observe: async (body) => {
+        if (!dispatching.github.offline) return;
+        const event = decodeQueuedEvent(body);
+        offlineGitHub.observe(event.payload ?? JSON.parse(await dispatching.payloads.get(event.payloadRef!)));
+      },
     });
     poller.start();
 
@@ -79,33 +123,66 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     });
     const listening = server;
     const polling = poller;
+    const journaling = journal;
+    let closing: Promise<void> | undefined;
     return {
       url: `http://127.0.0.1:${port}`,
+      port,
       standIns,
       receiveDeps: receiving,
       dispatchDeps: dispatching,
       poller: polling,
-      async close() {
-        await new Promise<void>((resolve) => listening.close(() => resolve()));
-        listening.closeAllConnections();
-        await polling.stop();
-        await standIns.close();
+      offline: dispatching.github.offline,
+      offlineGitHub,
+      replayed,
+      close() {
+        closing ??= (async () => {
+          // Stop accepting; requests in flight get their answer (an ack is an fsync'd append
+          // away), then the connections are closed.
+          await closeServer(listening, requestGraceMs);
+          // A batch still running after the grace period is left: its messages were never
+          // journaled as done, so the next start processes them (the claims skip what finished).
+          await polling.stop(batchGraceMs);
+          await journaling?.close();
+          await standIns.close();
+        })();
+        return closing;
       },
     };
   } catch (error) {
     server?.close();
-    await poller?.stop();
+    await poller?.stop(batchGraceMs);
+    await journal?.close();
     await standIns.close();
     throw error;
   }
 }
 
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, graceMs);
+    // Closes idle keep-alive connections at once (Node 19+), and waits for busy ones.
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, receiving: ReceiveDeps, dispatching: DispatchDeps): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/hook') {
-    const body = await readBody(req, lambdaMaxBodyBytes);
+    const { body, complete } = await readBody(req, lambdaMaxBodyBytes);
     const response = await receive({ method: req.method ?? 'GET', headers: flatHeaders(req), body }, receiving);
-    res.writeHead(response.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${response.body}\n`);
+    if (complete) {
+      res.writeHead(response.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${response.body}\n`);
+      return;
+    }
+    // Only the first limit + 1 bytes were read; the 413 states the whole body's size.
+    answerThenClose(req, res, response.status === 413 ? tooLarge(req, lambdaMaxBodyBytes) : response);
     return;
   }
   if (path === '/healthz') {
@@ -123,22 +200,73 @@ async function route(req: IncomingMessage, res: ServerResponse, receiving: Recei
 const flatHeaders = (req: IncomingMessage): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
 
+/** The size as Content-Length declares it; a chunked upload's is only known to be over the limit. */
+function tooLarge(req: IncomingMessage, limit: number): HookResponse {
+  const declared = Number(req.headers['content-length']);
+  const size = Number.isSafeInteger(declared) && declared > limit ? `${declared} bytes` : `more than ${limit} bytes`;
+  return { status: 413, body: `413 Payload Too Large: ${size}, the limit is ${limit}` };
+}
+
 /**
  * Reads at most `limit + 1` bytes: enough for receive to answer 413 for a larger body, without
- * holding a huge upload in memory.
+ * holding a huge upload in memory. `complete` is false when the rest of the body is still unread.
  */
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit + 1) {
-      chunks.push(buffer.subarray(0, buffer.length - (size - limit - 1)));
-      req.resume();
-      break;
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (complete: boolean) => {
+      req.off('data', onData).off('end', onEnd).off('error', onError);
+      resolve({ body: Buffer.concat(chunks), complete });
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit + 1) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.push(chunk.subarray(0, chunk.length - (size - limit - 1)));
+      // Not destroyed: that would reset the connection before the 413 reaches the client.
+      req.pause();
+      finish(false);
+    };
+    const onEnd = () => finish(true);
+    const onError = (error: Error) => {
+      req.off('data', onData).off('end', onEnd);
+      reject(error);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError);
+  });
+}
+
+/** How long the rest of an oversized upload is read (and dropped) before the connection is closed anyway. */
+const drainMs = 5_000;
+
+/**
+ * Answers a request whose body was not read to the end, then closes the connection — but only
+ * once the client stopped sending: closing a socket with unread bytes makes the kernel send a
+ * reset, and a reset can discard the answer at the client before it is read (ECONNRESET on a
+ * keep-alive client). So the whole answer is written at once (its Content-Length tells the
+ * client it is complete), the rest of the body is read and dropped, and only then the response
+ * ends and Node closes the connection (`Connection: close`).
+ */
+function answerThenClose(req: IncomingMessage, res: ServerResponse, response: HookResponse): void {
+  const text = `${response.body}\n`;
+  res.writeHead(response.status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  res.write(text);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    res.end();
+  };
+  const timer = setTimeout(end, drainMs);
+  req.once('end', end).once('close', end);
+  if (req.readableEnded) end();
+  else req.resume();
 }

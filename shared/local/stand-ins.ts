@@ -39,11 +39,16 @@ export interface StandIns {
   queueUrl: string;
   deadLetterQueueUrl: string;
   bucket: string;
+  /** The queue's: how long a received message stays invisible before it is delivered again. */
+  visibilityTimeoutSeconds: number;
   close(): Promise<void>;
 }
 
 export interface StandInOptions {
-  /** Keep DynamoDB and S3 state here between runs (SQS is always in memory). */
+  /**
+   * Keep DynamoDB and S3 state here between runs. SQS is always in memory: local mode journals
+   * the queue in the same directory (event-journal.ts).
+   */
   dataDir?: string;
   /** Seconds a received message stays invisible before it is retried. */
   visibilityTimeoutSeconds?: number;
@@ -75,6 +80,7 @@ interface LocalPorts {
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const table = 'skiff';
   const bucket = 'skiff-payloads';
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
   if (options.dataDir) mkdirSync(join(options.dataDir, 's3'), { recursive: true });
   const s3Dir = options.dataDir ? join(options.dataDir, 's3') : mkdtempSync(join(tmpdir(), 'skiff-s3-'));
   const servers = await startServers({ s3Dir, ...(options.dataDir ? { dynamoPath: join(options.dataDir, 'dynamodb') } : {}) });
@@ -103,7 +109,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
       Attributes: {
         FifoQueue: 'true',
         ContentBasedDeduplication: 'false',
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
+        VisibilityTimeout: String(visibilityTimeoutSeconds),
         // A backstop only: local mode's poller dead-letters after 5 failed attempts itself,
         // because local-aws-sqs counts a held-back message's returns as receives.
         RedrivePolicy: JSON.stringify({
@@ -124,6 +130,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     queueUrl: queue.QueueUrl!,
     deadLetterQueueUrl: dlq.QueueUrl!,
     bucket,
+    visibilityTimeoutSeconds,
     async close() {
       for (const client of Object.values(clients)) client.destroy();
       await servers.close();
