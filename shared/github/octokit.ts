@@ -2,13 +2,17 @@
 // @octokit/auth-app until they expire) or a token; retries with backoff for 5xx and network
 // errors (@octokit/plugin-retry); waiting out primary and secondary rate limits
 // (@octokit/plugin-throttling), but only as long as a worker can afford — beyond that the
-// error fails the SQS record and the queue retries later.
+// error fails the SQS record and the queue retries later. Every request has a time limit, and
+// stops at its record's deadline (shared/github/deadline.ts), so a slow GitHub cannot hold a
+// worker past its function's timeout.
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { createAppAuth } from '@octokit/auth-app';
 import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from '../log.js';
+import { abortAfter, gitHubDeadline } from './deadline.js';
+import { GitHubNetworkError, GitHubTimeoutError } from './errors.js';
 
 export const SkiffOctokit = Octokit.plugin(retry, throttling);
 export type SkiffOctokit = InstanceType<typeof SkiffOctokit>;
@@ -36,21 +40,42 @@ export interface OctokitOptions {
   /**
    * Longest rate-limit wait worth spending inside one invocation. The plugins function has a
    * 60 s timeout; a longer `retry-after` fails the record instead, and the worker puts it off
-   * until GitHub allows (shared/hook/worker.ts).
+   * until GitHub allows (shared/hook/worker.ts). A wait is also spent only when it ends before
+   * the request's time limit and its record's deadline.
    */
   maxRateLimitWaitSeconds?: number;
+  /**
+   * Longest one GitHub request may take, all of it: every attempt plugin-retry makes, its
+   * backoffs and any rate-limit wait (SKIFF_GITHUB_TIMEOUT_MS, default 10 s). Counting the whole
+   * request, not each attempt, is what lets the worker bound a record's time (a per-attempt limit
+   * of 10 s allows 4 attempts and 14 s of backoff: 54 s for one call).
+   */
+  requestTimeoutMs?: number;
   fetch?: typeof fetch;
+}
+
+export const defaultRequestTimeoutMs = 10_000;
+
+/** What the time-limit hook puts in each request's `request` options, for the rate-limit handler. */
+interface TimedRequest {
+  signal?: AbortSignal;
+  /** Epoch ms by which the request must be done: its own limit or its record's deadline. */
+  skiffEndsAt?: number;
 }
 
 export function buildOctokit(auth: { token: string } | { appId: string; privateKey: string; installationId?: number } | undefined, options: OctokitOptions): SkiffOctokit {
   const { log } = options;
   const maxWait = options.maxRateLimitWaitSeconds ?? 20;
-  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-    const retrying = retryCount < 2 && retryAfter <= maxWait;
-    log.warn(`GitHub ${kind} rate limit`, { method: request.method, url: request.url, retryAfter, retryCount, retrying });
-    return retrying;
-  };
-  return new SkiffOctokit({
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string; request?: TimedRequest }, _octokit: unknown, retryCount: number) => {
+      const endsAt = request.request?.skiffEndsAt ?? Infinity;
+      const retrying = retryCount < 2 && retryAfter <= maxWait && Date.now() + retryAfter * retryBaseMs < endsAt;
+      log.warn(`GitHub ${kind} rate limit`, { method: request.method, url: request.url, retryAfter, retryCount, retrying });
+      return retrying;
+    };
+  const octokit = new SkiffOctokit({
     baseUrl: options.baseUrl,
     userAgent: 'skiff',
     ...(auth && 'token' in auth ? { auth: auth.token } : {}),
@@ -63,9 +88,9 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
         }
       : {}),
     request: options.fetch ? { fetch: options.fetch } : {},
-    retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    retry: { retryAfterBaseValue: retryBaseMs },
     throttle: {
-      retryAfterBaseValue: options.retryBaseMs ?? 1000,
+      retryAfterBaseValue: retryBaseMs,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
       ...(options.writeIntervalMs !== undefined
@@ -78,4 +103,52 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
     },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
   });
+  // Registered after the plugins, so it wraps them: the limit covers retries and waits.
+  const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  octokit.hook.wrap('request', (request, endpoint) => timeLimited(timeoutMs, async () => request(endpoint), endpoint));
+  return octokit;
+}
+
+/**
+ * Runs one request under its time limit and its record's deadline. The signal cancels the
+ * attempt in flight and makes any later attempt fail before it is sent; the request is given up
+ * the moment either limit passes, even while plugin-retry sleeps between attempts.
+ */
+async function timeLimited<T>(timeoutMs: number, send: () => Promise<T>, endpoint: { method?: string; url?: string; request?: TimedRequest }): Promise<T> {
+  // The route template (`POST /repos/{owner}/{repo}/issues/{issue_number}/labels`): the caller's
+  // GitHubError adds which repository and issue.
+  const what = `${endpoint.method ?? 'GET'} ${endpoint.url ?? ''}`;
+  const record = gitHubDeadline();
+  const late = () =>
+    record?.signal.aborted
+      ? new GitHubTimeoutError(`${what} stopped: the record's ${record.ms} ms for GitHub ran out`, record.ms)
+      : new GitHubTimeoutError(`${what} timed out after ${timeoutMs} ms`, timeoutMs);
+  if (record?.signal.aborted) throw late();
+  const own = abortAfter(timeoutMs, `${what} timed out after ${timeoutMs} ms`);
+  const signals = [own.signal, record?.signal, endpoint.request?.signal].filter((s): s is AbortSignal => s !== undefined);
+  const signal = AbortSignal.any(signals);
+  endpoint.request = { ...endpoint.request, signal, skiffEndsAt: Math.min(Date.now() + timeoutMs, record?.endsAt ?? Infinity) };
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(late());
+    signal.addEventListener('abort', onAbort, { once: true });
+    send()
+      .then(resolve, (error: unknown) => reject(signal.aborted ? late() : withoutFakeStatus(error, what)))
+      .finally(() => {
+        own.clear();
+        signal.removeEventListener('abort', onAbort);
+      });
+  });
+}
+
+/**
+ * Octokit turns a fetch that failed (DNS, refused connection, reset) into a RequestError with
+ * status 500 and no response. GitHub never answered, so it becomes a GitHubNetworkError without
+ * a status, keeping the network error as its cause.
+ */
+function withoutFakeStatus(error: unknown, what: string): unknown {
+  const e = error as { name?: unknown; status?: unknown; response?: unknown; message?: unknown; cause?: unknown };
+  if (e?.name !== 'HttpError' || e.response !== undefined || e.status !== 500) return error;
+  const cause = e.cause ?? error;
+  const network = new GitHubNetworkError(`${what}: ${typeof e.message === 'string' && e.message ? e.message : 'network error'}`, { cause });
+  return network.code && !network.message.includes(network.code) ? new GitHubNetworkError(`${network.message} (${network.code})`, { cause }) : network;
 }

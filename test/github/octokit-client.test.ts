@@ -5,7 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dryRunClient, GitHubConnector } from '../../shared/github/connector.js';
-import { GitHubError, isRetryable } from '../../shared/github/errors.js';
+import { withGitHubDeadline } from '../../shared/github/deadline.js';
+import { describeError, GitHubError, GitHubNetworkError, GitHubTimeoutError, isRetryable } from '../../shared/github/errors.js';
 import { OctokitGitHub } from '../../shared/github/octokit-client.js';
 import { buildOctokit, type GitHubCredentials, type OctokitOptions } from '../../shared/github/octokit.js';
 import { createLogger } from '../../shared/log.js';
@@ -245,6 +246,120 @@ describe('OctokitGitHub', () => {
     // Assess
     expect(error).toMatchObject({ name: 'GitHubError', status: 403, cause: { message: expect.stringContaining('secondary rate limit') } });
     expect(fake.calls).toHaveLength(1);
+    expect(isRetryable(error)).toBe(true);
+  });
+});
+
+// Time limits and network failures, with an injected fetch (probot's way): one that never answers
+// until its signal aborts, or one that fails as undici does when the network does.
+describe('OctokitGitHub: time limits and network failures', () => {
+  /** Fetches that record every call Octokit made, and whether its signal had aborted by then. */
+  function recorder() {
+    const fetches: { url: string; abortedAtStart: boolean }[] = [];
+    const hanging: typeof fetch = (url, init) => {
+      fetches.push({ url: String(url), abortedAtStart: Boolean(init?.signal?.aborted) });
+      return new Promise((_, reject) => {
+        if (init?.signal?.aborted) reject(init.signal.reason);
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason), { once: true });
+      });
+    };
+    const failing =
+      (code: string, message: string): typeof fetch =>
+      async (url) => {
+        fetches.push({ url: String(url), abortedAtStart: false });
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(message), { code }) });
+      };
+    return { fetches, hanging, failing };
+  }
+
+  it('a request GitHub never answers times out: a retryable timeout that says after how long', async () => {
+    // Prepare
+    const { fetches, hanging } = recorder();
+
+    // Act
+    const error = await client({ fetch: hanging, requestTimeoutMs: 50 })
+      .addLabel(issue(30), 'lgtm')
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GitHubError);
+    expect(error).toMatchObject({ status: undefined, cause: { name: 'GitHubTimeoutError', timeoutMs: 50 } });
+    expect((error as GitHubError).cause).toBeInstanceOf(GitHubTimeoutError);
+    expect(describeError(error)).toBe(`failed to add label lgtm to ${full}#30: POST /repos/{owner}/{repo}/issues/{issue_number}/labels timed out after 50 ms`);
+    expect(isRetryable(error)).toBe(true);
+    // Sent once: an attempt after the limit is neither sent nor retried.
+    expect(fetches).toEqual([{ url: `${fake.url}/repos/${full}/issues/30/labels`, abortedAtStart: false }]);
+  });
+
+  it.each([
+    { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND github.example' },
+    { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:443' },
+  ])('$code: reported as the network error, never as an HTTP 500 GitHub did not send', async ({ code, message }) => {
+    // Prepare
+    const { fetches, failing } = recorder();
+
+    // Act
+    const error = await client({ fetch: failing(code, message) })
+      .getIssueLabels(issue(31))
+      .catch((e: unknown) => e);
+
+    // Assess: Octokit still retried it (4 attempts), and what comes out has no status.
+    expect(fetches).toHaveLength(4);
+    expect(error).toMatchObject({ name: 'GitHubError', status: undefined, cause: { name: 'GitHubNetworkError', code } });
+    expect((error as GitHubError).cause).toBeInstanceOf(GitHubNetworkError);
+    expect(describeError(error)).toContain(message);
+    expect(describeError(error)).not.toContain('HTTP');
+    expect(isRetryable(error)).toBe(true);
+  });
+
+  it("a connection refused by a real closed port on loopback is a network error too", async () => {
+    // Prepare: a port nothing listens on.
+    const closed = await FakeGitHub.start();
+    const url = closed.url;
+    await closed.close();
+
+    // Act
+    const error = await client({ baseUrl: url })
+      .getIssueLabels(issue(32))
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'GitHubError', status: undefined, cause: { name: 'GitHubNetworkError', code: 'ECONNREFUSED' } });
+    expect(describeError(error)).not.toContain('HTTP 500');
+  });
+
+  it("the record's deadline stops a request in flight, and a request after it is not sent", async () => {
+    // Prepare
+    const { fetches, hanging } = recorder();
+    const github = client({ fetch: hanging, requestTimeoutMs: 60_000 });
+
+    // Act
+    const errors = await withGitHubDeadline(50, async () => {
+      const inFlight = await github.addLabel(issue(33), 'lgtm').catch((e: unknown) => e);
+      const fetchesBefore = fetches.length;
+      const after = await github.addLabel(issue(33), 'lgtm').catch((e: unknown) => e);
+      return { inFlight, after, sentAfter: fetches.slice(fetchesBefore).filter((f) => !f.abortedAtStart) };
+    });
+
+    // Assess
+    expect(describeError(errors.inFlight)).toBe(`failed to add label lgtm to ${full}#33: POST /repos/{owner}/{repo}/issues/{issue_number}/labels stopped: the record's 50 ms for GitHub ran out`);
+    expect(describeError(errors.after)).toContain("stopped: the record's 50 ms for GitHub ran out");
+    expect(errors.sentAfter).toEqual([]);
+    expect(isRetryable(errors.after)).toBe(true);
+  });
+
+  it("a rate-limit wait that would outlast the request's time limit is not spent: it fails with GitHub's wait", async () => {
+    // Prepare: GitHub asks for 30 units of 100 ms (3 s); the request has 1 s in all.
+    fake.failNext({ method: 'POST', path: /\/labels$/ }, faults.secondaryRateLimit(30));
+
+    // Act
+    const error = await client({ requestTimeoutMs: 1000, retryBaseMs: 100, maxRateLimitWaitSeconds: 100 })
+      .addLabel(issue(34), 'lgtm')
+      .catch((e: unknown) => e);
+
+    // Assess: one call, the 403 with its retry-after (so the worker can put the record off).
+    expect(fake.calls).toHaveLength(1);
+    expect(error).toMatchObject({ name: 'GitHubError', status: 403 });
     expect(isRetryable(error)).toBe(true);
   });
 });
