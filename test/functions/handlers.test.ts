@@ -123,7 +123,7 @@ describe('Lambda handlers', () => {
   });
 
   it('plugins processes the queued batch, and reports a malformed record as a failure', async () => {
-    // Prepare: the two deliveries queued above, plus one record no worker can read.
+    // Prepare: the three deliveries queued above, plus one record no worker can read.
     const { Messages = [] } = await aws.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
     );
@@ -132,10 +132,10 @@ describe('Lambda handlers', () => {
     // Act
     const response = await handlers.plugins({ Records: [...records, broken] } as SQSEvent);
     // Assess
-    expect(records).toHaveLength(2);
+    expect(records).toHaveLength(3);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'broken' }]);
-    // Two deliveries, two (idempotent) writes: claims are per delivery.
-    expect(github.writes()).toEqual(Array(2).fill('addLabel Codertocat/Hello-World#1 do-not-merge/hold'));
+    // Three deliveries, three (idempotent) writes: claims are per delivery.
+    expect(github.writes()).toEqual(Array(3).fill('addLabel Codertocat/Hello-World#1 do-not-merge/hold'));
     const trace = await handlers.api(httpEvent('GET', '/api/deliveries/handler-plain', {}));
     expect(JSON.parse(trace.body!)).toMatchObject({ status: 'processed', plugins: { hold: { status: 'ran' }, size: { status: 'skipped' } } });
   });
