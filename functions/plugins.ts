@@ -1,9 +1,9 @@
 // SQS FIFO batch → shared/hook/worker.ts (dispatch per record, partial batch failures).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { processBatch } from '../shared/hook/worker.js';
 import { createLogger } from '../shared/log.js';
-import { dispatchDeps } from '../shared/runtime/dispatch-deps.js';
+import { dispatchDeps, workerOptions } from '../shared/runtime/dispatch-deps.js';
 import { lazyS3Client } from '../shared/storage/s3-payloads.js';
 import { lazySqsClient, SqsRedelivery } from '../shared/storage/sqs-redelivery.js';
 
@@ -13,4 +13,8 @@ const deps = await dispatchDeps(process.env, { dynamodb: new DynamoDBClient({}),
 // back after the queue's visibility timeout.
 const redelivery = process.env.SKIFF_QUEUE_URL ? new SqsRedelivery(lazySqsClient(), process.env.SKIFF_QUEUE_URL) : undefined;
 
-export const handler = (event: SQSEvent) => processBatch(event, deps, redelivery);
+const options = workerOptions(process.env);
+
+// The remaining time decides which records of the batch still start (shared/hook/worker.ts).
+export const handler = (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) =>
+  processBatch(event, deps, redelivery, { ...options, remainingTimeMs: context && (() => context.getRemainingTimeInMillis()) });

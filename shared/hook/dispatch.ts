@@ -1,20 +1,30 @@
 // The plugin fan-out (Prow's hook → plugins). For one queued event: load the config, find the
 // plugins enabled for the repo, normalise comment-like events, and run each plugin in
 // isolation under an exactly-once claim, recording what it did (or why not) in the trace.
-// Throws RetryableError when something worth retrying failed, so the SQS record is retried;
-// plugins that already finished are not run again.
+//
+// What fails ends one of two ways. Worth retrying (network, timeouts, 5xx, 429, rate limits,
+// AWS): dispatch throws a retryable error, the SQS record is retried, and plugins that already
+// finished are not run again. Not worth retrying (a malformed event, a bug, a 4xx): inside a
+// plugin, it is that plugin's `failed` record and the others carry on; outside any plugin, the
+// trace ends `failed` with the `error`, and dispatch throws it for the worker to acknowledge the
+// record — five identical attempts would only block its FIFO group and fill the dead-letter queue.
+//
+// The event acts on one identity only: the `owner/repo` whose webhook secret verified it
+// (`target` in the queued message), never on other repository fields of the payload.
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { ConfigAgent } from '../config/agent.js';
 import { pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { formatIssueRef, interceptWrites } from '../github/client.js';
-import { isRetryable, RetryableError, retryAfterSeconds } from '../github/errors.js';
+import { withGitHubDeadline } from '../github/deadline.js';
+import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
 import type { Outcome, Plugin, PluginContext } from '../plugins/types.js';
 import type { ClaimStore, DeliverySummary, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
 import { generalizeComment, type GenericCommentEvent } from './generic-comment.js';
-import { decodeQueuedEvent, numberOf, orgRepoOf } from './queued-event.js';
+import { decodeQueuedEvent, numberOf, orgRepoOf, type QueuedEvent } from './queued-event.js';
+import { missingFields } from './required-fields.js';
 
 export interface GitHubProvider {
   /** No credentials: writes are logged, not sent; the trace marks them so. */
@@ -31,9 +41,16 @@ export interface DispatchDeps {
   payloads: PayloadStore;
   registry: readonly Plugin[];
   log: Logger;
-  /** How long a claim protects a running plugin: the worker's timeout. */
+  /** How long a claim protects a running plugin: a record's worst case (recordTiming in worker.ts). */
   leaseMs: number;
-  /** Test seam: runs after each plugin's claim is marked done (to simulate a crash). */
+  /**
+   * How long one record's GitHub requests may take in all; at that deadline they stop and the
+   * record fails, to be retried. Without it, only each request's own time limit applies.
+   */
+  recordGitHubMs?: number;
+  /** The longest one record can take; the worker starts a record only with this much time left. Default: `leaseMs`. */
+  worstCaseRecordMs?: number;
+  /** Test seam: runs after each plugin's claim is marked done; a throw stands for a crash there. */
   afterPlugin?(delivery: string, plugin: string): void | Promise<void>;
   now?: () => Date;
 }
@@ -43,117 +60,220 @@ export interface DispatchResult {
   outcomes: Record<string, PluginRecord>;
 }
 
+/** The queued message or its payload is not an event this worker can act on; not retried. */
+export class MalformedEventError extends Error {
+  override name = 'MalformedEventError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** A plugin called GitHub for a repository other than its event's; refused, not retried. */
+export class ForeignRepoError extends Error {
+  override name = 'ForeignRepoError';
+}
+
 export async function dispatch(messageBody: string, deps: DispatchDeps): Promise<DispatchResult> {
+  let message: QueuedEvent;
+  try {
+    message = decodeQueuedEvent(messageBody);
+  } catch (cause) {
+    throw new MalformedEventError(`cannot read the queued event: ${describeError(cause)}`, { cause });
+  }
+  const work = () => dispatchEvent(message, deps);
+  return deps.recordGitHubMs === undefined ? work() : withGitHubDeadline(deps.recordGitHubMs, work);
+}
+
+async function dispatchEvent(message: QueuedEvent, deps: DispatchDeps): Promise<DispatchResult> {
   const { log } = deps;
-  const message = decodeQueuedEvent(messageBody);
-  const payload = message.payload ?? (JSON.parse(await deps.payloads.get(message.payloadRef!)) as Record<string, any>);
   const { delivery, event } = message;
   const at = () => (deps.now?.() ?? new Date()).toISOString();
-  const summary: DeliverySummary = {
-    delivery,
-    event,
-    action: typeof payload.action === 'string' ? payload.action : undefined,
-    repo: orgRepoOf(payload),
-    number: numberOf(payload),
-    receivedAt: message.receivedAt,
+  let summary: DeliverySummary = { delivery, event, repo: message.target || undefined, receivedAt: message.receivedAt };
+  /** Whether this attempt is in the trace yet (an error before that still has to put it there). */
+  let started = false;
+  const start = async (info: Parameters<TraceStore['started']>[1]) => {
+    const attempt = await deps.traces.started(summary, info);
+    started = true;
+    return attempt;
   };
-
-  if (deps.config.touchedBy(event, payload)) {
-    log.info('a push touched the config; reloading', { delivery });
-    await deps.config.refresh();
-  }
-  let snapshot: Awaited<ReturnType<ConfigAgent['get']>>;
   try {
-    snapshot = await deps.config.get();
+    const payload = await payloadOf(message, deps);
+    const target = targetOf(message, payload);
+    summary = {
+      ...summary,
+      action: typeof payload.action === 'string' ? payload.action : undefined,
+      repo: message.target || orgRepoOf(payload),
+      number: numberOf(payload),
+    };
+    const missing = missingFields(event, payload);
+    if (missing.length) throw new MalformedEventError(`a ${event} event without ${missing.join(', ')}`);
+
+    if (deps.config.touchedBy(event, payload)) {
+      log.info('a push touched the config; reloading', { delivery });
+      await deps.config.refresh();
+    }
+    let snapshot: Awaited<ReturnType<ConfigAgent['get']>>;
+    try {
+      snapshot = await deps.config.get();
+    } catch (error) {
+      // No valid config was ever loaded: say so in the trace. Fixing the config (or GitHub coming
+      // back) makes the event succeed, so it is retried, and ends in the dead-letter queue if the
+      // config stays broken.
+      await start({ configError: (error as Error).message });
+      await deps.traces.finish(delivery, 'failed');
+      throw new RetryableError(`no valid config to serve delivery ${delivery} with: ${describeError(error)}`, { cause: error });
+    }
+    const { config, warnings, error: configError } = snapshot;
+    if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
+
+    const records: Record<string, PluginRecord> = {};
+    const skip = (reason: string): PluginRecord => ({ status: 'skipped', reason, writes: [], attempt: 0, at: at() });
+
+    if (!target?.repo) {
+      const note = target ? `an organization event (${target.owner}): no repository to act on` : 'no repository in the payload';
+      await start({ configError, configWarnings: warnings, note });
+      await deps.traces.finish(delivery, 'processed');
+      return { delivery, outcomes: records };
+    }
+    const repo: RepoRef = { owner: target.owner, repo: target.repo };
+    const enabled = new Set(pluginsFor(config, repo.owner, repo.repo));
+    const generic = generalizeComment(event, payload);
+    // Commands act on the event's identity, whatever the payload's other fields say.
+    const comment = generic && { ...generic, repo };
+    const botLogin = comment ? await deps.github.botLogin() : undefined;
+    const ownComment = Boolean(comment && botLogin && comment.user.login.toLowerCase() === botLogin.toLowerCase());
+    const where = `${repo.owner}/${repo.repo}`;
+
+    const toRun: Plugin[] = [];
+    for (const plugin of deps.registry) {
+      if (!enabled.has(plugin.name)) records[plugin.name] = skip(`not enabled for ${where}`);
+      else if (!handles(plugin, event, comment)) records[plugin.name] = skip(`does not handle ${event}${summary.action ? `/${summary.action}` : ''} events`);
+      else if (ownComment && !(event === 'pull_request' && plugin.pullRequest)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
+      else toRun.push(plugin);
+    }
+    const attempt = await start({ configError, configWarnings: warnings });
+    await deps.traces.plugins(delivery, records);
+
+    const installation = (payload.installation as { id?: unknown } | undefined)?.id;
+    const github = toRun.length ? await deps.github.forEvent(repo, Number.isSafeInteger(installation) ? (installation as number) : undefined) : undefined;
+    const retry: string[] = [];
+    // The longest wait GitHub asked for among the failures, so the record comes back after it.
+    let retryAfter: number | undefined;
+    for (const plugin of toRun) {
+      const claim = await deps.claims.claim(delivery, plugin.name, deps.leaseMs);
+      if (claim === 'done') {
+        log.info('already done for this delivery; not running again', { delivery, plugin: plugin.name });
+        continue;
+      }
+      if (claim === 'held') {
+        retry.push(`${plugin.name}: another worker is running it`);
+        continue;
+      }
+      const writes: string[] = [];
+      const ctx: PluginContext = {
+        github: confine(recordWrites(github!, writes, deps.github.dryRun ? 'dry-run: ' : ''), repo, plugin.name),
+        config: plugin.config && Object.hasOwn(config.sections, plugin.config.key) ? config.sections[plugin.config.key] : undefined,
+        repo,
+        log: log.createChild({ persistentKeys: { plugin: plugin.name, delivery } }),
+      };
+      let record: PluginRecord;
+      try {
+        const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
+        record = { ...outcome, writes, attempt, at: at() };
+      } catch (error) {
+        const retryable = isRetryable(error);
+        const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
+        if (wait !== undefined) retryAfter = Math.max(retryAfter ?? 0, wait);
+        record = { status: 'failed', error: describeError(error), retrying: retryable, ...(wait === undefined ? {} : { retryAfterSeconds: wait }), writes, attempt, at: at() };
+        // One line at error level; the stack only at debug (a GitHub error's stacks run to kilobytes).
+        log.error(`plugin ${plugin.name} failed`, { delivery, plugin: plugin.name, retryable, retryAfterSeconds: wait, error: record.error });
+        log.debug(`plugin ${plugin.name} failed: stack`, { delivery, plugin: plugin.name, stack: stackOf(error) });
+      }
+      // Outside the try: if marking the claim fails, the event fails and is retried, and the claim
+      // stays held until its lease runs out — it is not released for an immediate second run of a
+      // plugin that already succeeded.
+      if (record.retrying) {
+        retry.push(`${plugin.name}: ${record.error}`);
+        await deps.claims.release(delivery, plugin.name);
+      } else {
+        await deps.claims.complete(delivery, plugin.name);
+      }
+      records[plugin.name] = record;
+      await deps.traces.plugins(delivery, { [plugin.name]: record });
+      try {
+        await deps.afterPlugin?.(delivery, plugin.name);
+      } catch (cause) {
+        // A crash here, simulated: the record comes back as it would after one, with nothing more written.
+        throw new RetryableError(`the worker stopped after ${plugin.name}: ${describeError(cause)}`, { cause });
+      }
+    }
+
+    await deps.traces.finish(delivery, retry.length ? 'failed' : 'processed');
+    if (retry.length) {
+      const when = retryAfter === undefined ? '' : ` in ${retryAfter} s, when GitHub's rate limit allows`;
+      throw new RetryableError(`delivery ${delivery} will be retried${when}: ${retry.join('; ')}`, { retryAfterSeconds: retryAfter });
+    }
+    return { delivery, outcomes: records };
   } catch (error) {
-    // No valid config was ever loaded: say so in the trace; the record is retried (and ends in
-    // the dead-letter queue if the config stays broken).
-    await deps.traces.started(summary, { configError: (error as Error).message });
-    await deps.traces.finish(delivery, 'failed');
+    if (isRetryable(error)) throw error;
+    // Ends here: the trace says why, and the worker acknowledges the record.
+    if (!started) await start({});
+    await deps.traces.finish(delivery, 'failed', { error: describeError(error) });
     throw error;
   }
-  const { config, warnings, error: configError } = snapshot;
-  if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
+}
 
-  const repository = payload.repository as { owner?: { login?: string }; name?: string } | undefined;
-  const owner = repository?.owner?.login;
-  const name = repository?.name;
-  const records: Record<string, PluginRecord> = {};
-  const skip = (reason: string): PluginRecord => ({ status: 'skipped', reason, writes: [], attempt: 0, at: at() });
-
-  if (!owner || !name) {
-    await deps.traces.started(summary, { configError, configWarnings: warnings, note: 'no repository in the payload' });
-    await deps.traces.finish(delivery, 'processed');
-    return { delivery, outcomes: records };
-  }
-  const repo = { owner, repo: name };
-  const enabled = new Set(pluginsFor(config, owner, name));
-  const comment = generalizeComment(event, payload);
-  const botLogin = comment ? await deps.github.botLogin() : undefined;
-  const ownComment = Boolean(comment && botLogin && comment.user.login.toLowerCase() === botLogin.toLowerCase());
-
-  const toRun: Plugin[] = [];
-  for (const plugin of deps.registry) {
-    if (!enabled.has(plugin.name)) records[plugin.name] = skip(`not enabled for ${owner}/${name}`);
-    else if (!handles(plugin, event, comment)) records[plugin.name] = skip(`does not handle ${event}${summary.action ? `/${summary.action}` : ''} events`);
-    else if (ownComment && !(event === 'pull_request' && plugin.pullRequest)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
-    else toRun.push(plugin);
-  }
-  const attempt = await deps.traces.started(summary, { configError, configWarnings: warnings });
-  await deps.traces.plugins(delivery, records);
-
-  const github = toRun.length ? await deps.github.forEvent(repo, (payload.installation as { id?: number } | undefined)?.id) : undefined;
-  const retry: string[] = [];
-  // The longest wait GitHub asked for among the failures, so the record comes back after it.
-  let retryAfter: number | undefined;
-  for (const plugin of toRun) {
-    const claim = await deps.claims.claim(delivery, plugin.name, deps.leaseMs);
-    if (claim === 'done') {
-      log.info('already done for this delivery; not running again', { delivery, plugin: plugin.name });
-      continue;
-    }
-    if (claim === 'held') {
-      retry.push(`${plugin.name}: another worker is running it`);
-      continue;
-    }
-    const writes: string[] = [];
-    const ctx: PluginContext = {
-      github: recordWrites(github!, writes, deps.github.dryRun ? 'dry-run: ' : ''),
-      config: plugin.config ? config.sections[plugin.config.key] : undefined,
-      repo,
-      log: log.createChild({ persistentKeys: { plugin: plugin.name, delivery } }),
-    };
-    let record: PluginRecord;
+/** The payload: inline, or from the payload store when it was too large for the message. */
+async function payloadOf(message: QueuedEvent, deps: DispatchDeps): Promise<Record<string, any>> {
+  let payload: unknown = message.payload;
+  if (payload === undefined) {
+    const text = await deps.payloads.get(message.payloadRef!);
     try {
-      const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
-      record = { ...outcome, writes, attempt, at: at() };
-    } catch (error) {
-      const retryable = isRetryable(error);
-      const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
-      if (wait !== undefined) retryAfter = Math.max(retryAfter ?? 0, wait);
-      record = { status: 'failed', error: describe(error), retrying: retryable, ...(wait === undefined ? {} : { retryAfterSeconds: wait }), writes, attempt, at: at() };
-      log.error(`plugin ${plugin.name} failed`, { delivery, retryable, retryAfterSeconds: wait, error: error as Error });
+      payload = JSON.parse(text);
+    } catch (cause) {
+      throw new MalformedEventError(`the stored payload of delivery ${message.delivery} is not JSON`, { cause });
     }
-    // Outside the try: if marking the claim fails, the event fails and is retried, and the claim
-    // stays held until its lease runs out — it is not released for an immediate second run of a
-    // plugin that already succeeded.
-    if (record.retrying) {
-      retry.push(`${plugin.name}: ${record.error}`);
-      await deps.claims.release(delivery, plugin.name);
-    } else {
-      await deps.claims.complete(delivery, plugin.name);
-    }
-    records[plugin.name] = record;
-    await deps.traces.plugins(delivery, { [plugin.name]: record });
-    await deps.afterPlugin?.(delivery, plugin.name);
   }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new MalformedEventError(`the payload of delivery ${message.delivery} is not a JSON object`);
+  }
+  return payload as Record<string, any>;
+}
 
-  await deps.traces.finish(delivery, retry.length ? 'failed' : 'processed');
-  if (retry.length) {
-    const when = retryAfter === undefined ? '' : ` in ${retryAfter} s, when GitHub's rate limit allows`;
-    throw new RetryableError(`delivery ${delivery} will be retried${when}: ${retry.join('; ')}`, { retryAfterSeconds: retryAfter });
-  }
-  return { delivery, outcomes: records };
+/**
+ * The one repository (or org) the event may act on: the queued `target`, the identity whose
+ * secret verified the signature. Messages queued before it was recorded fall back to
+ * `repository.full_name` — which chose the secret then too — never to `repository.owner.login`
+ * and `repository.name`, which the signature does not vouch for.
+ */
+function targetOf(message: QueuedEvent, payload: Record<string, any>): { owner: string; repo?: string } | undefined {
+  const fullName: unknown = payload.repository?.full_name;
+  const name = message.target || (typeof fullName === 'string' && fullName ? fullName : undefined);
+  if (!name) return undefined;
+  const [owner, repo, ...rest] = name.split('/');
+  if (!owner || repo === '' || rest.length) throw new MalformedEventError(`the event's target "${name}" is neither an org nor owner/repo`);
+  return { owner, repo };
+}
+
+/**
+ * The client a plugin sees: every call, read or write, must be on the event's repository, so a
+ * plugin that takes a repository from the payload (a pull request's base) cannot be steered to
+ * another one. GitHub names are case-insensitive.
+ */
+function confine(inner: GitHubClient, repo: RepoRef, plugin: string): GitHubClient {
+  const check = (ref: RepoRef) => {
+    if (String(ref.owner).toLowerCase() !== repo.owner.toLowerCase() || String(ref.repo).toLowerCase() !== repo.repo.toLowerCase()) {
+      throw new ForeignRepoError(`${plugin} tried to act on ${ref.owner}/${ref.repo}, but this event is for ${repo.owner}/${repo.repo}`);
+    }
+  };
+  return {
+    addLabel: async (ref, label) => (check(ref), inner.addLabel(ref, label)),
+    removeLabel: async (ref, label) => (check(ref), inner.removeLabel(ref, label)),
+    getIssueLabels: async (ref) => (check(ref), inner.getIssueLabels(ref)),
+    getPullRequestChanges: async (ref) => (check(ref), inner.getPullRequestChanges(ref)),
+    getFile: async (ref, path, commit) => (check(ref), inner.getFile(ref, path, commit)),
+    createComment: async (ref, body) => (check(ref), inner.createComment(ref, body)),
+  };
 }
 
 function handles(plugin: Plugin, event: string, comment: GenericCommentEvent | undefined): boolean {
@@ -185,10 +305,4 @@ function recordWrites(inner: GitHubClient, writes: string[], prefix: string): Gi
     await send();
     writes.push(`${prefix}${method} ${formatIssueRef(ref)} ${arg}`);
   });
-}
-
-function describe(error: unknown): string {
-  const e = error as Error & { cause?: Error & { status?: number } };
-  const status = e.cause?.status ? ` (HTTP ${e.cause.status})` : '';
-  return `${e.message ?? String(error)}${status}`;
 }

@@ -1,13 +1,16 @@
 // The plugins function's composition root (also used by local mode): given AWS clients and the
 // environment, build dispatch's dependencies — config agent, GitHub connector, claim and trace
 // store. Called once per container, at module load, so the per-event path does per-event work only.
+// The time limits (a GitHub request's, a record's, a claim's lease) are derived here once from
+// SKIFF_GITHUB_TIMEOUT_MS and SKIFF_WORKER_TIMEOUT_SECONDS (recordTiming in hook/worker.ts).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigAgent, FileConfigSource, RepoConfigSource } from '../config/agent.js';
 import { parseConfigLocation } from '../config/location.js';
 import type { GitHubClient } from '../github/client.js';
 import { GitHubConnector } from '../github/connector.js';
-import type { OctokitOptions } from '../github/octokit.js';
+import { defaultRequestTimeoutMs, type OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
+import { recordTiming, type WorkerOptions } from '../hook/worker.js';
 import type { Logger } from '../log.js';
 import { plugins } from '../plugins/registry.js';
 import { DynamoStore } from '../storage/dynamo-store.js';
@@ -24,12 +27,37 @@ export interface DispatchOptions {
   offlineGitHub?: GitHubClient;
 }
 
+export class SettingError extends Error {
+  override name = 'SettingError';
+}
+
+/** A positive whole number from the environment, or `fallback` when unset. */
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new SettingError(`${name} must be a positive whole number, got "${text}"`);
+  return value;
+}
+
+/**
+ * The worker's settings from the environment. SKIFF_MAX_RECEIVE_COUNT is the queue's
+ * maxReceiveCount (the stack's is 5): a record failing on that receive goes to the dead-letter queue.
+ */
+export function workerOptions(env: Env): Omit<WorkerOptions, 'remainingTimeMs'> {
+  return { maxReceiveCount: positiveInteger(env, 'SKIFF_MAX_RECEIVE_COUNT', 5) };
+}
+
 export async function dispatchDeps(
   env: Env,
   aws: { s3: S3ClientSource; dynamodb: DynamoDBClient },
   log: Logger,
   options: DispatchOptions = {},
 ): Promise<DispatchDeps & { github: GitHubConnector }> {
+  const timing = recordTiming({
+    githubRequestMs: options.octokit?.requestTimeoutMs ?? positiveInteger(env, 'SKIFF_GITHUB_TIMEOUT_MS', defaultRequestTimeoutMs),
+    workerTimeoutMs: positiveInteger(env, 'SKIFF_WORKER_TIMEOUT_SECONDS', 60) * 1000,
+  });
   const store = new DynamoStore(aws.dynamodb, required(env, 'SKIFF_TABLE'));
   const connector = new GitHubConnector(() => githubCredentialsFromEnv(env), {
     baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
@@ -37,6 +65,7 @@ export async function dispatchDeps(
     botLogin: env.SKIFF_BOT_LOGIN,
     offline: options.offlineGitHub,
     ...options.octokit,
+    requestTimeoutMs: timing.githubRequestMs,
   });
   // Fail at start on unreadable credentials, and know whether this is a dry run.
   await connector.refreshCredentials();
@@ -53,7 +82,9 @@ export async function dispatchDeps(
     payloads: new S3Payloads(aws.s3, required(env, 'SKIFF_PAYLOAD_BUCKET')),
     registry: plugins,
     log,
-    leaseMs: Number(env.SKIFF_WORKER_TIMEOUT_SECONDS ?? 60) * 1000,
+    leaseMs: timing.leaseMs,
+    recordGitHubMs: timing.recordGitHubMs,
+    worstCaseRecordMs: timing.worstCaseRecordMs,
     afterPlugin: options.afterPlugin,
   };
 }

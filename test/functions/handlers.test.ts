@@ -18,7 +18,7 @@ let aws: StandIns;
 let github: FakeGitHub;
 let handlers: {
   webhook: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>;
-  plugins: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
+  plugins: (e: SQSEvent, context?: { getRemainingTimeInMillis(): number }) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
   api: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>;
 };
 
@@ -122,7 +122,7 @@ describe('Lambda handlers', () => {
     expect(response).toMatchObject({ statusCode: 403, body: '403 Forbidden: Invalid X-Hub-Signature-256' });
   });
 
-  it('plugins processes the queued batch, and reports a malformed record as a failure', async () => {
+  it('plugins processes the queued batch, and acknowledges a record no worker can read (it would fail the same way five times)', async () => {
     // Prepare: the three deliveries queued above, plus one record no worker can read.
     const { Messages = [] } = await aws.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
@@ -133,7 +133,7 @@ describe('Lambda handlers', () => {
     const response = await handlers.plugins({ Records: [...records, broken] } as SQSEvent);
     // Assess
     expect(records).toHaveLength(3);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'broken' }]);
+    expect(response.batchItemFailures).toEqual([]);
     // Three deliveries, three (idempotent) writes: claims are per delivery.
     expect(github.writes()).toEqual(Array(3).fill('addLabel Codertocat/Hello-World#1 do-not-merge/hold'));
     const trace = await handlers.api(httpEvent('GET', '/api/deliveries/handler-plain', {}));
@@ -167,6 +167,38 @@ describe('Lambda handlers', () => {
     for (let tries = 0; !again && tries < 50; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       again = await receiveOurs();
+    }
+    expect(again?.MessageId).toBe(message!.MessageId);
+  });
+
+  it('plugins hands every record back, unstarted and at once, when the invocation has too little time left', async () => {
+    // Prepare: a delivery queued through the webhook; the Lambda context says 1 s is left.
+    const payload = prComment('/hold');
+    payload.issue.number = 8;
+    const body = JSON.stringify(payload);
+    const delivery = 'handler-out-of-time';
+    await handlers.webhook(
+      httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) }, body),
+    );
+    const receiveOurs = async () => {
+      const { Messages = [] } = await aws.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+      );
+      return Messages.find((m) => m.Body?.includes(`"delivery":"${delivery}"`));
+    };
+    const message = await receiveOurs();
+    const writesBefore = github.writes().length;
+    // Act
+    const response = await handlers.plugins({ Records: [sqsRecord(message!)] } as SQSEvent, { getRemainingTimeInMillis: () => 1_000 });
+    // Assess: failed without running (no write, the trace still queued), and visible again at once
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: message!.MessageId }]);
+    expect(github.writes()).toHaveLength(writesBefore);
+    const trace = await handlers.api(httpEvent('GET', `/api/deliveries/${delivery}`, {}));
+    expect(JSON.parse(trace.body!)).toMatchObject({ status: 'queued', attempts: 0 });
+    let again: typeof message;
+    for (let tries = 0; !again && tries < 50; tries++) {
+      again = await receiveOurs();
+      if (!again) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(again?.MessageId).toBe(message!.MessageId);
   });

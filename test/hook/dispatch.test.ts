@@ -8,10 +8,11 @@ import { ConfigAgent, RepoConfigSource, type ConfigSource } from '../../shared/c
 import type { ConfigFile } from '../../shared/config/parse.js';
 import type { GitHubClient, RepoRef } from '../../shared/github/client.js';
 import { dryRunClient, type ContentsReader } from '../../shared/github/connector.js';
-import { GitHubError, RetryableError } from '../../shared/github/errors.js';
+import { gitHubDeadline } from '../../shared/github/deadline.js';
+import { GitHubError, GitHubNetworkError, isRetryable, RetryableError } from '../../shared/github/errors.js';
 import type { ContentResult } from '../../shared/github/octokit-client.js';
-import { dispatch, type DispatchDeps, type GitHubProvider } from '../../shared/hook/dispatch.js';
-import { encodeQueuedEvent } from '../../shared/hook/queued-event.js';
+import { dispatch, MalformedEventError, type DispatchDeps, type GitHubProvider } from '../../shared/hook/dispatch.js';
+import { encodeQueuedEvent, orgRepoOf } from '../../shared/hook/queued-event.js';
 import { createLogger } from '../../shared/log.js';
 import { holdLabel } from '../../shared/plugins/hold/index.js';
 import { plugins as registry } from '../../shared/plugins/registry.js';
@@ -59,9 +60,15 @@ function pullRequest(action: string, body: string | null = null, login = 'Codert
 
 let deliveries = 0;
 
-/** The SQS body the webhook would queue, payload inline. */
-function queued(event: string, payload: object, delivery = `delivery-${++deliveries}`) {
-  return { delivery, body: encodeQueuedEvent({ delivery, event, receivedAt }, JSON.stringify(payload)) };
+/**
+ * The SQS body the webhook would queue, payload inline, with the target it verified the
+ * signature for (`repository.full_name`, else the org); `target: null` leaves it out, as in
+ * messages queued before it was recorded.
+ */
+function queued(event: string, payload: object, options: { delivery?: string; target?: string | null } = {}) {
+  const delivery = options.delivery ?? `delivery-${++deliveries}`;
+  const target = options.target === null ? undefined : (options.target ?? (orgRepoOf(payload) || undefined));
+  return { delivery, body: encodeQueuedEvent({ delivery, event, receivedAt, ...(target ? { target } : {}) }, JSON.stringify(payload)) };
 }
 
 // ---- collaborators ---------------------------------------------------------------------------
@@ -80,6 +87,8 @@ class YamlSource implements ConfigSource {
 class TestProvider implements GitHubProvider {
   /** `owner/repo` (and ` installation <id>`) per forEvent call. */
   readonly forEventCalls: string[] = [];
+  /** What the next botLogin call throws, if anything. */
+  botLoginError: Error | undefined;
   constructor(
     private readonly client: GitHubClient,
     readonly dryRun = false,
@@ -89,6 +98,7 @@ class TestProvider implements GitHubProvider {
     return this.client;
   }
   async botLogin(): Promise<string> {
+    if (this.botLoginError) throw this.botLoginError;
     return bot;
   }
 }
@@ -101,6 +111,7 @@ interface SetupOptions {
   client?: (gh: MemoryGitHub) => GitHubClient;
   dryRun?: boolean;
   afterPlugin?: DispatchDeps['afterPlugin'];
+  recordGitHubMs?: number;
 }
 
 function setup(options: SetupOptions = {}) {
@@ -121,6 +132,7 @@ function setup(options: SetupOptions = {}) {
     log,
     leaseMs,
     afterPlugin: options.afterPlugin,
+    recordGitHubMs: options.recordGitHubMs,
     now: () => new Date(clock.ms),
   };
   return { clock, github, store, payloads, provider, deps, source };
@@ -448,13 +460,22 @@ interface FailureRow {
 }
 
 const failures: FailureRow[] = [
-  { name: '502 from GitHub: retryable', error: () => httpError(502, 'Bad Gateway'), retrying: true, described: 'Bad Gateway' },
-  { name: '429 from GitHub: retryable', error: () => httpError(429, 'Too Many Requests'), retrying: true, described: 'Too Many Requests' },
+  { name: '502 from GitHub: retryable', error: () => httpError(502, 'Bad Gateway'), retrying: true, described: 'Bad Gateway (HTTP 502)' },
+  { name: '429 from GitHub: retryable', error: () => httpError(429, 'Too Many Requests'), retrying: true, described: 'Too Many Requests (HTTP 429)' },
   {
     name: '503 wrapped by the GitHub client: retryable, with the status in the trace',
     error: () => new GitHubError(`failed to add label ${holdLabel} to ${pr}`, { cause: httpError(503, 'Service Unavailable') }),
     retrying: true,
-    described: `failed to add label ${holdLabel} to ${pr} (HTTP 503)`,
+    described: `failed to add label ${holdLabel} to ${pr}: Service Unavailable (HTTP 503)`,
+  },
+  {
+    name: 'GitHub unreachable: retryable, and the trace says so without an HTTP status',
+    error: () =>
+      new GitHubError(`failed to add label ${holdLabel} to ${pr}`, {
+        cause: new GitHubNetworkError('POST /repos/{owner}/{repo}/issues/{issue_number}/labels: getaddrinfo ENOTFOUND api.github.com'),
+      }),
+    retrying: true,
+    described: `failed to add label ${holdLabel} to ${pr}: POST /repos/{owner}/{repo}/issues/{issue_number}/labels: getaddrinfo ENOTFOUND api.github.com`,
   },
   {
     name: 'a network error: retryable',
@@ -462,8 +483,8 @@ const failures: FailureRow[] = [
     retrying: true,
     described: 'read ECONNRESET',
   },
-  { name: '422 from GitHub: terminal', error: () => httpError(422, 'Validation Failed'), retrying: false, described: 'Validation Failed' },
-  { name: '404 from GitHub: terminal', error: () => httpError(404, 'Not Found'), retrying: false, described: 'Not Found' },
+  { name: '422 from GitHub: terminal', error: () => httpError(422, 'Validation Failed'), retrying: false, described: 'Validation Failed (HTTP 422)' },
+  { name: '404 from GitHub: terminal', error: () => httpError(404, 'Not Found'), retrying: false, described: 'Not Found (HTTP 404)' },
 ];
 
 describe('dispatch: a failing plugin', () => {
@@ -606,7 +627,7 @@ describe('dispatch: the event and the config', () => {
     const { github, payloads, store, deps } = setup();
     const delivery = 'large-delivery';
     const payloadRef = await payloads.put(`${delivery}.json`, JSON.stringify(comment('/hold')));
-    const body = encodeQueuedEvent({ delivery, event: 'issue_comment', receivedAt, payloadRef });
+    const body = encodeQueuedEvent({ delivery, event: 'issue_comment', receivedAt, target: repo, payloadRef });
 
     // Act
     const result = await dispatch(body, deps);
@@ -685,12 +706,10 @@ describe('dispatch: the event and the config', () => {
     expect(store.calls).toEqual([]);
   });
 
-  it('a payload without a repository: processed with a note, no plugin considered', async () => {
+  it('an organization-level event: processed with a note, no plugin considered', async () => {
     // Prepare
     const { provider, store, deps } = setup();
-    const payload = comment('/hold');
-    delete payload.repository;
-    const message = queued('issue_comment', payload);
+    const message = queued('organization', { action: 'member_added', organization: { login: 'acme' } });
 
     // Act
     const result = await dispatch(message.body, deps);
@@ -698,6 +717,225 @@ describe('dispatch: the event and the config', () => {
     // Assess
     expect(result.outcomes).toEqual({});
     expect(provider.forEventCalls).toEqual([]);
-    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', note: 'no repository in the payload', plugins: {} });
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', repo: 'acme', note: 'an organization event (acme): no repository to act on', plugins: {} });
+  });
+
+  it('the record runs under its GitHub deadline, when one is set', async () => {
+    // Prepare: a client that notes the deadline each call sees.
+    const seen: (number | undefined)[] = [];
+    const client = (gh: MemoryGitHub): GitHubClient =>
+      Object.assign(Object.create(gh) as GitHubClient, {
+        addLabel: async (ref: Parameters<GitHubClient['addLabel']>[0], label: string) => {
+          seen.push(gitHubDeadline()?.ms);
+          return gh.addLabel(ref, label);
+        },
+      });
+    const bounded = setup({ client, recordGitHubMs: 30_000 });
+    const unbounded = setup({ client });
+
+    // Act
+    await dispatch(queued('issue_comment', comment('/hold')).body, bounded.deps);
+    await dispatch(queued('issue_comment', comment('/hold')).body, unbounded.deps);
+
+    // Assess
+    expect(seen).toEqual([30_000, undefined]);
+  });
+});
+
+// ---- errors that end: tried once, recorded, not retried -------------------------------------
+
+describe('dispatch: an error retrying cannot fix ends the delivery with the error in its trace', () => {
+  const rows: { name: string; message: () => { delivery: string; body: string }; prepare?: (t: ReturnType<typeof setup>) => void; error: string | RegExp }[] = [
+    {
+      name: 'a signed issue_comment without `comment` (a TypeError in the generalizer before)',
+      message: () => {
+        const payload = comment('/hold');
+        delete payload.comment;
+        return queued('issue_comment', payload);
+      },
+      error: 'a issue_comment event without comment (object)',
+    },
+    {
+      name: 'an issue_comment without `issue`',
+      message: () => {
+        const payload = comment('/hold');
+        delete payload.issue;
+        return queued('issue_comment', payload);
+      },
+      error: 'a issue_comment event without issue (object), issue.number (integer)',
+    },
+    {
+      name: 'an issue_comment without a repository',
+      message: () => {
+        const payload = comment('/hold');
+        delete payload.repository;
+        return queued('issue_comment', payload);
+      },
+      error: /^a issue_comment event without repository \(object\), repository\.full_name \(string\)/,
+    },
+    {
+      name: 'a payload that is not an object',
+      message: () => ({ delivery: 'not-an-object', body: encodeQueuedEvent({ delivery: 'not-an-object', event: 'issue_comment', receivedAt }, '[1, 2]') }),
+      error: 'the payload of delivery not-an-object is not a JSON object',
+    },
+    {
+      name: 'a target that is neither org nor owner/repo',
+      message: () => queued('issue_comment', comment('/hold'), { target: 'a/b/c' }),
+      error: 'the event\'s target "a/b/c" is neither an org nor owner/repo',
+    },
+    {
+      name: "GitHub refusing the bot's login lookup (401), outside any plugin",
+      message: () => queued('issue_comment', comment('/hold')),
+      prepare: ({ provider }) => {
+        provider.botLoginError = new GitHubError('failed to look up the bot', { cause: httpError(401, 'Bad credentials') });
+      },
+      error: 'failed to look up the bot: Bad credentials (HTTP 401)',
+    },
+  ];
+
+  it.each(rows)('$name', async ({ message, prepare, error }) => {
+    // Prepare
+    const t = setup();
+    prepare?.(t);
+    const { delivery, body } = message();
+
+    // Act
+    const failure = await dispatch(body, t.deps).catch((e: unknown) => e);
+
+    // Assess: a terminal error, tried once, in the trace; no plugin ran.
+    expect(failure).toBeInstanceOf(Error);
+    expect(isRetryable(failure)).toBe(false);
+    expect(await t.store.get(delivery)).toMatchObject({ status: 'failed', attempts: 1, error: typeof error === 'string' ? error : expect.stringMatching(error) });
+    expect(t.github.calls).toEqual([]);
+  });
+
+  it('a message that is not JSON at all: a MalformedEventError, and nothing to record it under', async () => {
+    // Prepare
+    const { store, deps } = setup();
+
+    // Act
+    const failure = await dispatch('not json', deps).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(MalformedEventError);
+    expect(isRetryable(failure)).toBe(false);
+    expect(store.calls).toEqual([]);
+  });
+
+  it("a network failure outside any plugin is retried, and the trace carries no error", async () => {
+    // Prepare
+    const t = setup();
+    t.provider.botLoginError = new GitHubNetworkError('GET /user: getaddrinfo ENOTFOUND api.github.com');
+    const message = queued('issue_comment', comment('/hold'));
+
+    // Act
+    const failure = await dispatch(message.body, t.deps).catch((e: unknown) => e);
+
+    // Assess
+    expect(isRetryable(failure)).toBe(true);
+    const trace = await t.store.get(message.delivery);
+    expect(trace?.error).toBeUndefined();
+  });
+});
+
+// ---- one identity per event --------------------------------------------------------------------
+
+/** An issue_comment `/hold` on PR #1 whose repository fields all say `owner/name`. */
+function commentIn(owner: string, name: string, body = '/hold'): Record<string, any> {
+  const payload = comment(body);
+  payload.repository.full_name = `${owner}/${name}`;
+  payload.repository.name = name;
+  payload.repository.owner.login = owner;
+  return payload;
+}
+
+describe('dispatch: acts on the queued target only', () => {
+  it("a payload whose owner.login/name say acme/widgets but whose target is evilorg/x acts on evilorg/x only", async () => {
+    // Prepare: both are enabled; the signature was checked for evilorg/x.
+    const { github, provider, store, deps } = setup({ config: 'plugins:\n  acme/widgets: [hold]\n  evilorg/x: [hold]\n' });
+    const message = queued('issue_comment', commentIn('acme', 'widgets'), { target: 'evilorg/x' });
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes.hold).toMatchObject(ran([addHold('evilorg/x#1')]));
+    expect(github.writes).toEqual([addHold('evilorg/x#1')]);
+    expect(provider.forEventCalls).toEqual(['evilorg/x']);
+    expect(await store.get(message.delivery)).toMatchObject({ repo: 'evilorg/x', status: 'processed' });
+  });
+
+  it('the target decides what is enabled: acme/widgets enabled, evilorg/x not, nothing happens', async () => {
+    // Prepare
+    const { github, provider, deps } = setup({ config: 'plugins:\n  acme/widgets: [hold, size]\n' });
+    const message = queued('issue_comment', commentIn('acme', 'widgets'), { target: 'evilorg/x' });
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes).toMatchObject({ hold: skipped('not enabled for evilorg/x'), size: skipped('not enabled for evilorg/x') });
+    expect(github.calls).toEqual([]);
+    expect(provider.forEventCalls).toEqual([]);
+  });
+
+  it("a plugin that takes the repository from the payload (size: the pull request's base) is refused elsewhere", async () => {
+    // Prepare: the base repository says acme/widgets; the target is evilorg/x.
+    const { github, deps } = setup({ config: 'plugins:\n  evilorg/x: [size]\n' });
+    const payload = pullRequest('opened');
+    const message = queued('pull_request', payload, { target: 'evilorg/x' });
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess: no call reached another repository; the refusal is size's terminal failure.
+    expect(github.calls).toEqual([]);
+    expect(result.outcomes.size).toMatchObject({
+      status: 'failed',
+      retrying: false,
+      error: `size tried to act on ${repo}, but this event is for evilorg/x`,
+    });
+  });
+
+  it('a message queued before the target was recorded acts on repository.full_name, never on owner.login/name', async () => {
+    // Prepare
+    const { github, provider, deps } = setup({ config: 'plugins:\n  acme/widgets: [hold]\n  evilorg/x: [hold]\n' });
+    const payload = commentIn('evilorg', 'x');
+    payload.repository.full_name = 'acme/widgets';
+    const message = queued('issue_comment', payload, { target: null });
+
+    // Act
+    await dispatch(message.body, deps);
+
+    // Assess
+    expect(github.writes).toEqual([addHold('acme/widgets#1')]);
+    expect(provider.forEventCalls).toEqual(['acme/widgets']);
+  });
+});
+
+// ---- names from payloads are data --------------------------------------------------------------
+
+describe('dispatch: org and repository names that are Object.prototype members', () => {
+  const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty'];
+  const rows = names.flatMap((name) => [
+    { name: `org ${name}, not in the config: nothing enabled`, owner: name, repoName: 'widgets', config: 'plugins:\n  acme: [hold]\n', hold: 'skipped' },
+    { name: `org ${name} with its own entry: enabled`, owner: name, repoName: 'widgets', config: `plugins:\n  ${JSON.stringify(name)}: [hold]\n`, hold: 'ran' },
+    { name: `repo acme/${name}, enabled by the org`, owner: 'acme', repoName: name, config: 'plugins:\n  acme: [hold]\n', hold: 'ran' },
+    { name: `repo acme/${name}, not in the config: nothing enabled`, owner: 'acme', repoName: name, config: 'plugins:\n  other: [hold]\n', hold: 'skipped' },
+  ]);
+
+  it.each(rows)('$name', async ({ owner, repoName, config, hold }) => {
+    // Prepare
+    const { github, store, deps } = setup({ config });
+    const message = queued('issue_comment', commentIn(owner, repoName));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    const where = `${owner}/${repoName}`;
+    expect(result.outcomes.hold).toMatchObject(hold === 'ran' ? ran([addHold(`${where}#1`)]) : skipped(`not enabled for ${where}`));
+    expect(github.writes).toEqual(hold === 'ran' ? [addHold(`${where}#1`)] : []);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', repo: where, attempts: 1 });
   });
 });

@@ -1,13 +1,15 @@
 // processBatch (shared/hook/worker.ts): one SQS batch through dispatch, with partial failures and
 // FIFO group skipping, and rate-limited records put off until GitHub allows instead of coming
-// back after the visibility timeout. In memory: the real dispatch, plugin registry and config
+// back after the visibility timeout; records the invocation has no time left for handed back
+// untouched; errors retrying cannot fix acknowledged so their group moves on; the last failed
+// receive logged as a dead letter. In memory: the real dispatch, plugin registry and config
 // parser; a MemoryGitHub that fails on cue; a Redelivery that records what it was asked.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigAgent } from '../../shared/config/agent.js';
 import type { DispatchDeps } from '../../shared/hook/dispatch.js';
 import { encodeQueuedEvent, groupIdOf } from '../../shared/hook/queued-event.js';
-import { processBatch } from '../../shared/hook/worker.js';
+import { processBatch, recordTiming, RecordTimingError } from '../../shared/hook/worker.js';
 import { createLogger } from '../../shared/log.js';
 import { holdLabel } from '../../shared/plugins/hold/index.js';
 import { plugins as registry } from '../../shared/plugins/registry.js';
@@ -46,7 +48,7 @@ class RecordingRedelivery implements Redelivery {
   }
 }
 
-function setup() {
+function setup(options: { worstCaseRecordMs?: number } = {}) {
   const github = new MemoryGitHub();
   const store = new MemoryStore(() => now);
   const deps: DispatchDeps = {
@@ -58,19 +60,33 @@ function setup() {
     registry,
     log: createLogger({ logLevel: 'SILENT' }),
     leaseMs: 60_000,
+    worstCaseRecordMs: options.worstCaseRecordMs,
     now: () => new Date(now),
   };
   return { github, store, deps };
 }
 
+/** What the worker logged at `level`: the message and the fields, for each call. */
+function logged(deps: DispatchDeps, level: 'error' | 'warn' | 'debug') {
+  const calls: { message: string; fields: Record<string, unknown> }[] = [];
+  vi.spyOn(deps.log, level).mockImplementation(((message: string, fields: Record<string, unknown>) => {
+    calls.push({ message, fields });
+  }) as never);
+  return calls;
+}
+
+const withBody = (record: SQSRecord, body: string): SQSRecord => ({ ...record, body });
+const onReceive = (record: SQSRecord, count: number): SQSRecord => ({ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(count) } });
+
 /** `/hold` on pull request `number`, as the SQS record the worker receives. */
-function holdRecord(id: string, number: number): SQSRecord {
+function holdRecord(id: string, number: number, change: (payload: Record<string, any>) => void = () => {}): SQSRecord {
   const payload = prComment('/hold');
   payload.issue.number = number;
+  change(payload);
   return {
     messageId: id,
     receiptHandle: `receipt-${id}`,
-    body: encodeQueuedEvent({ delivery: `delivery-${id}`, event: 'issue_comment', receivedAt: new Date(now).toISOString() }, JSON.stringify(payload)),
+    body: encodeQueuedEvent({ delivery: `delivery-${id}`, event: 'issue_comment', target: repo, receivedAt: new Date(now).toISOString() }, JSON.stringify(payload)),
     attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0', MessageGroupId: groupIdOf(payload) },
     messageAttributes: {},
     md5OfBody: '',
@@ -132,5 +148,144 @@ describe('processBatch', () => {
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'a' }]);
     expect(redelivery.calls).toEqual(['receipt-a 60s']);
+  });
+});
+
+describe('processBatch: the time budget', () => {
+  it('a slow GitHub: records start only while the invocation can give them their worst case; the rest come back at once, unstarted', async () => {
+    // Prepare: a 60 s invocation; each label write takes 12 s of GitHub's time; a record's worst
+    // case is 35 s. Ten commands on ten pull requests (ten groups).
+    const { github, store, deps } = setup({ worstCaseRecordMs: 35_000 });
+    const clock = { ms: 0 };
+    const slow = Object.assign(Object.create(github) as MemoryGitHub, {
+      addLabel: async (...args: Parameters<MemoryGitHub['addLabel']>) => {
+        clock.ms += 12_000;
+        return github.addLabel(...args);
+      },
+    });
+    deps.github = { forEvent: async () => slow, botLogin: async () => 'skiff-bot' };
+    const started: number[] = [];
+    const remainingTimeMs = () => 60_000 - clock.ms;
+    const records = Array.from({ length: 10 }, (_, i) => holdRecord(`r${i}`, i + 1));
+    const redelivery = new RecordingRedelivery();
+    deps.afterPlugin = () => {
+      started.push(remainingTimeMs() + 12_000);
+    };
+
+    // Act
+    const response = await processBatch({ Records: records } as SQSEvent, deps, redelivery, { remainingTimeMs });
+
+    // Assess: three ran (at 60, 48 and 36 s left), within the 60 s; seven handed back at once.
+    expect(started).toEqual([60_000, 48_000, 36_000]);
+    expect(clock.ms).toBeLessThanOrEqual(60_000);
+    const back = records.slice(3).map((r) => r.messageId);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(back);
+    expect(redelivery.calls.sort()).toEqual(back.map((id) => `receipt-${id} 0s`).sort());
+    // Not an attempt: a handed-back delivery has no trace from this worker.
+    expect(await store.get('delivery-r3')).toBeUndefined();
+    expect(await store.get('delivery-r2')).toMatchObject({ status: 'processed', attempts: 1 });
+  });
+
+  it('a record handed back holds back the later records of its group, which come back at once too', async () => {
+    // Prepare: two commands on #1, no time for either.
+    const { github, deps } = setup({ worstCaseRecordMs: 35_000 });
+    const redelivery = new RecordingRedelivery();
+    const warnings = logged(deps, 'warn');
+
+    // Act
+    const response = await processBatch({ Records: [holdRecord('a', 1), holdRecord('b', 1)] } as SQSEvent, deps, redelivery, { remainingTimeMs: () => 20_000 });
+
+    // Assess
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+    expect(redelivery.calls.sort()).toEqual(['receipt-a 0s', 'receipt-b 0s']);
+    expect(github.calls).toEqual([]);
+    expect(warnings).toEqual([
+      {
+        message: 'not enough time left for this record; handing it back',
+        fields: { messageId: 'a', delivery: 'delivery-a', group: `${repo}#1`, remainingMs: 20_000, worstCaseRecordMs: 35_000 },
+      },
+    ]);
+  });
+});
+
+describe('recordTiming', () => {
+  it('derives the record deadline, the worst case and the lease from the GitHub request limit', () => {
+    expect(recordTiming({ githubRequestMs: 10_000, workerTimeoutMs: 60_000 })).toEqual({
+      githubRequestMs: 10_000,
+      recordGitHubMs: 30_000,
+      worstCaseRecordMs: 35_000,
+      leaseMs: 35_000,
+    });
+  });
+
+  it('refuses a request limit that would leave no time to start a record', () => {
+    expect(() => recordTiming({ githubRequestMs: 20_000, workerTimeoutMs: 60_000 })).toThrow(RecordTimingError);
+    expect(() => recordTiming({ githubRequestMs: 20_000, workerTimeoutMs: 60_000 })).toThrow('lower SKIFF_GITHUB_TIMEOUT_MS to at most 16666');
+  });
+});
+
+describe('processBatch: errors that end', () => {
+  it.each([
+    { name: 'an issue_comment without `comment`', body: (r: SQSRecord) => r.body.replace(/"comment":\{/, '"remark":{'), delivery: 'delivery-a' },
+    { name: 'a body that is not JSON', body: () => 'not json', delivery: undefined },
+  ])('$name: tried once, acknowledged, and the rest of its group goes on', async ({ body, delivery }) => {
+    // Prepare: a broken record, then a /hold on the same pull request.
+    const { github, store, deps } = setup();
+    const errors = logged(deps, 'error');
+    const debug = logged(deps, 'debug');
+    const broken = holdRecord('a', 1);
+
+    // Act
+    const response = await processBatch({ Records: [withBody(broken, body(broken)), holdRecord('b', 1)] } as SQSEvent, deps, new RecordingRedelivery());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(github.writes).toEqual([`addLabel ${repo}#1 ${holdLabel}`]);
+    expect(errors).toEqual([
+      { message: 'event ended on an error that retrying cannot fix; not retried', fields: expect.objectContaining({ messageId: 'a', delivery, error: expect.any(String) }) },
+    ]);
+    // One line at error level; the stack at debug only.
+    expect(errors[0]!.fields.error).not.toMatch(/\n\s+at /);
+    expect(debug[0]?.fields.stack).toMatch(/\n\s+at /);
+    if (delivery) expect(await store.get(delivery)).toMatchObject({ status: 'failed', attempts: 1, error: 'a issue_comment event without comment (object)' });
+  });
+
+  it('a plugin failure is logged as one line with the delivery, the plugin and the cause chain; its stack at debug', async () => {
+    // Prepare
+    const { github, deps } = setup();
+    const errors = logged(deps, 'error');
+    const debug = logged(deps, 'debug');
+    github.failNext('addLabel', badGateway());
+
+    // Act
+    await processBatch({ Records: [holdRecord('a', 1)] } as SQSEvent, deps);
+
+    // Assess
+    expect(errors).toContainEqual({
+      message: 'plugin hold failed',
+      fields: { delivery: 'delivery-a', plugin: 'hold', retryable: true, retryAfterSeconds: undefined, error: 'Bad Gateway (HTTP 502)' },
+    });
+    expect(debug).toContainEqual({ message: 'plugin hold failed: stack', fields: { delivery: 'delivery-a', plugin: 'hold', stack: expect.stringMatching(/^HttpError: Bad Gateway\n\s+at /) } });
+  });
+});
+
+describe('processBatch: the last receive', () => {
+  it('a record failing on its last receive is logged as a dead letter with its delivery id; so is one it held back, by message id when its body is unreadable', async () => {
+    // Prepare: receive 5 of 5; a fails on a 502, b (same group, unreadable) is held back behind it.
+    const { github, deps } = setup();
+    const errors = logged(deps, 'error');
+    github.failNext('addLabel', badGateway());
+    const records = [onReceive(holdRecord('a', 1), 5), onReceive(withBody(holdRecord('b', 1), '\u0000garbage'), 5), onReceive(holdRecord('c', 2), 4)];
+
+    // Act
+    const response = await processBatch({ Records: records } as SQSEvent, deps, undefined, { maxReceiveCount: 5 });
+
+    // Assess
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['a', 'b']);
+    const deadLetters = errors.filter((e) => e.message === 'event failed for the last time; it goes to the dead-letter queue');
+    expect(deadLetters.map((e) => e.fields)).toEqual([
+      { messageId: 'a', delivery: 'delivery-a', group: `${repo}#1`, receives: 5, reason: expect.stringMatching(/^delivery delivery-a will be retried: hold: Bad Gateway \(HTTP 502\)/) },
+      { messageId: 'b', delivery: undefined, group: `${repo}#1`, receives: 5, reason: 'held back behind an earlier failure of its group' },
+    ]);
   });
 });
