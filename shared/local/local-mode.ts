@@ -6,6 +6,7 @@
 // DynamoDB and S3 keep their files there, and the queue, which the stand-in keeps in memory, is
 // journaled there (event-journal.ts). Without GitHub credentials, events are served by an
 // in-process GitHub (offline-github.ts), so nothing goes to the network.
+import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { receiveDeps } from '../runtime/receive-deps.js';
 import { handledEvents } from '../hook/events.js';
 import { plugins } from '../plugins/registry.js';
 import type { GitHubConnector } from '../github/connector.js';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { EventJournal, JournaledQueue } from './event-journal.js';
 import { OfflineGitHub } from './offline-github.js';
 import { QueuePoller } from './queue-poller.js';
@@ -62,7 +64,18 @@ const batchGraceMs = 4_000;
 
 export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
   const log = options.log ?? createLogger();
-  const standIns = await startStandIns({ dataDir: options.dataDir, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+  let lock: DataDirLock | undefined;
+  if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    lock = await lockDataDir(options.dataDir);
+  }
+  let standIns: StandIns;
+  try {
+    standIns = await startStandIns({ dataDir: options.dataDir, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
   let server: Server | undefined;
   let poller: QueuePoller | undefined;
   let journal: EventJournal | undefined;
@@ -145,6 +158,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
           await polling.stop(batchGraceMs);
           await journaling?.close();
           await standIns.close();
+          await lock?.release();
         })();
         return closing;
       },
@@ -154,6 +168,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     await poller?.stop(batchGraceMs);
     await journal?.close();
     await standIns.close();
+    await lock?.release();
     throw error;
   }
 }
