@@ -1,52 +1,138 @@
-// The `skiff` command: `skiff local` (npm start) and `skiff phony`.
+// The `skiff` command: `skiff local` (npm start), `skiff phony` and `skiff checkconfig`.
+// Every command answers --help with its own usage; a mistake on the command line (an unknown or
+// missing option, a bad port) is one line on stderr and exit status 2, never a stack trace.
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeLocation, parseConfigLocation } from '../config/location.js';
-import { startLocal } from '../local/local-mode.js';
+import { DataDirInUseError } from '../local/data-dir-lock.js';
+import { startLocal, type LocalSkiff } from '../local/local-mode.js';
 import { createLogger } from '../log.js';
 import { checkConfigFiles } from './check-config.js';
-import { phony } from './phony.js';
+import { HookUnreachableError, phony, PhonyError, repoPattern } from './phony.js';
+import { SampleError } from './sample-payloads.js';
 
 /** The secret `skiff local` and `skiff phony` agree on when WEBHOOK_SECRET is not set. */
 const localSecret = 'skiff-local-development-secret';
 const defaultConfig = fileURLToPath(new URL('../local/default-config.yaml', import.meta.url));
+const defaultPort = 8888;
+const defaultDataDir = '.skiff';
 
-const usage = `usage:
-  skiff local [--port N] [--data-dir DIR]
-      Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}) with embedded
-      DynamoDB, SQS and S3 stand-ins. Reads SKIFF_CONFIG, WEBHOOK_SECRET or SKIFF_HMAC_FILE,
-      GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, GITHUB_API_URL, PORT.
-  skiff phony --event NAME [--payload FILE | --action ACTION | --comment TEXT] [--address URL] [--hmac SECRET] [--delivery ID]
-      Sends one signed webhook: a file, or a real sample payload (--comment: an issue_comment
-      with that text on a pull request, e.g. "/hold"). Default address http://127.0.0.1:$PORT/hook, secret $WEBHOOK_SECRET
-      or, like skiff local, the local development secret).
-  skiff checkconfig FILE [FILE ...]
-      Validates Prow-style plugins.yaml / config.yaml files as Skiff would load them (Prow's checkconfig).
-`;
+/** A command line that cannot be run as written: one line, exit status 2. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const usages = {
+  local: `usage: skiff local [--port N] [--data-dir DIR]
+    Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}) with embedded
+    DynamoDB, SQS and S3 stand-ins.
+    --port N        port to listen on, 0 for any free one (default $PORT, else ${defaultPort})
+    --data-dir DIR  where the queue, DynamoDB and S3 keep their state between runs, so an
+                    acknowledged event is processed even if Skiff is stopped or killed before it
+                    got to it (default ./${defaultDataDir})
+    Reads SKIFF_CONFIG (default: a sample config), WEBHOOK_SECRET or SKIFF_HMAC_FILE, GITHUB_TOKEN
+    or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY (without them: offline, writes are printed, not
+    sent), GITHUB_API_URL, SKIFF_BOT_LOGIN, PORT, LOG_LEVEL (default WARN).
+`,
+  phony: `usage: skiff phony --event NAME [--payload FILE | --action ACTION | --comment TEXT] [--repo OWNER/NAME]
+                   [--address URL] [--hmac SECRET] [--delivery ID]
+    Sends one signed webhook, like Prow's phony: a payload file, or a real sample payload.
+    --event NAME      the X-GitHub-Event, e.g. issue_comment, pull_request (required)
+    --payload FILE    send this file as it is
+    --action ACTION   which sample of the event, e.g. opened
+    --comment TEXT    an issue_comment on a pull request with this text, e.g. "/hold"
+    --repo OWNER/NAME send the sample as if from this repository
+    --address URL     default http://127.0.0.1:$PORT/hook (PORT default ${defaultPort})
+    --hmac SECRET     default $WEBHOOK_SECRET, else the secret skiff local uses without it
+    --delivery ID     the X-GitHub-Delivery (default a new UUID)
+`,
+  checkconfig: `usage: skiff checkconfig FILE [FILE ...]
+    Validates Prow-style plugins.yaml / config.yaml files as Skiff would load them (Prow's
+    checkconfig). Exit status 0 when valid, 1 when not.
+`,
+} as const;
+
+type CommandName = keyof typeof usages;
+const commandNames = Object.keys(usages) as CommandName[];
+
+const commands: Record<CommandName, (args: string[]) => Promise<number>> = {
+  local,
+  phony: sendPhony,
+  checkconfig: checkConfig,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'local':
-      return local(rest);
-    case 'phony':
-      return sendPhony(rest);
-    case 'checkconfig':
-      return checkConfig(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(usage);
-      return command ? 0 : 2;
-    default:
-      process.stderr.write(`skiff: unknown command "${command}"\n${usage}`);
-      return 2;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const topic = rest[0] as CommandName | undefined;
+    process.stdout.write(topic && topic in usages ? usages[topic] : commandNames.map((name) => usages[name]).join('\n'));
+    return 0;
+  }
+  if (command === undefined) return usageError('skiff', `name a command: ${commandNames.join(', ')} (skiff --help shows them)`);
+  if (!(command in commands)) return usageError('skiff', `unknown command ${JSON.stringify(command)}; the commands are ${commandNames.join(', ')}`);
+  const name = command as CommandName;
+  try {
+    return await commands[name](rest);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof PhonyError || error instanceof SampleError) {
+      return usageError(`skiff ${name}`, `${error.message} (skiff ${name} --help shows the options)`);
+    }
+    throw error;
   }
 }
 
+function usageError(who: string, message: string): number {
+  process.stderr.write(`${who}: ${message}\n`);
+  return 2;
+}
+
+/** node:util parseArgs, strict, with its errors turned into one short line. */
+function parse<const O extends Parameters<typeof parseArgs>[0] & object>(config: O) {
+  try {
+    return parseArgs({ ...config, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error as Error & { code?: string }));
+  }
+}
+
+function describeParseError(error: Error & { code?: string }): string {
+  const quoted = /'([^']+)'/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${quoted ?? error.message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // "Option '--event <value>' argument missing" / "Option '--help' does not take an argument"
+      return / argument missing/.test(error.message) && quoted ? `${quoted.split(' ')[0]} needs a value` : (error.message.split('. ')[0] ?? error.message);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${quoted ?? error.message}`;
+    default:
+      return error.message.split('. ')[0] ?? error.message;
+  }
+}
+
+const help = { help: { type: 'boolean', short: 'h' } } as const;
+
+function port(value: string, what: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`${what} must be a port number from 0 to 65535, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** --port, else $PORT (an empty PORT counts as unset), else 8888. */
+function portOf(flag: string | undefined): number {
+  if (flag !== undefined) return port(flag, '--port');
+  const env = process.env.PORT;
+  return env ? port(env, 'PORT') : defaultPort;
+}
+
 async function local(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { port: { type: 'string' }, 'data-dir': { type: 'string' } } });
+  const { values } = parse({ args, options: { ...help, port: { type: 'string' }, 'data-dir': { type: 'string' } } });
+  if (values.help) {
+    process.stdout.write(usages.local);
+    return 0;
+  }
+  const listenOn = portOf(values.port);
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir);
   const env = { ...process.env };
   const notes: string[] = [];
   if (!env.SKIFF_CONFIG) {
@@ -58,67 +144,140 @@ async function local(args: string[]): Promise<number> {
     env.WEBHOOK_SECRET = localSecret;
     notes.push(`WEBHOOK_SECRET is not set: using the local development secret "${localSecret}"`);
   }
-  const skiff = await startLocal({
-    env,
-    port: values.port === undefined ? undefined : Number(values.port),
-    dataDir: values['data-dir'],
-    log: createLogger({ logLevel: env.LOG_LEVEL ?? 'WARN' }),
-  });
+  let skiff: LocalSkiff;
+  try {
+    skiff = await startLocal({
+      env,
+      port: listenOn,
+      dataDir,
+      log: createLogger({ logLevel: env.LOG_LEVEL ?? 'WARN' }),
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`skiff local: port ${listenOn} is in use; choose another with --port or PORT\n`);
+      return 1;
+    }
+    if (error instanceof DataDirInUseError) {
+      process.stderr.write(`skiff local: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
   const snapshot = await skiff.dispatchDeps.config.get();
-  const location = describeLocation(parseConfigLocation(env.SKIFF_CONFIG, { allowFiles: true }));
+  const location = parseConfigLocation(env.SKIFF_CONFIG, { allowFiles: true });
   const repos = Object.entries(snapshot.config.plugins).map(([where, p]) => `    ${where}: ${p.plugins.join(', ') || '(none)'}`);
+  const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
+  const github = skiff.offline
+    ? `offline — no credentials: events are answered from their own payloads, and each write is printed ("dry-run: …"), not sent${
+        location.kind === 'repo' ? `; the config is still read from ${apiUrl}, anonymously` : ''
+      }`
+    : apiUrl;
+  const stopped = untilStopped();
   process.stdout.write(
     [
       `Skiff is listening on ${skiff.url}`,
       `  POST ${skiff.url}/hook   GET ${skiff.url}/healthz   GET ${skiff.url}/api/deliveries/{id}`,
-      `  config: ${location}`,
+      `  config: ${describeLocation(location)}`,
       ...(repos.length ? repos : ['    (no plugins enabled anywhere)']),
       ...snapshot.warnings.map((w) => `  warning: ${w}`),
+      `  GitHub: ${github}`,
+      `  data: ${dataDir} (queue, DynamoDB and S3: an acknowledged event survives a restart)`,
       ...notes.map((n) => `  note: ${n}`),
-      `  GitHub: ${env.GITHUB_API_URL || 'https://api.github.com'}${skiff.dispatchDeps.github.dryRun ? ' — dry-run: no credentials, writes are logged, not sent' : ''}`,
-      `  state: ${values['data-dir'] ? values['data-dir'] : 'in memory (use --data-dir to keep it)'}`,
-      `Try: npm run skiff -- phony --event issue_comment --comment /hold`,
+      ...(skiff.replayed ? [`  note: ${skiff.replayed} event(s) acknowledged by the previous run and not finished are queued again`] : []),
+      `Try: npm run skiff -- phony --event issue_comment --comment /hold${skiff.port === defaultPort ? '' : ` --address ${skiff.url}/hook`}`,
+      'Stop with Ctrl-C.',
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const why = await stopped;
+  process.stdout.write(`stopping (${why}): finishing what is in flight; Ctrl-C again to quit at once\n`);
+  // Whatever happens in close(), the process is gone well within the 10 s a stop may take.
+  setTimeout(() => {
+    process.stderr.write('skiff local: did not stop in time; exiting\n');
+    process.exit(1);
+  }, 9_500).unref();
   await skiff.close();
+  process.stdout.write('stopped\n');
   return 0;
 }
 
+/**
+ * Resolves on SIGINT, SIGTERM or SIGHUP — or, when npm started this process, once npm is gone:
+ * `npm start` runs the script through `sh -c`, which dash does not replace with node, and npm
+ * forwards a SIGTERM to that shell only; the shell dies and node, orphaned, kept the port.
+ * After that, another signal exits at once — but not one arriving within a moment of the first,
+ * which is the same Ctrl-C: the terminal signals the whole process group, and npm forwards it too.
+ */
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    let stoppingSince: number | undefined;
+    const stop = (why: string) => {
+      if (stoppingSince === undefined) {
+        stoppingSince = Date.now();
+        resolve(why);
+        return;
+      }
+      if (why === 'npm exited' || Date.now() - stoppingSince < 300) return;
+      process.stderr.write(`skiff local: ${why} again; exiting now\n`);
+      process.exit(130);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+    if (process.env.npm_lifecycle_event) {
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) stop('npm exited');
+      }, 250).unref();
+    }
+  });
+}
+
 async function sendPhony(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parse({
     args,
     options: {
+      ...help,
       event: { type: 'string' },
       payload: { type: 'string' },
       action: { type: 'string' },
       comment: { type: 'string' },
+      repo: { type: 'string' },
       address: { type: 'string' },
       hmac: { type: 'string' },
       delivery: { type: 'string' },
     },
   });
-  if (!values.event) {
-    process.stderr.write(`skiff phony: --event is required\n${usage}`);
-    return 2;
+  if (values.help) {
+    process.stdout.write(usages.phony);
+    return 0;
   }
-  const hmac = values.hmac ?? process.env.WEBHOOK_SECRET ?? localSecret;
-  const address = values.address ?? `http://127.0.0.1:${process.env.PORT ?? 8888}/hook`;
-  const result = await phony({ ...values, event: values.event, address, hmac });
-  process.stdout.write(`${result.status} ${result.body}\ndelivery: ${result.delivery}\n`);
+  if (!values.event) throw new UsageError('--event is required, e.g. --event issue_comment');
+  if (values.repo !== undefined && !repoPattern.test(values.repo)) throw new UsageError(`--repo must be owner/name, not ${JSON.stringify(values.repo)}`);
+  // An empty WEBHOOK_SECRET is as good as none, as for skiff local.
+  const hmac = values.hmac || process.env.WEBHOOK_SECRET || localSecret;
+  const address = values.address ?? `http://127.0.0.1:${portOf(undefined)}/hook`;
+  let result;
+  try {
+    result = await phony({ ...values, event: values.event, address, hmac });
+  } catch (error) {
+    if (!(error instanceof HookUnreachableError)) throw error;
+    process.stderr.write(`skiff phony: ${error.message} (is skiff local running?)\n`);
+    return 1;
+  }
+  // Skiff's answers already start with their status ("403 Forbidden: …"); other hooks' may not.
+  const status = result.body.startsWith(String(result.status)) ? result.body : `${result.status} ${result.body}`;
+  process.stdout.write(`${status}\ndelivery: ${result.delivery}\n`);
   if (result.status < 300) process.stdout.write(`trace: ${new URL(`/api/deliveries/${result.delivery}`, address)}\n`);
   return result.status < 300 ? 0 : 1;
 }
 
-async function checkConfig(files: string[]): Promise<number> {
-  if (!files.length) {
-    process.stderr.write(`skiff checkconfig: name at least one file\n${usage}`);
-    return 2;
+async function checkConfig(args: string[]): Promise<number> {
+  const { values, positionals: files } = parse({ args, options: { ...help }, allowPositionals: true });
+  if (values.help) {
+    process.stdout.write(usages.checkconfig);
+    return 0;
   }
+  if (!files.length) throw new UsageError('name at least one config file');
   const result = await checkConfigFiles(files);
   process.stdout.write(`${result.lines.join('\n')}\n`);
   return result.ok ? 0 : 1;

@@ -6,6 +6,11 @@ import type { WebhookDefinition } from '@octokit/webhooks-examples';
 
 let definitions: WebhookDefinition[] | undefined;
 
+/** No sample for the event or action asked for. */
+export class SampleError extends Error {
+  override name = 'SampleError';
+}
+
 /** A fresh copy of the first example of `event` (with `action`, when given). */
 export function samplePayload(event: string, action?: string): Record<string, any> {
   definitions ??= createRequire(import.meta.url)('@octokit/webhooks-examples') as WebhookDefinition[];
@@ -13,7 +18,7 @@ export function samplePayload(event: string, action?: string): Record<string, an
   const example = action ? examples.find((e) => (e as { action?: string }).action === action) : examples[0];
   if (!example) {
     const actions = [...new Set(examples.map((e) => (e as { action?: string }).action).filter(Boolean))];
-    throw new Error(
+    throw new SampleError(
       examples.length
         ? `no ${event} example with action "${action}"; there are: ${actions.join(', ')}`
         : `no example payload for "${event}" events; pass --payload FILE`,
