@@ -29,15 +29,16 @@ export interface GenericCommentEvent {
   issueHtmlUrl: string;
 }
 
-// Prow's GeneralizeCommentAction: the verbs GitHub uses per event, folded into three.
-const actionMap: Record<string, GenericCommentAction> = {
-  created: 'created',
-  opened: 'created',
-  submitted: 'created',
-  edited: 'edited',
-  deleted: 'deleted',
-  dismissed: 'deleted',
-};
+// Prow's GeneralizeCommentAction: the verbs GitHub uses per event, folded into three. A Map: the
+// action comes from the payload, and "constructor" must find nothing.
+const actionMap = new Map<string, GenericCommentAction>([
+  ['created', 'created'],
+  ['opened', 'created'],
+  ['submitted', 'created'],
+  ['edited', 'edited'],
+  ['deleted', 'deleted'],
+  ['dismissed', 'deleted'],
+]);
 
 type Payload = Record<string, unknown>;
 
@@ -68,7 +69,7 @@ const threadOf = (item: { number: number; user?: { login: string } | null; state
  * `pull_request` bodies count when opened or edited, not on label or sync changes.
  */
 export function generalizeComment(event: string, payload: Payload): GenericCommentEvent | undefined {
-  const action = actionMap[String(payload.action)];
+  const action = actionMap.get(String(payload.action));
   if (!action) return undefined;
   switch (event) {
     case 'issue_comment': {

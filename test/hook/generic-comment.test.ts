@@ -209,6 +209,16 @@ const cases: Case[] = [
     example: 'deleted',
     want: { source: 'pull_request_review_comment', action: 'deleted', ...onPR2, body: reviewCommentBody },
   },
+  // The action is data from the payload: a name of Object.prototype is no comment verb.
+  ...['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((action) => ({
+    name: `issue_comment with action "${action}" is not comment-like`,
+    event: 'issue_comment',
+    example: 'created',
+    edit: (p: Record<string, any>) => {
+      p.action = action;
+    },
+    want: undefined,
+  })),
   // `created` is a comment verb, but a star is not a comment.
   { name: 'star created is not comment-like', event: 'star', example: 'created', want: undefined },
 ];
