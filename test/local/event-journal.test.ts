@@ -1,6 +1,6 @@
 // The queue journal on its own, over a real file in a temporary directory: what a restart
 // replays, in which order, and what it leaves out. The crash itself (kill -9 of local mode right
-// after the acks) is test/e2e/durable-local.test.ts.
+// after the acks) is test/e2e/local-process.test.ts and test/e2e/restart.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
