@@ -305,4 +305,24 @@ describe.concurrent('QueuePoller', () => {
     expect(github.writes).toEqual([]);
     expect(errors).toHaveBeenCalledWith('event failed for the last time; it goes to the dead-letter queue', expect.objectContaining({ delivery: a, attempts: 3 }));
   });
+
+  // The put-off for a rate limit needs a live receipt handle too: before the heartbeat, a slow
+  // batch's rate-limited event came back as soon as the batch ended, not when GitHub allowed.
+  it('a rate-limited event of a batch slower than the visibility timeout still waits for the limit', async ({ expect }) => {
+    // Prepare: GitHub asks for 10 s; the queue's visibility timeout is 1 s; the batch takes 1.5 s.
+    const { queueUrl } = await freshQueue();
+    const { github, store, deps } = dispatchDeps();
+    github.failNext('addLabel', Object.assign(new Error('Too Many Requests'), { status: 429, response: { headers: { 'retry-after': '10' } } }));
+    const a = await send(queueUrl, 1, '/hold');
+    const p = poller(queueUrl, { ...deps, afterPlugin: () => sleep(1_500) });
+    await p.pollOnce();
+
+    // Act: poll again at once.
+    const received = await p.pollOnce();
+
+    // Assess: put off, not back already.
+    expect(await store.get(a)).toMatchObject({ status: 'failed', attempts: 1, plugins: { hold: { retryAfterSeconds: 10 } } });
+    expect(received).toBe(0);
+    expect(await counts(queueUrl)).toEqual({ stored: 1, inFlight: 1 });
+  });
 });
