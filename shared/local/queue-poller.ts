@@ -199,8 +199,8 @@ export class QueuePoller {
           Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
         }),
       );
-      // Processing outlasted the visibility timeout: SQS will deliver it again, and the claims
-      // make that second run a no-op.
+      // Its receipt handle lapsed (the heartbeat could not renew it): it is delivered again, and
+      // the claims make that second run a no-op.
       for (const failure of Failed) this.log.warn('could not delete a processed message; it will be redelivered', { failure });
       const ids = done.map((m) => m.Attributes?.MessageDeduplicationId).filter((id): id is string => Boolean(id));
       await this.options.journal?.done(ids).catch((error: unknown) => this.log.warn('could not journal processed events; they are replayed (as no-ops) at the next start', { error: error as Error }));
