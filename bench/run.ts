@@ -16,6 +16,7 @@ import { measureModuleInit } from './module-init.js';
 import { measurePipelineThroughput } from './pipeline-throughput.js';
 import { measureSignatureFlood } from './signature-flood.js';
 import { measureDurableAck } from './durable-ack.js';
+import { measureKillNine } from './kill-nine.js';
 import { markdown, textTable } from './report.js';
 
 // The AWS SDK warns once per process that Node 20 support ends in 2027 (vitest.config.ts turns
@@ -76,6 +77,7 @@ await step('Webhook ack under a bad-signature flood', 150_000, measureSignatureF
 await step('Durable local ack under 20 senders', 150_000, measureDurableAck);
 await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
+await step('Acknowledged events across kill -9', 120_000, measureKillNine);
 
 const wallSeconds = (performance.now() - started) / 1000;
 reports.push({
