@@ -82,7 +82,8 @@ export async function measureDurableAck(): Promise<MetricReport> {
     } finally {
       await floor.close();
     }
-    const stack = await startBenchStack();
+    // With a data directory, as `skiff local` runs by default: each ack waits for the journal's fsync.
+    const stack = await startBenchStack({ dataDir: path.join(dir, 'skiff') });
     try {
       // The webhook path alone, as the floor has no worker either.
       await stack.skiff.poller.stop();

@@ -27,6 +27,8 @@ export interface StackOptions {
   octokit?: Partial<OctokitOptions>;
   /** Extra environment for local mode (e.g. SKIFF_HMAC_FILE). */
   env?: Record<string, string>;
+  /** Local mode's data directory: with one, the queue is journalled (fsync'd) before each ack. */
+  dataDir?: string;
 }
 
 export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
@@ -41,6 +43,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
         visibilityTimeoutSeconds: 30,
         octokit: { writeIntervalMs: 0, retryBaseMs: 5, ...options.octokit },
         log: createLogger({ logLevel: 'SILENT' }),
+        dataDir: options.dataDir,
       },
     }),
   );
