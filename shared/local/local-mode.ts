@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import Bottleneck from 'bottleneck/light.js';
 import { handleApi } from '../api/read-api.js';
 import type { OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
@@ -130,6 +131,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
         res.end('500 Internal Server Error\n');
       });
     });
+    // GitHub gives up on a delivery after 10 s; a request still arriving after that is a slow
+    // sender holding a socket (and, for a large body, one of the few large-body slots): Node
+    // answers 408 and closes it.
+    server.requestTimeout = requestTimeoutMs;
     const port = await new Promise<number>((resolve, reject) => {
       server!.once('error', reject);
       server!.listen(options.port ?? Number(options.env.PORT ?? 8888), '127.0.0.1', () => resolve((server!.address() as AddressInfo).port));
@@ -190,8 +195,11 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
 async function route(req: IncomingMessage, res: ServerResponse, receiving: ReceiveDeps, dispatching: DispatchDeps): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/hook') {
-    const { body, complete } = await readBody(req, lambdaMaxBodyBytes);
-    const response = await receive({ method: req.method ?? 'GET', headers: flatHeaders(req), body }, receiving);
+    const receiveWhole = async () => {
+      const { body, complete } = await readBody(req, lambdaMaxBodyBytes);
+      return { complete, response: await receive({ method: req.method ?? 'GET', headers: flatHeaders(req), body }, receiving) };
+    };
+    const { complete, response } = isLarge(req) ? await largeBodies.schedule(receiveWhole) : await receiveWhole();
     if (complete) {
       res.writeHead(response.status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${response.body}\n`);
       return;
@@ -211,6 +219,21 @@ async function route(req: IncomingMessage, res: ServerResponse, receiving: Recei
   }
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 Not Found: try POST /hook, GET /healthz or GET /api/deliveries/{id}\n');
 }
+
+// Bodies over a mebibyte are rare (GitHub's payloads are mostly tens of kilobytes) and each costs
+// milliseconds of hashing and scanning before its signature can be refused. Reading only a few
+// of them at a time, with the rest left unread in their sockets (TCP makes their senders wait),
+// keeps a flood of large unsigned bodies from crowding out ordinary deliveries. On AWS, API
+// Gateway and one Lambda invocation per request do this instead. A genuine large event waits its
+// turn behind them, each turn a few tens of milliseconds.
+const largeBodyBytes = 1024 * 1024;
+const largeBodies = new Bottleneck({ maxConcurrent: 2 });
+const isLarge = (req: IncomingMessage): boolean => {
+  // A chunked upload declares no length: it may be large.
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  return Number(req.headers['content-length'] ?? 0) > largeBodyBytes;
+};
+const requestTimeoutMs = 15_000;
 
 const flatHeaders = (req: IncomingMessage): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
