@@ -2,6 +2,7 @@
 // ack-latency.ts) so its work does not share an event loop with the server it measures.
 // Open loop: request i is sent at start + i / rate whatever happened to earlier ones, as GitHub
 // sends deliveries when events happen, not when Skiff is ready for them.
+import { answerParent } from './child-process.js';
 import { paddedCommentJson } from './payloads.js';
 import { WebhookClient, type Delivery } from './webhook-client.js';
 
@@ -110,11 +111,4 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
 }
 
 // Forked: the plan comes as the first message, the result goes back the same way.
-if (process.send) {
-  process.once('message', (plan: LoadPlan) => {
-    runLoad(plan).then(
-      (result) => process.send!({ ok: true, result }, () => process.exit(0)),
-      (error: unknown) => process.send!({ ok: false, error: String((error as Error)?.stack ?? error) }, () => process.exit(1)),
-    );
-  });
-}
+answerParent(runLoad);

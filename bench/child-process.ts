@@ -29,3 +29,17 @@ export function runChild<Plan, Result>(module: URL, plan: Plan, timeoutMs: numbe
     child.send(plan as object);
   });
 }
+
+/**
+ * The child's side of runChild: when this process was forked, waits for the plan, runs it and
+ * sends the result (or the error) back before exiting.
+ */
+export function answerParent<Plan, Result>(run: (plan: Plan) => Promise<Result>): void {
+  if (!process.send) return;
+  process.once('message', (plan: Plan) => {
+    run(plan).then(
+      (result) => process.send!({ ok: true, result }, () => process.exit(0)),
+      (error: unknown) => process.send!({ ok: false, error: String((error as Error)?.stack ?? error) }, () => process.exit(1)),
+    );
+  });
+}

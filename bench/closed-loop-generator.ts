@@ -1,6 +1,7 @@
 // Closed-loop load, in its own process: `senders` connections each post signed deliveries one
 // after another (the next as soon as the previous is answered), as a busy GitHub does. Used to
 // compare Skiff's ack with a floor server under the same load (bench/durable-ack.ts).
+import { answerParent } from './child-process.js';
 import { paddedCommentJson } from './payloads.js';
 import { WebhookClient, type Delivery } from './webhook-client.js';
 
@@ -55,11 +56,5 @@ export async function runClosedLoop(plan: ClosedLoopPlan): Promise<ClosedLoopRes
   }
 }
 
-if (process.send) {
-  process.once('message', (plan: ClosedLoopPlan) => {
-    runClosedLoop(plan).then(
-      (result) => process.send!({ ok: true, result }, () => process.exit(0)),
-      (error: unknown) => process.send!({ ok: false, error: String((error as Error)?.stack ?? error) }, () => process.exit(1)),
-    );
-  });
-}
+// Forked: the plan comes as the first message, the result goes back the same way.
+answerParent(runClosedLoop);

@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { answerParent } from './child-process.js';
 import { paddedCommentJson } from './payloads.js';
 import { WebhookClient, type Delivery } from './webhook-client.js';
 
@@ -126,13 +127,5 @@ async function flood(plan: FloodPlan): Promise<void> {
   process.send!({ floodStatuses, floodBytesSent }, () => process.exit(0));
 }
 
-if (process.send && process.argv[2] === 'flood') {
-  process.once('message', (plan: FloodPlan) => void flood(plan));
-} else if (process.send) {
-  process.once('message', (plan: FloodPlan) => {
-    runFlood(plan).then(
-      (result) => process.send!({ ok: true, result }, () => process.exit(0)),
-      (error: unknown) => process.send!({ ok: false, error: String((error as Error)?.stack ?? error) }, () => process.exit(1)),
-    );
-  });
-}
+if (process.send && process.argv[2] === 'flood') process.once('message', (plan: FloodPlan) => void flood(plan));
+else answerParent(runFlood);
