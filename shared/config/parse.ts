@@ -5,6 +5,7 @@
 import { parseDocument } from 'yaml';
 import type { Plugin } from '../plugins/types.js';
 import { formatIssues } from './format-error.js';
+import { prowPluginSees, unneededProwPlugins } from './prow-plugins.js';
 import { buildSchema, unsupportedKeys, type SkiffConfig } from './schema.js';
 
 export interface ConfigFile {
@@ -106,3 +107,12 @@ export function pluginsFor(config: SkiffConfig, owner: string, repo: string): st
 
 /** `org` or `org/repo`'s own entry: names are data, never a way into the prototype. */
 const entryFor = (config: SkiffConfig, key: string) => (Object.hasOwn(config.plugins, key) ? config.plugins[key] : undefined);
+
+/**
+ * Plugins enabled for the repository that Skiff does not implement and that Prow would have run
+ * on `event`, for the delivery's trace. Plugins Skiff does without on purpose are left out.
+ */
+export function notImplementedFor(config: SkiffConfig, owner: string, repo: string, event: string, registry: readonly Plugin[]): string[] {
+  const implemented = new Set(registry.map((p) => p.name));
+  return pluginsFor(config, owner, repo).filter((name) => !implemented.has(name) && !unneededProwPlugins.has(name) && prowPluginSees(name, event));
+}

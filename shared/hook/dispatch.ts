@@ -13,7 +13,7 @@
 // (`target` in the queued message), never on other repository fields of the payload.
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { ConfigAgent } from '../config/agent.js';
-import { pluginsFor } from '../config/parse.js';
+import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { formatIssueRef, interceptWrites } from '../github/client.js';
 import { withGitHubDeadline } from '../github/deadline.js';
@@ -151,7 +151,8 @@ async function dispatchEvent(message: QueuedEvent, deps: DispatchDeps): Promise<
       else if (ownComment && !(event === 'pull_request' && plugin.pullRequest)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
       else toRun.push(plugin);
     }
-    const attempt = await start({ configError, configWarnings: warnings });
+    const notImplemented = notImplementedFor(config, repo.owner, repo.repo, event, deps.registry);
+    const attempt = await start({ configError, configWarnings: warnings, notImplemented });
     await deps.traces.plugins(delivery, records);
 
     const installation = (payload.installation as { id?: unknown } | undefined)?.id;

@@ -132,7 +132,7 @@ export class DynamoStore implements ClaimStore, TraceStore {
       .catch(conditionFailedIsFine);
   }
 
-  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
+  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; notImplemented?: string[]; note?: string }): Promise<number> {
     const attributes = await this.update(
       `delivery#${summary.delivery}`,
       {
@@ -141,6 +141,7 @@ export class DynamoStore implements ClaimStore, TraceStore {
         updatedAt: { value: new Date(this.now()).toISOString() },
         configError: { value: info.configError },
         configWarnings: { value: info.configWarnings?.length ? info.configWarnings : undefined },
+        notImplemented: { value: info.notImplemented?.length ? info.notImplemented : undefined },
         note: { value: info.note },
       },
       'attempts = if_not_exists(attempts, :zero) + :one',

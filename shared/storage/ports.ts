@@ -93,6 +93,11 @@ export interface Trace extends DeliverySummary {
   plugins: Record<string, PluginRecord>;
   configError?: string;
   configWarnings?: string[];
+  /**
+   * Plugins enabled for the repository that Skiff does not implement yet and that would have seen
+   * this event in Prow (`['lgtm', 'approve']`): why a `/lgtm` did nothing.
+   */
+  notImplemented?: string[];
   note?: string;
   /** Set with status `failed` when the delivery ended on an error it is not retried for. */
   error?: string;
@@ -104,7 +109,7 @@ export interface TraceStore {
   /** Removes a trace that is only `queued` (the webhook could not queue the event after all). */
   forget(delivery: string): Promise<void>;
   /** A worker picked the delivery up (config problems); returns this attempt's number, from 1. */
-  started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number>;
+  started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; notImplemented?: string[]; note?: string }): Promise<number>;
   /** Sets the records of the named plugins (others untouched). */
   plugins(delivery: string, records: Record<string, PluginRecord>): Promise<void>;
   /**

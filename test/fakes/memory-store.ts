@@ -87,7 +87,7 @@ export class MemoryStore implements ClaimStore, TraceStore {
     if (item?.status === 'queued' && item.attempts === 0) this.#traces.delete(delivery);
   }
 
-  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; note?: string }): Promise<number> {
+  async started(summary: DeliverySummary, info: { configError?: string; configWarnings?: string[]; notImplemented?: string[]; note?: string }): Promise<number> {
     this.#fail('started', `started ${summary.delivery}`);
     const item = this.#item(summary.delivery);
     this.#summary(item, summary);
@@ -95,6 +95,7 @@ export class MemoryStore implements ClaimStore, TraceStore {
     item.updatedAt = this.#iso();
     set(item, 'configError', info.configError);
     set(item, 'configWarnings', info.configWarnings?.length ? [...info.configWarnings] : undefined);
+    set(item, 'notImplemented', info.notImplemented?.length ? [...info.notImplemented] : undefined);
     set(item, 'note', info.note);
     item.attempts = (item.attempts ?? 0) + 1;
     return item.attempts;
