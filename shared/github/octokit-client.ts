@@ -75,6 +75,11 @@ export class OctokitGitHub implements GitHubClient {
         mediaType: { format: 'raw' },
         headers: etag ? { 'if-none-match': etag } : {},
       });
+      // A directory: GitHub ignores the raw media type and lists its children as JSON.
+      if (Array.isArray(response.data)) {
+        const entries = response.data.map(({ name, path, type, sha }) => ({ name, path, type, sha }));
+        return { status: 'directory', entries, etag: response.headers.etag };
+      }
       return { status: 'ok', text: String(response.data), etag: response.headers.etag };
     } catch (cause) {
       if (status(cause) === 304) return { status: 'not-modified' };
@@ -94,5 +99,6 @@ export class OctokitGitHub implements GitHubClient {
 
 export type ContentResult =
   | { status: 'ok'; text: string; etag: string | undefined }
+  | { status: 'directory'; entries: { name: string; path: string; type: string; sha: string }[]; etag: string | undefined }
   | { status: 'not-modified' }
   | { status: 'not-found' };

@@ -614,7 +614,7 @@ export class FakeGitHub {
       // Byte order, as git sorts a tree.
       const entries = [...children].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, child]) => {
         const p = `${prefix}${name}`;
-        const sha = child.text === undefined ? sha1(`tree\0${p}`) : blobSha(child.text);
+        const sha = child.text === undefined ? treeSha(tree, p) : blobSha(child.text);
         const size = child.text === undefined ? 0 : Buffer.byteLength(child.text);
         return { type: child.type, size, name, path: p, sha, ...links(p, child.type, sha) };
       });
@@ -769,6 +769,14 @@ const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 /** The SHA git gives a file's content, as GitHub reports in `sha`. */
 const blobSha = (text: string): string =>
   createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+
+/**
+ * A directory's SHA, from the paths and blob SHAs of everything below it: like git's tree SHA, it
+ * changes exactly when something under the directory does, so a caller may skip a subtree whose
+ * SHA it has seen.
+ */
+const treeSha = (tree: Map<string, string>, dir: string): string =>
+  sha1(`tree\0${[...tree].filter(([p]) => p.startsWith(`${dir}/`)).map(([p, t]) => `${p}\0${blobSha(t)}`).sort().join('\n')}`);
 
 /** GitHub wraps base64 content at 60 characters with a trailing newline. */
 const wrapBase64 = (b64: string): string => (b64.match(/.{1,60}/g) ?? []).map((line) => `${line}\n`).join('');
