@@ -1,5 +1,5 @@
-// zod issues → one line each, naming where in the YAML the problem is, in the style
-// `plugins["org/repo"][2]: unknown plugin "hodl"`.
+// Paths into the config as the user reads them, in the style `plugins["org/repo"][2]`, and zod's
+// issues at the path the user wrote.
 import type { z } from 'zod';
 
 type PathKey = PropertyKey;
@@ -18,7 +18,7 @@ export function formatPath(path: readonly PathKey[]): string {
  * The list form `org/repo: [a, b]` is validated as `{plugins: [a, b]}`; report its errors at the
  * path the user wrote, without the `plugins` segment they never typed.
  */
-function userPath(path: readonly PathKey[], doc: unknown): PathKey[] {
+export function userPath(path: readonly PathKey[], doc: unknown): PathKey[] {
   const plugins = (doc as { plugins?: Record<string, unknown> } | undefined)?.plugins;
   const key = path[1];
   // Own keys only: the key is an org name from the YAML (`constructor`, `__proto__`).
@@ -29,6 +29,12 @@ function userPath(path: readonly PathKey[], doc: unknown): PathKey[] {
   return [...path];
 }
 
+/** zod's issues at the paths the user wrote. */
+export function zodIssues(error: z.ZodError, doc: unknown): { path: PathKey[]; message: string }[] {
+  return error.issues.map((issue) => ({ path: userPath(issue.path, doc), message: issue.message }));
+}
+
+/** zod's issues as lines: `plugins["org/repo"][2]: …`. */
 export function formatIssues(error: z.ZodError, doc: unknown): string[] {
-  return error.issues.map((issue) => `${formatPath(userPath(issue.path, doc))}: ${issue.message}`);
+  return zodIssues(error, doc).map(({ path, message }) => `${formatPath(path)}: ${message}`);
 }

@@ -1,96 +1,166 @@
-// YAML files → a validated SkiffConfig. Top-level keys of all files are merged (Prow's
-// config.yaml and plugins.yaml keys do not collide); a key in two files is an error rather
-// than a silent override. Whatever a file holds — a YAML bomb, nesting too deep to walk — it
-// ends as a problem naming the file, never as an exception from the parser.
-import { parseDocument } from 'yaml';
+// Config files → a validated SkiffConfig, loading what Prow loads: each file's YAML as Prow reads
+// it (yaml-file.ts), the files merged as Prow merges split configs (merge.ts), the keys Skiff
+// reads validated, and everything Skiff leaves out reported as one warning each — a Prow
+// plugin or key not implemented yet, or a name nothing knows ("did you mean …", an error under
+// `--strict`). Every issue names its file, line, column and key path.
 import type { Plugin } from '../plugins/types.js';
-import { formatIssues } from './format-error.js';
-import { prowPluginSees, unneededProwPlugins } from './prow-plugins.js';
-import { buildSchema, unsupportedKeys, type SkiffConfig } from './schema.js';
+import { closest } from './did-you-mean.js';
+import { formatPath, zodIssues } from './format-error.js';
+import { ConfigError, formatIssue, type ConfigIssue } from './issues.js';
+import { mergeFiles, type Merged } from './merge.js';
+import { allProwKeys, isProwKey } from './prow-keys.js';
+import { isProwPlugin, prowPluginNames, prowPluginSees, renamedProwPlugins, unneededProwPlugins } from './prow-plugins.js';
+import { buildSchema, skiffKeys, type SkiffConfig } from './schema.js';
+import { loadYamlFile, positionIn, type ConfigFile, type LoadedFile } from './yaml-file.js';
 
-export interface ConfigFile {
-  path: string;
-  text: string;
-}
+export { ConfigError, type ConfigIssue } from './issues.js';
+export type { ConfigFile } from './yaml-file.js';
 
 export interface ParsedConfig {
   config: SkiffConfig;
+  /** The warning issues, one line each. */
   warnings: string[];
+  /** Every warning, with where it is. */
+  issues: ConfigIssue[];
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(
-    readonly problems: string[],
-    source: string,
-  ) {
-    super(`invalid config in ${source}:\n  ${problems.join('\n  ')}`);
+export interface ParseOptions {
+  /** checkconfig --strict: warnings about names nothing knows (likely typos) are errors. */
+  strict?: boolean;
+  /** Keeps each file's parsed YAML while its text is unchanged, so a change re-parses one file. */
+  cache?: ParseCache;
+}
+
+/** Parsed files by path, reused while the text is the same (the text is what the ETag stands for). */
+export class ParseCache {
+  private readonly files = new Map<string, { text: string; loaded: LoadedFile | ConfigIssue[] }>();
+
+  load(file: ConfigFile): LoadedFile | ConfigIssue[] {
+    const hit = this.files.get(file.path);
+    if (hit?.text === file.text) return hit.loaded;
+    const loaded = loadYamlFile(file);
+    this.files.set(file.path, { text: file.text, loaded });
+    return loaded;
+  }
+
+  /** Forgets files no longer part of the config (a shard deleted from a directory). */
+  keepOnly(paths: Iterable<string>): void {
+    const keep = new Set(paths);
+    for (const path of this.files.keys()) if (!keep.has(path)) this.files.delete(path);
   }
 }
 
 const schemas = new WeakMap<readonly Plugin[], ReturnType<typeof buildSchema>>();
 
-/**
- * How far YAML aliases may expand: yaml counts, per anchor, its uses times the aliases inside it,
- * so a billion-laughs document (each level nine aliases of the one before) passes this after four
- * levels and fails in microseconds, while a config reusing one anchor up to a thousand times loads.
- * (yaml's own default, 100, would reject a Prow config that uses one anchor in 101 jobs.)
- * https://eemeli.org/yaml/#tojs-options
- */
-export const maxAliasCount = 1000;
+/** How many places a warning lists before it says "and N more". */
+const listed = 10;
 
-/** One file's top-level value, or the problems that kept it from loading. */
-function load(file: ConfigFile): { value: unknown } | { problems: string[] } {
-  try {
-    const doc = parseDocument(file.text, { prettyErrors: true });
-    if (doc.errors.length) return { problems: doc.errors.map((e) => `${file.path}: ${e.message.split('\n')[0]}`) };
-    return { value: doc.toJS({ maxAliasCount }) };
-  } catch (error) {
-    // yaml throws ReferenceError for alias bombs, and deep nesting overflows the stack.
-    return { problems: [`${file.path}: cannot load: ${(error as Error)?.message ?? String(error)}`] };
-  }
-}
-
-export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], source: string): ParsedConfig {
-  const problems: string[] = [];
-  // A Map: a top-level `__proto__:` key assigned into an object would set its prototype.
-  const merged = new Map<string, unknown>();
-  const origin = new Map<string, string>();
+export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], source: string, options: ParseOptions = {}): ParsedConfig {
+  const errors: ConfigIssue[] = [];
+  const loaded: LoadedFile[] = [];
   for (const file of files) {
-    const loaded = load(file);
-    if ('problems' in loaded) {
-      problems.push(...loaded.problems);
-      continue;
-    }
-    const { value } = loaded;
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      problems.push(`${file.path}: expected a mapping of config keys at the top level`);
-      continue;
-    }
-    for (const [key, v] of Object.entries(value)) {
-      const previous = origin.get(key);
-      if (previous) problems.push(`${file.path}: key "${key}" is already set in ${previous}`);
-      origin.set(key, file.path);
-      merged.set(key, v);
-    }
+    const result = options.cache ? options.cache.load(file) : loadYamlFile(file);
+    if (Array.isArray(result)) errors.push(...result);
+    else loaded.push(result);
   }
-  if (problems.length) throw new ConfigError(problems, source);
-  const doc: Record<string, unknown> = Object.fromEntries(merged);
+  options.cache?.keepOnly(files.map((f) => f.path));
+  // The files that parsed are merged even when others did not, so every problem is reported at once.
+  const known = skiffKeys(registry);
+  const merged = mergeFiles(loaded, (key) => known.includes(key) || isProwKey(key));
+  errors.push(...merged.issues);
+  if (errors.length) throw new ConfigError(errors, source);
 
+  // Only the keys Skiff reads are validated; the rest are reported below and left alone.
+  const subset: Record<string, unknown> = Object.create(null);
+  for (const key of known) if (Object.hasOwn(merged.doc, key)) subset[key] = merged.doc[key];
   let schema = schemas.get(registry);
   if (!schema) schemas.set(registry, (schema = buildSchema(registry)));
-  const result = schema.safeParse(doc);
-  if (!result.success) throw new ConfigError(formatIssues(result.error, doc), source);
+  const result = schema.safeParse(subset);
+  if (!result.success) {
+    throw new ConfigError(
+      zodIssues(result.error, subset).map(({ path, message }) => ({ severity: 'error', ...merged.locate(path), path: formatPath(path), message })),
+      source,
+    );
+  }
 
   const data = result.data as Record<string, unknown>;
   const sections: Record<string, unknown> = Object.create(null);
   for (const plugin of registry) {
     if (plugin.config) sections[plugin.config.key] = Object.hasOwn(data, plugin.config.key) ? data[plugin.config.key] : undefined;
   }
-  const unsupported = unsupportedKeys(doc, registry);
-  const warnings = unsupported.length ? [`keys Skiff does not implement yet (ignored): ${unsupported.join(', ')}`] : [];
-  return { config: { plugins: result.data.plugins, sections }, warnings };
+  const config: SkiffConfig = { plugins: result.data.plugins, externalPlugins: result.data.external_plugins, sections };
+
+  const warnings = [...keyWarnings(merged, known), ...pluginWarnings(config, merged, registry)];
+  if (options.strict) {
+    const strictErrors = warnings.filter((w) => w.strict).map((w): ConfigIssue => ({ ...w, severity: 'error' }));
+    if (strictErrors.length) throw new ConfigError(strictErrors, source);
+  }
+  return { config, warnings: warnings.map(formatIssue), issues: warnings };
+}
+
+/** Top-level keys Skiff does not read: one warning per Prow key, and one per unknown key and file. */
+function keyWarnings(merged: Merged, skiff: readonly string[]): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  const skiffSet = new Set(skiff);
+  for (const key of Object.keys(merged.doc)) {
+    if (skiffSet.has(key)) continue;
+    const files = merged.filesWith(key);
+    // Where the key is written in that file (each file that sets it has its own place).
+    const at = (file: LoadedFile) => ({ file: file.path, ...positionIn(file, [key], { key: true }) });
+    if (isProwKey(key)) {
+      const others = files.slice(1).map((f) => f.path);
+      const also = others.length ? `; also set in ${others.length} more ${others.length === 1 ? 'file' : 'files'} (${list(others, 3)})` : '';
+      warnings.push({ severity: 'warning', ...at(files[0]!), path: formatPath([key]), message: `a Prow key Skiff does not implement yet; ignored${also}` });
+      continue;
+    }
+    const suggestion = closest(key, [...skiff, ...allProwKeys]);
+    const message = suggestion ? `unknown key; did you mean "${suggestion}"? Ignored` : 'unknown key (neither Skiff nor Prow reads it); ignored';
+    for (const file of files) warnings.push({ severity: 'warning', ...at(file), path: formatPath([key]), message, strict: true });
+  }
+  return warnings;
+}
+
+/** Enabled plugins Skiff does not implement: one warning per name, listing where it is enabled. */
+function pluginWarnings(config: SkiffConfig, merged: Merged, registry: readonly Plugin[]): ConfigIssue[] {
+  const implemented = new Set(registry.map((p) => p.name));
+  const places = new Map<string, { where: string; path: PropertyKey[] }[]>();
+  const raw = merged.doc.plugins as Record<string, unknown> | undefined;
+  for (const [where, entry] of Object.entries(config.plugins)) {
+    // The list form `org/repo: [a, b]` has no `plugins:` key in between.
+    const base: PropertyKey[] = Array.isArray(raw?.[where]) ? ['plugins', where] : ['plugins', where, 'plugins'];
+    entry.plugins.forEach((name, i) => {
+      if (implemented.has(name)) return;
+      const seen = places.get(name);
+      const place = { where, path: [...base, i] };
+      if (seen) seen.push(place);
+      else places.set(name, [place]);
+    });
+  }
+  const warnings: ConfigIssue[] = [];
+  for (const [name, at] of places) {
+    const first = at[0]!;
+    const enabled = `enabled for ${list(at.map((p) => p.where), listed)}`;
+    let message: string;
+    let strict = false;
+    const unneeded = unneededProwPlugins.get(name);
+    const renamed = renamedProwPlugins.get(name);
+    if (unneeded) message = `"${name}" is not needed: ${unneeded} (${enabled})`;
+    else if (isProwPlugin(name)) message = `"${name}" is a Prow plugin Skiff does not implement yet; inactive (${enabled})`;
+    else if (renamed) message = `"${name}" is a Prow plugin that Prow has folded into "${renamed}"; inactive (${enabled})`;
+    else {
+      strict = true;
+      const suggestion = closest(name, [...implemented, ...prowPluginNames]);
+      message = `unknown plugin "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ' (neither a Skiff nor a Prow plugin)'} Inactive (${enabled})`;
+    }
+    warnings.push({ severity: 'warning', ...merged.locate(first.path), path: formatPath(first.path), message, ...(strict ? { strict } : {}) });
+  }
+  return warnings;
+}
+
+/** `a, b, c and 4 more`. */
+function list(items: string[], max: number): string {
+  if (items.length <= max) return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
 /**

@@ -91,7 +91,7 @@ export const renamedProwPlugins: ReadonlyMap<string, string> = new Map([['transf
  * listed as missing in a trace.
  */
 export const unneededProwPlugins: ReadonlyMap<string, string> = new Map([
-  ['config-updater', 'Skiff reads the config straight from the repository, so config-updater is not needed'],
+  ['config-updater', 'Skiff reads the config straight from the repository'],
 ]);
 
 /** Whether Prow's plugin `name` registers a handler that `event` reaches. */

@@ -1,9 +1,11 @@
-// The config schema: Prow's `plugins:` map plus each plugin's own section (its schema lives in
-// the plugin's folder and is composed here from the registry). Keys Skiff does not implement
-// yet are reported as warnings, so a real Prow plugins.yaml / config.yaml loads unchanged.
+// The config schema: Prow's `plugins:` map, `external_plugins`, and each plugin's own section
+// (its schema lives in the plugin's folder and is composed here from the registry). Plugin names
+// are any strings here: a name Skiff does not implement is a warning (see parse.ts), as are keys
+// Skiff does not read, so a real Prow plugins.yaml / config.yaml loads unchanged.
 // Namespace import: unlike `import { z }`, it lets the bundler drop zod's unused locales (~360 KB).
 import * as z from 'zod';
 import type { Plugin } from '../plugins/types.js';
+import { externalPluginsSchema, type ExternalPluginsSection } from './external-plugins.js';
 
 export interface RepoPlugins {
   plugins: string[];
@@ -17,6 +19,8 @@ export interface SkiffConfig {
    * valid GitHub login that must find nothing rather than Object.prototype.constructor.
    */
   plugins: Record<string, RepoPlugins>;
+  /** `external_plugins`, with Prow's default endpoints, keyed like `plugins` (also without a prototype). */
+  externalPlugins: ExternalPluginsSection;
   /** Each plugin's parsed section, by the plugin's config key (also without a prototype). */
   sections: Record<string, unknown>;
 }
@@ -25,12 +29,13 @@ export interface SkiffConfig {
 const entriesOf = (value: unknown): unknown =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? new Map(Object.entries(value)) : value;
 
+/** The keys Skiff reads, with what they hold; `plugins` and `external_plugins` and each plugin's section. */
+export function skiffKeys(registry: readonly Plugin[]): string[] {
+  return ['plugins', 'external_plugins', ...registry.flatMap((p) => (p.config ? [p.config.key] : []))];
+}
+
 export function buildSchema(registry: readonly Plugin[]) {
-  const names = registry.map((p) => p.name);
-  const pluginName = z.string().refine((name) => names.includes(name), {
-    error: (issue) => `unknown plugin "${String(issue.input)}" (known: ${names.join(', ')})`,
-  });
-  const list = z.array(pluginName).nullish().transform((v) => v ?? []);
+  const list = z.array(z.string()).nullish().transform((v) => v ?? []);
   // Prow's current form is `org/repo: {plugins: [...], excluded_repos: [...]}`; its early guides
   // used a bare list `org/repo: [size, hold]`. Both mean the same.
   const entry = z.preprocess(
@@ -54,14 +59,9 @@ export function buildSchema(registry: readonly Plugin[]) {
       .nullish()
       // Object.fromEntries defines `__proto__` as an own key, where assignment would set the prototype.
       .transform((v): Record<string, RepoPlugins> => Object.setPrototypeOf(Object.fromEntries(v ?? []), null)),
+    external_plugins: externalPluginsSchema,
     ...sections,
   });
 }
 
 const kindOf = (value: unknown): string => (Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`);
-
-/** Top-level keys that neither Skiff nor any registered plugin understands. */
-export function unsupportedKeys(doc: Record<string, unknown>, registry: readonly Plugin[]): string[] {
-  const known = new Set(['plugins', ...registry.flatMap((p) => (p.config ? [p.config.key] : []))]);
-  return Object.keys(doc).filter((key) => !known.has(key)).sort();
-}

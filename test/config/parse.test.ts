@@ -1,6 +1,7 @@
 // plugins.yaml / config.yaml → a validated config: a real-shaped Prow pair loads with one warning
-// for the keys Skiff does not implement, both forms of `plugins:` mean the same, and every
-// problem is reported at the path the user wrote (`plugins["org/repo"][2]: unknown plugin "hodl"`).
+// per key Skiff does not implement, both forms of `plugins:` mean the same, and every problem is
+// reported at the file, line, column and path the user wrote
+// (`plugins.yaml:2:26: plugins["org/repo"][2]: unknown plugin "hodl"; did you mean "hold"? …`).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, pluginsFor, type ConfigFile } from '../../shared/config/parse.js';
@@ -27,7 +28,9 @@ function configError(files: ConfigFile[]): ConfigError {
   throw new Error('expected a ConfigError, but the config loaded');
 }
 
-const known = 'known: hold, size';
+/** The warning for a plugin name nothing knows, at `at` (file:line:col: path). */
+const unknownPlugin = (at: string, name: string, suggestion: string | undefined, where: string) =>
+  `${at}: unknown plugin "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ' (neither a Skiff nor a Prow plugin)'} Inactive (enabled for ${where})`;
 
 /** Nine levels, each nine aliases of the one before: 9^9 strings if expanded. */
 const billionLaughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
@@ -35,21 +38,8 @@ const billionLaughs = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
   .join('\n');
 
 describe('parseConfig with a Prow plugins.yaml and config.yaml', () => {
-  const unsupportedInPlugins = ['approve', 'blunderbuss', 'config_updater', 'external_plugins', 'lgtm', 'triggers'];
-  const unsupportedInConfig = [
-    'branch-protection',
-    'deck',
-    'in_repo_config',
-    'log_level',
-    'periodics',
-    'plank',
-    'pod_namespace',
-    'postsubmits',
-    'presubmits',
-    'prowjob_namespace',
-    'sinker',
-    'tide',
-  ];
+  const inPlugins = ['triggers', 'approve', 'lgtm', 'blunderbuss', 'config_updater'];
+  const inConfig = ['prowjob_namespace', 'pod_namespace', 'log_level', 'in_repo_config', 'plank', 'sinker', 'deck', 'branch-protection', 'tide', 'presubmits', 'postsubmits', 'periodics'];
   const fixturePlugins: Record<string, RepoPlugins> = {
     kubernetes: { plugins: ['hold', 'size'], excluded_repos: ['kubernetes-template-project', 'sig-release'] },
     'kubernetes/test-infra': { plugins: ['size'], excluded_repos: [] },
@@ -58,23 +48,17 @@ describe('parseConfig with a Prow plugins.yaml and config.yaml', () => {
     'kubernetes-sigs/kind': { plugins: ['size', 'hold'], excluded_repos: [] },
     'kubernetes-client': { plugins: [], excluded_repos: [] },
   };
-  const warning = (keys: string[]) => `keys Skiff does not implement yet (ignored): ${[...keys].sort().join(', ')}`;
+  /** The paths the warnings are about: one per Prow key Skiff does not implement, each in its own line. */
+  const warnedKeys = (warnings: string[]) => warnings.map((w) => /^config\/prow\/\w+\.yaml:\d+:1: ([^:]+): a Prow key Skiff does not implement yet; ignored$/.exec(w)?.[1] ?? w);
+  const paths = (keys: string[]) => keys.map((k) => (k.includes('-') ? `["${k}"]` : k));
 
   const cases = [
-    {
-      name: 'both files, as Prow reads them',
-      files: ['plugins.yaml', 'config.yaml'],
-      warnings: [warning([...unsupportedInPlugins, ...unsupportedInConfig])],
-    },
-    {
-      name: 'the other order gives the same config',
-      files: ['config.yaml', 'plugins.yaml'],
-      warnings: [warning([...unsupportedInPlugins, ...unsupportedInConfig])],
-    },
-    { name: 'plugins.yaml alone', files: ['plugins.yaml'], warnings: [warning(unsupportedInPlugins)] },
+    { name: 'both files, as Prow reads them', files: ['plugins.yaml', 'config.yaml'], keys: [...inPlugins, ...inConfig] },
+    { name: 'the other order gives the same config', files: ['config.yaml', 'plugins.yaml'], keys: [...inConfig, ...inPlugins] },
+    { name: 'plugins.yaml alone', files: ['plugins.yaml'], keys: inPlugins },
   ];
 
-  it.each(cases)('$name', ({ files, warnings }) => {
+  it.each(cases)('$name', ({ files, keys }) => {
     // Prepare
     const input = files.map(fixture);
 
@@ -82,9 +66,18 @@ describe('parseConfig with a Prow plugins.yaml and config.yaml', () => {
     const parsed = parseConfig(input, registry, source);
 
     // Assess
-    expect(parsed.warnings).toEqual(warnings);
+    expect(warnedKeys(parsed.warnings)).toEqual(paths(keys));
     expect(parsed.config.plugins).toEqual(fixturePlugins);
     expect(parsed.config.sections).toEqual({ size: { s: 10, m: 30, l: 100, xl: 500, xxl: 1000 } });
+  });
+
+  it('names the file, line and column of each key it ignores', () => {
+    // Act
+    const { warnings } = parseConfig([fixture('plugins.yaml'), fixture('config.yaml')], registry, source);
+
+    // Assess
+    expect(warnings).toContain('config/prow/plugins.yaml:5:1: triggers: a Prow key Skiff does not implement yet; ignored');
+    expect(warnings).toContain('config/prow/config.yaml:56:1: ["branch-protection"]: a Prow key Skiff does not implement yet; ignored');
   });
 
   it('config.yaml alone has no plugins and warns about every key', () => {
@@ -92,7 +85,7 @@ describe('parseConfig with a Prow plugins.yaml and config.yaml', () => {
     const parsed = parseConfig([fixture('config.yaml')], registry, source);
 
     // Assess
-    expect(parsed.warnings).toEqual([warning(unsupportedInConfig)]);
+    expect(warnedKeys(parsed.warnings)).toEqual(paths(inConfig));
     expect(parsed.config.plugins).toEqual({});
     expect(parsed.config.sections).toEqual({ size: defaultSizes });
   });
@@ -150,7 +143,7 @@ const cases: Case[] = [
     },
     plugins: { acme: { plugins: ['hold'], excluded_repos: [] } },
     sizes: { ...defaultSizes, m: 40 },
-    warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
+    warnings: ['config.yaml:1:1: prowjob_namespace: a Prow key Skiff does not implement yet; ignored'],
   },
   {
     name: 'unknown keys inside an org entry are ignored, as Prow does',
@@ -180,126 +173,174 @@ const cases: Case[] = [
     name: 'size thresholds out of order',
     files: { 'plugins.yaml': 'size:\n  m: 5\n' },
     problems: [
-      'size.m: size thresholds must increase (s < m < l < xl < xxl, after 0 or absent becomes the default); m must be greater than s, got s=10, m=5, l=100, xl=500, xxl=1000',
+      'plugins.yaml:2:6: size.m: size thresholds must increase (s < m < l < xl < xxl, after 0 or absent becomes the default); m must be greater than s, got s=10, m=5, l=100, xl=500, xxl=1000',
     ],
   },
   {
     name: 'a size threshold that is not a number',
     files: { 'plugins.yaml': 'size:\n  m: thirty\n' },
-    problems: ['size.m: Invalid input: expected number, received string'],
+    problems: ['plugins.yaml:2:6: size.m: Invalid input: expected number, received string'],
   },
   {
     name: 'a negative size threshold',
     files: { 'plugins.yaml': 'size:\n  xl: -1\n' },
-    problems: ['size.xl: Too small: expected number to be >=0'],
+    problems: ['plugins.yaml:2:7: size.xl: Too small: expected number to be >=0'],
   },
   {
     name: 'an unknown size key',
     files: { 'plugins.yaml': 'size:\n  xxxl: 5000\n' },
-    problems: ['size: Unrecognized key: "xxxl"'],
+    problems: ['plugins.yaml:2:3: size: Unrecognized key: "xxxl"'],
   },
 
-  // Unknown plugins, at the path the user wrote.
+  // Plugins Skiff does not implement: inactive, one warning each, at the path the user wrote.
   {
     name: 'hodl typo, list form for a repo',
     files: { 'plugins.yaml': 'plugins:\n  org/repo: [size, hold, hodl]\n' },
-    problems: [`plugins["org/repo"][2]: unknown plugin "hodl" (${known})`],
+    plugins: { 'org/repo': { plugins: ['size', 'hold', 'hodl'], excluded_repos: [] } },
+    warnings: [unknownPlugin('plugins.yaml:2:26: plugins["org/repo"][2]', 'hodl', 'hold', 'org/repo')],
   },
   {
     name: 'hodl typo, map form for a repo',
     files: { 'plugins.yaml': 'plugins:\n  org/repo:\n    plugins: [size, hold, hodl]\n' },
-    problems: [`plugins["org/repo"].plugins[2]: unknown plugin "hodl" (${known})`],
+    warnings: [unknownPlugin('plugins.yaml:3:27: plugins["org/repo"].plugins[2]', 'hodl', 'hold', 'org/repo')],
   },
   {
     name: 'hodl typo, list form for an org',
     files: { 'plugins.yaml': 'plugins:\n  acme: [size, hold, hodl]\n' },
-    problems: [`plugins.acme[2]: unknown plugin "hodl" (${known})`],
-  },
-  {
-    name: 'hodl typo, map form for an org',
-    files: { 'plugins.yaml': 'plugins:\n  acme:\n    plugins: [size, hold, hodl]\n' },
-    problems: [`plugins.acme.plugins[2]: unknown plugin "hodl" (${known})`],
+    warnings: [unknownPlugin('plugins.yaml:2:22: plugins.acme[2]', 'hodl', 'hold', 'acme')],
   },
   {
     name: 'an org name with a dash is quoted',
     files: { 'plugins.yaml': 'plugins:\n  kubernetes-sigs: [hodl]\n' },
-    problems: [`plugins["kubernetes-sigs"][0]: unknown plugin "hodl" (${known})`],
+    warnings: [unknownPlugin('plugins.yaml:2:21: plugins["kubernetes-sigs"][0]', 'hodl', 'hold', 'kubernetes-sigs')],
   },
   {
-    name: 'a Prow plugin Skiff does not have yet is an error, not a warning',
+    name: 'a Prow plugin Skiff does not have yet is a warning, not an error',
     files: { 'plugins.yaml': 'plugins:\n  acme:\n    plugins: [hold, lgtm]\n' },
-    problems: [`plugins.acme.plugins[1]: unknown plugin "lgtm" (${known})`],
+    plugins: { acme: { plugins: ['hold', 'lgtm'], excluded_repos: [] } },
+    warnings: ['plugins.yaml:3:21: plugins.acme.plugins[1]: "lgtm" is a Prow plugin Skiff does not implement yet; inactive (enabled for acme)'],
+  },
+  {
+    name: 'one warning per name, listing every place it is enabled',
+    files: { 'plugins.yaml': 'plugins:\n  acme: [lgtm]\n  acme/widgets: [hold, lgtm]\n', 'shard.yaml': 'plugins:\n  other: [lgtm, approve]\n' },
+    warnings: [
+      'plugins.yaml:2:10: plugins.acme[0]: "lgtm" is a Prow plugin Skiff does not implement yet; inactive (enabled for acme, acme/widgets and other)',
+      'shard.yaml:2:17: plugins.other[1]: "approve" is a Prow plugin Skiff does not implement yet; inactive (enabled for other)',
+    ],
+  },
+  {
+    name: 'config-updater gets its own note',
+    files: { 'plugins.yaml': 'plugins:\n  acme/prow-config: [config-updater]\n' },
+    warnings: ['plugins.yaml:2:22: plugins["acme/prow-config"][0]: "config-updater" is not needed: Skiff reads the config straight from the repository (enabled for acme/prow-config)'],
+  },
+  {
+    name: 'a plugin Prow folded into another',
+    files: { 'plugins.yaml': 'plugins:\n  kubeflow: [transfer-issue]\n' },
+    warnings: ['plugins.yaml:2:14: plugins.kubeflow[0]: "transfer-issue" is a Prow plugin that Prow has folded into "issue-management"; inactive (enabled for kubeflow)'],
+  },
+  {
+    name: 'a typo of a Prow plugin Skiff does not have',
+    files: { 'plugins.yaml': 'plugins:\n  acme: [lgmt]\n' },
+    warnings: [unknownPlugin('plugins.yaml:2:10: plugins.acme[0]', 'lgmt', 'lgtm', 'acme')],
+  },
+  {
+    name: 'a name nothing is close to',
+    files: { 'plugins.yaml': 'plugins:\n  acme: [our-own-bot]\n' },
+    warnings: [unknownPlugin('plugins.yaml:2:10: plugins.acme[0]', 'our-own-bot', undefined, 'acme')],
   },
   {
     name: 'plugin names are case-sensitive',
     files: { 'plugins.yaml': 'plugins:\n  acme: [Hold]\n' },
-    problems: [`plugins.acme[0]: unknown plugin "Hold" (${known})`],
+    warnings: [unknownPlugin('plugins.yaml:2:10: plugins.acme[0]', 'Hold', 'hold', 'acme')],
   },
   {
-    name: 'every problem is reported, in order',
+    name: 'a wrong section is an error even beside unknown plugins',
     files: { 'plugins.yaml': 'plugins:\n  acme: [hodl]\n  acme/widgets:\n    plugins: [size, sise]\nsize:\n  m: -3\n' },
-    problems: [
-      `plugins.acme[0]: unknown plugin "hodl" (${known})`,
-      `plugins["acme/widgets"].plugins[1]: unknown plugin "sise" (${known})`,
-      'size.m: Too small: expected number to be >=0',
-    ],
+    problems: ['plugins.yaml:6:6: size.m: Too small: expected number to be >=0'],
   },
   {
     name: 'a plugin name that is not a string',
     files: { 'plugins.yaml': 'plugins:\n  acme: [hold, 3]\n' },
-    problems: ['plugins.acme[1]: Invalid input: expected string, received number'],
+    problems: ['plugins.yaml:2:16: plugins.acme[1]: Invalid input: expected string, received number'],
   },
   {
     name: 'excluded_repos that is not a list',
     files: { 'plugins.yaml': 'plugins:\n  acme:\n    plugins: [hold]\n    excluded_repos: legacy\n' },
-    problems: ['plugins.acme.excluded_repos: Invalid input: expected array, received string'],
+    problems: ['plugins.yaml:4:21: plugins.acme.excluded_repos: Invalid input: expected array, received string'],
   },
   {
     name: 'plugins: as a list',
     files: { 'plugins.yaml': 'plugins:\n- hold\n- size\n' },
-    problems: ['plugins: expected a mapping of org or org/repo to plugins, got a list'],
+    problems: ['plugins.yaml:2:1: plugins: expected a mapping of org or org/repo to plugins, got a list'],
+  },
+
+  // Keys.
+  {
+    name: 'a misspelt key: did you mean',
+    files: { 'plugins.yaml': 'plugin:\n  acme: [hold]\nsise: {}\n' },
+    warnings: ['plugins.yaml:1:1: plugin: unknown key; did you mean "plugins"? Ignored', 'plugins.yaml:3:1: sise: unknown key; did you mean "size"? Ignored'],
+  },
+  {
+    name: 'an unknown key in each file that has it',
+    files: { 'a.yaml': 'our_notes: x\n', 'b.yaml': 'our_notes: y\n' },
+    warnings: ['a.yaml:1:1: our_notes: unknown key (neither Skiff nor Prow reads it); ignored', 'b.yaml:1:1: our_notes: unknown key (neither Skiff nor Prow reads it); ignored'],
+  },
+  {
+    name: 'a Prow key in several files is one warning',
+    files: { 'a.yaml': 'periodics: []\n', 'b.yaml': 'periodics: []\n', 'c.yaml': 'periodics:\n' },
+    warnings: ['a.yaml:1:1: periodics: a Prow key Skiff does not implement yet; ignored; also set in 2 more files (b.yaml and c.yaml)'],
   },
 
   // Broken files.
   {
     name: 'YAML syntax error names the file',
     files: { 'plugins.yaml': 'plugins: {}\n', 'config.yaml': 'tide:\n  queries: [\n' },
-    problems: [/^config\.yaml: Flow sequence in block collection must be sufficiently indented and end with a \] at line 3, column 1:$/],
+    problems: ['config.yaml:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   },
   {
     name: 'a tab for indentation',
     files: { 'plugins.yaml': 'plugins:\n\tacme: [hold]\n' },
-    problems: [/^plugins\.yaml: Tabs are not allowed as indentation at line 2, column 1/],
+    problems: ['plugins.yaml:2:1: Tabs are not allowed as indentation'],
   },
   {
     name: 'a billion-laughs YAML bomb names the file instead of hanging or throwing past the loader',
     files: { 'plugins.yaml': 'plugins: {}\n', 'config.yaml': billionLaughs },
-    problems: ['config.yaml: cannot load: Excessive alias count indicates a resource exhaustion attack'],
+    problems: ['config.yaml: cannot load: its aliases expand to more than 1,000,000 nodes (a YAML bomb?)'],
   },
   {
     name: 'a key twice in one file',
     files: { 'plugins.yaml': 'plugins: {}\nsize: {}\nplugins: {}\n' },
-    problems: [/^plugins\.yaml: Map keys must be unique at line 3, column 1/],
+    problems: ['plugins.yaml:3:1: Map keys must be unique'],
   },
   {
     name: 'a top-level list',
     files: { 'plugins.yaml': '- hold\n- size\n' },
-    problems: ['plugins.yaml: expected a mapping of config keys at the top level'],
+    problems: ['plugins.yaml:1:1: expected a mapping of config keys at the top level'],
   },
   {
     name: 'a top-level scalar',
     files: { 'plugins.yaml': 'hold\n' },
-    problems: ['plugins.yaml: expected a mapping of config keys at the top level'],
+    problems: ['plugins.yaml:1:1: expected a mapping of config keys at the top level'],
   },
   {
-    name: 'a key in two files names both',
+    name: 'the same org entry in two files names both',
     files: { 'config/prow/plugins.yaml': 'plugins:\n  acme: [hold]\n', 'config/prow/config.yaml': 'plugins:\n  acme: [size]\n' },
-    problems: ['config/prow/config.yaml: key "plugins" is already set in config/prow/plugins.yaml'],
+    problems: ['config/prow/config.yaml:2:3: plugins.acme: also set in config/prow/plugins.yaml:2:3 (each entry may be set in one file only)'],
+  },
+  {
+    name: 'a key Prow does not merge, in two files',
+    files: { 'a.yaml': 'size:\n  s: 5\n', 'b.yaml': 'size:\n  s: 6\n' },
+    problems: ['b.yaml:1:1: size: also set in a.yaml:1:1 (Prow does not merge it across files)'],
+  },
+  {
+    name: 'a tide setting in two files, beside queries that merge',
+    files: { 'a.yaml': 'tide:\n  sync_period: 1m\n  queries: [{repos: [a/b]}]\n', 'b.yaml': 'tide:\n  sync_period: 2m\n  queries: [{repos: [c/d]}]\n' },
+    problems: ['b.yaml:2:3: tide.sync_period: also set in a.yaml:2:3 (Prow does not merge it across files)'],
   },
   {
     name: 'problems in several files are all reported before validation',
     files: { 'a.yaml': '[oops\n', 'b.yaml': '- x\n', 'c.yaml': 'plugins:\n  acme: [hodl]\n' },
-    problems: [/^a\.yaml: /, 'b.yaml: expected a mapping of config keys at the top level'],
+    problems: ['a.yaml:2:1: Flow sequence must end with a ]', 'b.yaml:1:1: expected a mapping of config keys at the top level'],
   },
 ];
 
@@ -457,23 +498,78 @@ describe('names that are Object.prototype members', () => {
 
     // Assess
     expect(pluginsFor(parsed.config, 'acme', 'widgets')).toEqual([]);
-    expect(parsed.warnings).toEqual(['keys Skiff does not implement yet (ignored): __proto__']);
+    expect(parsed.warnings).toEqual(['plugins.yaml:1:1: __proto__: unknown key (neither Skiff nor Prow reads it); ignored']);
   });
 
   it('an unknown plugin under such an org is reported at its path', () => {
-    expect(configError([{ path: 'plugins.yaml', text: 'plugins:\n  constructor: [hodl]\n' }]).problems).toEqual([`plugins.constructor[0]: unknown plugin "hodl" (${known})`]);
+    const { warnings } = parseConfig([{ path: 'plugins.yaml', text: 'plugins:\n  constructor: [hodl]\n' }], registry, source);
+    expect(warnings).toEqual([unknownPlugin('plugins.yaml:2:17: plugins.constructor[0]', 'hodl', 'hold', 'constructor')]);
   });
 });
 
-describe('YAML aliases', () => {
-  it('a config that reuses one anchor more often than yaml allows by default (100) loads', () => {
-    // Prepare
-    const text = `hold-only: &hold [hold]\nplugins:\n${Array.from({ length: 150 }, (_, i) => `  acme/repo-${i}: *hold`).join('\n')}\n`;
+describe('YAML as Prow reads it', () => {
+  it.each([150, 5000])('a config that reuses one anchor %i times loads (no alias count limit)', (count) => {
+    // Prepare: yaml's default limit was 100, and the loader's own 1000 before the size bound.
+    const text = `size: &sizes {s: 5}\nplugins:\n${Array.from({ length: count }, (_, i) => `  acme/repo-${i}: &r${i} [hold]\n  other/repo-${i}: *r${i}`).join('\n')}\n`;
 
     // Act
     const { config } = parseConfig([{ path: 'plugins.yaml', text }], registry, source);
 
     // Assess
-    expect(pluginsFor(config, 'acme', 'repo-149')).toEqual(['hold']);
+    expect(pluginsFor(config, 'other', `repo-${count - 1}`)).toEqual(['hold']);
+  });
+
+  it('`<<` merges a mapping in, any number of times, as istio uses it', () => {
+    // Prepare: the shape of istio's branch-protection release anchors.
+    const text = [
+      'base: &base {plugins: [hold], excluded_repos: [legacy]}',
+      'plugins:',
+      '  acme:',
+      '    <<: *base',
+      '  acme/widgets:',
+      '    <<: *base',
+      '    plugins: [size]',
+      '',
+    ].join('\n');
+
+    // Act
+    const { config, warnings } = parseConfig([{ path: 'plugins.yaml', text }], registry, source);
+
+    // Assess: merged (the entry's own key wins), and no `<<` key anywhere.
+    expect(config.plugins).toEqual({ acme: { plugins: ['hold'], excluded_repos: ['legacy'] }, 'acme/widgets': { plugins: ['size'], excluded_repos: ['legacy'] } });
+    expect(pluginsFor(config, 'acme', 'widgets')).toEqual(['hold', 'size']);
+    expect(warnings).toEqual(['plugins.yaml:1:1: base: unknown key (neither Skiff nor Prow reads it); ignored']);
+  });
+
+  it.each([
+    { name: 'a billion laughs', text: billionLaughs, problem: 'config.yaml: cannot load: its aliases expand to more than 1,000,000 nodes (a YAML bomb?)' },
+    {
+      name: 'a bomb of aliased mappings',
+      text: ['a: &a {x0: 1, x1: 1}'].concat([...'bcdefghijklmnopqrstu'].map((l, i) => `${l}: &${l} [*${'abcdefghijklmnopqrstu'[i]}, *${'abcdefghijklmnopqrstu'[i]}]`)).join('\n'),
+      problem: 'config.yaml: cannot load: its aliases expand to more than 1,000,000 nodes (a YAML bomb?)',
+    },
+    { name: 'an alias inside its own anchor', text: 'a: &a {b: *a}\n', problem: 'config.yaml: cannot load: an alias refers to a node that contains it, so it never ends' },
+  ])('$name is an error naming the file, not a hang', ({ text, problem }) => {
+    expect(configError([{ path: 'config.yaml', text }]).problems).toEqual([problem]);
+  });
+});
+
+describe('strict (checkconfig --strict)', () => {
+  const files = [{ path: 'plugins.yaml', text: 'plugins:\n  acme: [hold, hodl, lgtm]\nsise: {}\ntide: {}\n' }];
+
+  it('without it, names nothing knows are warnings', () => {
+    expect(parseConfig(files, registry, source).warnings).toHaveLength(4);
+  });
+
+  it('makes them errors, and only them: a Prow plugin or key Skiff does not implement stays a warning', () => {
+    expect(() => parseConfig(files, registry, source, { strict: true })).toThrow(ConfigError);
+    const error = (() => {
+      try {
+        parseConfig(files, registry, source, { strict: true });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })()!;
+    expect(error.problems).toEqual(['plugins.yaml:3:1: sise: unknown key; did you mean "size"? Ignored', unknownPlugin('plugins.yaml:2:16: plugins.acme[1]', 'hodl', 'hold', 'acme')]);
   });
 });
