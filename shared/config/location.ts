@@ -1,5 +1,8 @@
 // Where the config lives: `SKIFF_CONFIG=owner/repo:path[,path2][@ref]`, or (local mode) one or
-// more local file paths separated by commas.
+// more local paths separated by commas. Each path is a file or a directory; a directory stands
+// for every `*.yaml` / `*.yml` below it (a job config directory, or a tree of Prow's
+// `_pluginconfig.yaml` / `_prowconfig.yaml` shards), as Prow's `--job-config-path` and
+// `--supplemental-*-config-dir` read one.
 
 export type ConfigLocation =
   | { kind: 'repo'; owner: string; repo: string; paths: string[]; ref?: string }
@@ -20,7 +23,8 @@ export function parseConfigLocation(value: string | undefined, options: { allowF
     const at = rest.lastIndexOf('@');
     const pathList = at >= 0 ? rest.slice(0, at) : rest;
     const ref = at >= 0 ? rest.slice(at + 1).trim() : undefined;
-    const paths = pathList.split(',').map((p) => p.trim().replace(/^\/+/, ''));
+    // `config/jobs/` and `config/jobs` are the same directory.
+    const paths = pathList.split(',').map((p) => p.trim().replace(/^\/+/, '').replace(/\/+$/, ''));
     if (paths.some((p) => !p)) throw new ConfigLocationError(`SKIFF_CONFIG "${text}": empty file path`);
     if (at >= 0 && !ref) throw new ConfigLocationError(`SKIFF_CONFIG "${text}": empty ref after "@"`);
     return { kind: 'repo', owner, repo, paths, ...(ref ? { ref } : {}) };

@@ -13,8 +13,10 @@ import type { ContentResult } from '../../shared/github/octokit-client.js';
 import type { RepoRef } from '../../shared/github/client.js';
 import { ConfigAgent, FileConfigSource, RepoConfigSource, type ConfigSnapshot, type ConfigSource } from '../../shared/config/agent.js';
 import { parseConfigLocation, type ConfigLocation } from '../../shared/config/location.js';
-import { pluginsFor } from '../../shared/config/parse.js';
+import { ConfigError, pluginsFor } from '../../shared/config/parse.js';
 import { plugins as registry } from '../../shared/plugins/registry.js';
+import type { Plugin } from '../../shared/plugins/types.js';
+import * as z from 'zod';
 
 /** GitHub's ETag for a file depends only on its content; a short hash stands in for it. */
 const etagOf = (text: string) => `"${createHash('sha1').update(text).digest('hex').slice(0, 7)}"`;
@@ -80,7 +82,7 @@ const twoFiles = 'acme/prow-config:plugins.yaml,config.yaml@main';
 
 const V1 = 'plugins:\n  acme/widgets: [hold]\n';
 const V2 = 'plugins:\n  acme/widgets: [hold, size]\n';
-const INVALID = 'plugins:\n  acme/widgets: [hold, hodl]\n';
+const INVALID = 'plugins:\n  acme/widgets: [hold, 3]\n';
 const CONFIG = 'prowjob_namespace: prow\n';
 const CONFIG2 = 'prowjob_namespace: prow\ntide:\n  sync_period: 2m\n';
 
@@ -89,8 +91,10 @@ const read = (path: string, cached?: string) =>
   `acme/prow-config:${path}@main${cached === undefined ? '' : ` if-none-match ${etagOf(cached)}`}`;
 
 const invalidIn = (source: string) =>
-  `invalid config in ${source}:\n  plugins["acme/widgets"][1]: unknown plugin "hodl" (known: hold, size)`;
+  `invalid config in ${source}:\n  plugins.yaml:2:24: plugins["acme/widgets"][1]: Invalid input: expected string, received number`;
 const notFoundIn = (source: string) => `invalid config in ${source}:\n  plugins.yaml: not found in acme/prow-config@main`;
+/** The warning for a Prow key of config.yaml that Skiff does not implement, at `line`. */
+const prowKey = (key: string, line: number) => `config.yaml:${line}:1: ${key}: a Prow key Skiff does not implement yet; ignored`;
 const unreachableIn = (source: string, message: string) => `cannot read the config from ${source}: ${message}`;
 
 interface Tick {
@@ -327,21 +331,21 @@ const repoCases: Case[] = [
       {
         files: { 'plugins.yaml': V1, 'config.yaml': CONFIG },
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
+        warnings: [prowKey('prowjob_namespace', 1)],
         reads: [read('plugins.yaml'), read('config.yaml')],
       },
       {
         after: revalidateMs,
         files: { 'config.yaml': CONFIG2 },
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace, tide'],
+        warnings: [prowKey('prowjob_namespace', 1), prowKey('tide', 2)],
         reparsed: true,
         reads: [read('plugins.yaml', V1), read('config.yaml', CONFIG)],
       },
       {
         after: revalidateMs,
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace, tide'],
+        warnings: [prowKey('prowjob_namespace', 1), prowKey('tide', 2)],
         reparsed: false,
         reads: [read('plugins.yaml', V1), read('config.yaml', CONFIG2)],
       },
@@ -354,14 +358,14 @@ const repoCases: Case[] = [
       {
         files: { 'plugins.yaml': V1, 'config.yaml': CONFIG },
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
+        warnings: [prowKey('prowjob_namespace', 1)],
       },
       {
         after: revalidateMs,
         files: { 'config.yaml': `${CONFIG}${V2}` },
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
-        error: `invalid config in ${twoFiles}:\n  config.yaml: key "plugins" is already set in plugins.yaml`,
+        warnings: [prowKey('prowjob_namespace', 1)],
+        error: `invalid config in ${twoFiles}:\n  config.yaml:3:3: plugins["acme/widgets"]: also set in plugins.yaml:2:3 (each entry may be set in one file only)`,
       },
     ],
   },
@@ -374,21 +378,21 @@ const repoCases: Case[] = [
       {
         files: { 'plugins.yaml': V1, 'config.yaml': CONFIG },
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
+        warnings: [prowKey('prowjob_namespace', 1)],
       },
       {
         after: revalidateMs,
         files: { 'plugins.yaml': V2 },
         failing: { 'config.yaml': 'HTTP 503' },
         enabled: ['hold'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
+        warnings: [prowKey('prowjob_namespace', 1)],
         error: unreachableIn(twoFiles, 'HTTP 503'),
         reads: [read('plugins.yaml', V1), read('config.yaml', CONFIG)],
       },
       {
         failing: { 'config.yaml': null },
         enabled: ['hold', 'size'],
-        warnings: ['keys Skiff does not implement yet (ignored): prowjob_namespace'],
+        warnings: [prowKey('prowjob_namespace', 1)],
         reparsed: true,
       },
     ],
@@ -440,9 +444,9 @@ describe('ConfigAgent over a FileConfigSource', () => {
           after: revalidateMs,
           files: { 'plugins.yaml': INVALID },
           enabled: ['hold'],
-          error: /plugins\["acme\/widgets"\]\[1\]: unknown plugin "hodl"/,
+          error: /plugins\.yaml:2:24: plugins\["acme\/widgets"\]\[1\]: Invalid input: expected string, received number/,
         },
-        { after: revalidateMs, enabled: ['hold'], error: /unknown plugin "hodl"/, reparsed: false },
+        { after: revalidateMs, enabled: ['hold'], error: /expected string, received number/, reparsed: false },
         { after: revalidateMs, files: { 'plugins.yaml': V2 }, enabled: ['hold', 'size'], reparsed: true },
       ],
     },
@@ -462,7 +466,7 @@ describe('ConfigAgent over a FileConfigSource', () => {
     {
       name: 'a missing file with no config before: get() rejects',
       ticks: [
-        { rejects: { name: 'Error', message: /^ENOENT: no such file or directory, open '.*plugins\.yaml'$/ } },
+        { rejects: { name: 'Error', message: /^ENOENT: no such file or directory, stat '.*plugins\.yaml'$/ } },
         { files: { 'plugins.yaml': V1 }, enabled: ['hold'] },
       ],
     },
@@ -754,5 +758,61 @@ describe('touchedBy', () => {
 
     // Act + Assess
     expect(agent.touchedBy('push', push({ commits: [{ modified: [plugins] }] }))).toBe(false);
+  });
+});
+
+// The issue this guards against: after a config change that failed to load in a way the loader
+// did not expect, the next event ran with no config at all ("no valid config"), and later events
+// silently used the old one. Whatever the failure, the last good config stays, with the error.
+describe('a changed config that fails to load in an unexpected way', () => {
+  /** A plugin whose section schema throws (a bug in it) on `boom: true`. */
+  const fragile: Plugin = {
+    name: 'fragile',
+    description: 'test plugin with a config schema that throws',
+    config: {
+      key: 'fragile',
+      schema: z.unknown().optional().transform((value) => {
+        if ((value as { boom?: unknown } | undefined)?.boom) throw new TypeError("Cannot read properties of undefined (reading 'x')");
+        return value;
+      }),
+    },
+  };
+
+  it('keeps the last good config, with the error, on every event until a version loads', async () => {
+    // Prepare
+    const repo = new FakeConfigRepo();
+    const clock = fakeClock();
+    const agent = new ConfigAgent(new RepoConfigSource(repoLocation(location), async () => repo), [...registry, fragile], { revalidateMs, now: clock.now });
+    repo.write('plugins.yaml', V1);
+    await agent.get();
+    const error = `invalid config in ${location}:\n  cannot load: Cannot read properties of undefined (reading 'x')`;
+
+    // Act
+    repo.write('plugins.yaml', `${V1}fragile: {boom: true}\n`);
+    clock.advance(revalidateMs);
+    const next = await agent.get();
+    clock.advance(revalidateMs);
+    const later = await agent.get();
+    repo.write('plugins.yaml', V2);
+    clock.advance(revalidateMs);
+    const fixed = await agent.get();
+
+    // Assess
+    expect([next, later].map((s) => [pluginsFor(s.config, 'acme', 'widgets'), s.error])).toEqual([
+      [['hold'], error],
+      [['hold'], error],
+    ]);
+    expect([pluginsFor(fixed.config, 'acme', 'widgets'), fixed.error]).toEqual([['hold', 'size'], undefined]);
+  });
+
+  it('a config that has never loaded is an error for every event, never an empty plugin set', async () => {
+    // Prepare
+    const repo = new FakeConfigRepo();
+    repo.write('plugins.yaml', 'fragile: {boom: true}\n');
+    const agent = new ConfigAgent(new RepoConfigSource(repoLocation(location), async () => repo), [...registry, fragile], { revalidateMs });
+
+    // Act + Assess
+    await expect(agent.get()).rejects.toThrow(/^invalid config in .*:\n {2}cannot load: Cannot read properties of undefined/);
+    await expect(agent.get()).rejects.toThrow(ConfigError);
   });
 });
