@@ -12,6 +12,13 @@ export interface QueuedEvent {
    */
   target?: string;
   receivedAt: string;
+  /**
+   * GitHub's delivery headers (signature included), lower-cased, to forward to external plugins
+   * with the payload (hook/forward.ts). Absent in messages queued before forwarding existed.
+   */
+  headers?: Record<string, string>;
+  /** The received bytes are not valid UTF-8, so the payload's text here is not exactly them. */
+  bodyNotUtf8?: true;
   payload?: Record<string, unknown>;
   payloadRef?: PayloadRef;
 }
@@ -20,6 +27,19 @@ export interface QueuedEvent {
 export function encodeQueuedEvent(head: Omit<QueuedEvent, 'payload'>, rawPayload?: string): string {
   const json = JSON.stringify(head);
   return rawPayload === undefined ? json : `${json.slice(0, -1)},"payload":${rawPayload}}`;
+}
+
+const payloadKey = ',"payload":';
+
+/**
+ * The payload's exact text in a message encodeQueuedEvent made (undefined without one): the
+ * bytes GitHub signed, for external plugins. The first `,"payload":` is where it was spliced in:
+ * the head before it has no `payload` key, and no JSON string can hold a comma followed by an
+ * unescaped quote.
+ */
+export function rawPayloadOf(body: string): string | undefined {
+  const at = body.indexOf(payloadKey);
+  return at < 0 || !body.endsWith('}') ? undefined : body.slice(at + payloadKey.length, -1);
 }
 
 export function decodeQueuedEvent(body: string): QueuedEvent {

@@ -2,8 +2,10 @@
 // type, size, then the signature over the exact received bytes, and only then parses the body —
 // and answers 2xx only once the event is durably queued. The HTTP layer is injected: API Gateway and local mode both turn their request into
 // a HookRequest, so this never touches a real HTTP object.
+import { isUtf8 } from 'node:buffer';
 import type { Logger } from '../log.js';
 import type { EventQueue, PayloadStore, TraceStore } from '../storage/ports.js';
+import { headersToForward } from './forwarded-headers.js';
 import { tokensFor, verifySignature, type HmacSecrets } from './hmac.js';
 import { encodeQueuedEvent, groupIdOf, identityOf, isDeliveryId, numberOf } from './queued-event.js';
 import { missingFields } from './required-fields.js';
@@ -124,7 +126,9 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
 
   const receivedAt = (deps.now?.() ?? new Date()).toISOString();
   const action = typeof payload.action === 'string' ? payload.action : undefined;
-  const head = { delivery, event, target, receivedAt };
+  // GitHub's headers and whether the text below is exactly the signed bytes travel with the
+  // event, for external plugins (forward.ts).
+  const head = { delivery, event, target, receivedAt, headers: headersToForward(req.headers), ...(isUtf8(req.body) ? {} : { bodyNotUtf8: true as const }) };
   const enqueue = async () => {
     let body = encodeQueuedEvent(head, raw);
     if (Buffer.byteLength(body) > (deps.maxMessageBytes ?? sqsMaxMessageBytes)) {

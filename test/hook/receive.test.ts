@@ -563,7 +563,9 @@ describe('receive: what is queued', () => {
     const [message] = queue.messages;
     expect(message?.deduplicationId).toBe(delivery);
     expect(message?.groupId).toBe(groupId);
-    expect(decodeQueuedEvent(message?.body ?? '')).toEqual({ delivery, event, target: 'Codertocat/Hello-World', receivedAt, payload });
+    // GitHub's headers go along for external plugins (not the User-Agent: forwards have their own).
+    const headers = { 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(globalSecret, raw), 'content-type': 'application/json' };
+    expect(decodeQueuedEvent(message?.body ?? '')).toEqual({ delivery, event, target: 'Codertocat/Hello-World', receivedAt, headers, payload });
     // The payload travels as sent, not re-serialised.
     expect(message?.body).toContain(`"payload":${raw}}`);
     expect(payloads.objects.size).toBe(0);
@@ -588,7 +590,9 @@ describe('receive: what is queued', () => {
 
 describe('receive: payloads too large for a queue message', () => {
   const limit = 16 * 1024;
-  const head = { delivery, event: 'issue_comment', target: 'Codertocat/Hello-World', receivedAt };
+  // A signature is always 71 characters, so the message's size does not depend on its value.
+  const headers = { 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': `sha256=${'0'.repeat(64)}`, 'content-type': 'application/json' };
+  const head = { delivery, event: 'issue_comment', target: 'Codertocat/Hello-World', receivedAt, headers };
   const messageBytes = (raw: string) => Buffer.byteLength(encodeQueuedEvent(head, raw));
   const key = `payloads/2024-05-01/${delivery}.json`;
 
@@ -614,7 +618,7 @@ describe('receive: payloads too large for a queue message', () => {
     expect(payloads.objects.get(key)).toBe(raw);
     expect(queue.messages).toHaveLength(1);
     const [message] = queue.messages;
-    expect(decodeQueuedEvent(message?.body ?? '')).toEqual({ ...head, payloadRef: { bucket: payloads.bucket, key } });
+    expect(decodeQueuedEvent(message?.body ?? '')).toEqual({ ...head, headers: { ...headers, 'x-hub-signature-256': await sign(globalSecret, raw) }, payloadRef: { bucket: payloads.bucket, key } });
     expect(Buffer.byteLength(message?.body ?? '')).toBeLessThan(512);
     expect(message?.groupId).toBe('Codertocat/Hello-World#1');
     expect(message?.deduplicationId).toBe(delivery);
