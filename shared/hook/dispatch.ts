@@ -13,6 +13,7 @@
 // (`target` in the queued message), never on other repository fields of the payload.
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { ConfigAgent } from '../config/agent.js';
+import { externalPluginsFor, type ExternalPluginsSection } from '../config/external-plugins.js';
 import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { formatIssueRef, interceptWrites } from '../github/client.js';
@@ -21,9 +22,10 @@ import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf 
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
 import type { Outcome, Plugin, PluginContext } from '../plugins/types.js';
-import type { ClaimStore, DeliverySummary, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import type { ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import { forwardTraceKey, queueForwards } from './forward.js';
 import { generalizeComment, type GenericCommentEvent } from './generic-comment.js';
-import { decodeQueuedEvent, numberOf, orgRepoOf, type QueuedEvent } from './queued-event.js';
+import { decodeQueuedEvent, groupIdOf, numberOf, orgRepoOf, type QueuedEvent } from './queued-event.js';
 import { missingFields } from './required-fields.js';
 
 export interface GitHubProvider {
@@ -50,9 +52,21 @@ export interface DispatchDeps {
   recordGitHubMs?: number;
   /** The longest one record can take; the worker starts a record only with this much time left. Default: `leaseMs`. */
   worstCaseRecordMs?: number;
+  /** Forwarding to external plugins (hook/forward.ts); without it, they are recorded as not forwarded. */
+  forwarding?: ForwardingDeps;
   /** Test seam: runs after each plugin's claim is marked done; a throw stands for a crash there. */
   afterPlugin?(delivery: string, plugin: string): void | Promise<void>;
   now?: () => Date;
+}
+
+export interface ForwardingDeps {
+  /** Where forward steps are queued: a queue of their own, so a slow endpoint never holds up events. */
+  queue: EventQueue;
+  /** Longest one forward may take (SKIFF_FORWARD_TIMEOUT_MS), its redirects and answer included. */
+  timeoutMs: number;
+  /** SQS's message size limit (receive.ts sqsMaxMessageBytes unless a test says otherwise). */
+  maxMessageBytes: number;
+  fetch?: typeof fetch;
 }
 
 export interface DispatchResult {
@@ -80,11 +94,11 @@ export async function dispatch(messageBody: string, deps: DispatchDeps): Promise
   } catch (cause) {
     throw new MalformedEventError(`cannot read the queued event: ${describeError(cause)}`, { cause });
   }
-  const work = () => dispatchEvent(message, deps);
+  const work = () => dispatchEvent(message, messageBody, deps);
   return deps.recordGitHubMs === undefined ? work() : withGitHubDeadline(deps.recordGitHubMs, work);
 }
 
-async function dispatchEvent(message: QueuedEvent, deps: DispatchDeps): Promise<DispatchResult> {
+async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: DispatchDeps): Promise<DispatchResult> {
   const { log } = deps;
   const { delivery, event } = message;
   const at = () => (deps.now?.() ?? new Date()).toISOString();
@@ -154,6 +168,10 @@ async function dispatchEvent(message: QueuedEvent, deps: DispatchDeps): Promise<
     const notImplemented = notImplementedFor(config, repo.owner, repo.repo, event, deps.registry);
     const attempt = await start({ configError, configWarnings: warnings, notImplemented });
     await deps.traces.plugins(delivery, records);
+    // External plugins get the event through queued steps of their own, sent while the built-in
+    // plugins run so that neither waits for the other (awaited below).
+    const forwarding = forwardExternal(message, messageBody, payload, config, repo, deps, at);
+    forwarding.catch(() => undefined);
 
     const installation = (payload.installation as { id?: unknown } | undefined)?.id;
     const github = toRun.length ? await deps.github.forEvent(repo, Number.isSafeInteger(installation) ? (installation as number) : undefined) : undefined;
@@ -209,6 +227,12 @@ async function dispatchEvent(message: QueuedEvent, deps: DispatchDeps): Promise<
       }
     }
 
+    // A failed send fails the record (retried): the built-ins that finished are not run again.
+    const forwardRecords = await forwarding;
+    if (Object.keys(forwardRecords).length) {
+      Object.assign(records, forwardRecords);
+      await deps.traces.plugins(delivery, forwardRecords);
+    }
     await deps.traces.finish(delivery, retry.length ? 'failed' : 'processed');
     if (retry.length) {
       const when = retryAfter === undefined ? '' : ` in ${retryAfter} s, when GitHub's rate limit allows`;
@@ -222,6 +246,28 @@ async function dispatchEvent(message: QueuedEvent, deps: DispatchDeps): Promise<
     await deps.traces.finish(delivery, 'failed', { error: describeError(error) });
     throw error;
   }
+}
+
+/**
+ * Queues the event for each external plugin that wants it (Prow's needDemux: the org's entries,
+ * then the repository's, by event). Returns the records of those it cannot be forwarded to.
+ */
+async function forwardExternal(
+  message: QueuedEvent,
+  messageBody: string,
+  payload: Record<string, unknown>,
+  config: { externalPlugins?: ExternalPluginsSection },
+  repo: RepoRef,
+  deps: DispatchDeps,
+  at: () => string,
+): Promise<Record<string, PluginRecord>> {
+  const plugins = externalPluginsFor(config.externalPlugins, repo.owner, repo.repo, message.event);
+  if (!plugins.length) return {};
+  if (!deps.forwarding) {
+    return Object.fromEntries(plugins.map((p) => [forwardTraceKey(p.name), { status: 'skipped', reason: 'this worker does not forward to external plugins', writes: [], attempt: 0, at: at() } satisfies PluginRecord]));
+  }
+  const { queue, maxMessageBytes } = deps.forwarding;
+  return queueForwards({ message, body: messageBody, group: groupIdOf(payload), plugins }, { queue, payloads: deps.payloads, maxMessageBytes }, at);
 }
 
 /** The payload: inline, or from the payload store when it was too large for the message. */

@@ -10,11 +10,14 @@
 // - A record that failed on a GitHub rate limit comes back when the limit allows (the wait GitHub
 //   gave), not after the queue's visibility timeout; so do the records of its group it held back.
 // - A record failing on its last receive is logged as going to the dead-letter queue.
+// - Forwards to external plugins (forward.ts) run beside the events, each FIFO group of them
+//   concurrently, so a slow endpoint never holds back a built-in plugin in the same batch.
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
 import type { Redelivery } from '../storage/ports.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
+import { forward, isForwardMessage, type ForwardDeps } from './forward.js';
 
 export interface WorkerOptions {
   /** Time left in this invocation (Lambda's `context.getRemainingTimeInMillis`). Without it, every record starts. */
@@ -87,6 +90,34 @@ export class NotEnoughTimeError extends RetryableError {
 
 const groupOf = (record: SQSRecord): string => record.attributes.MessageGroupId ?? '';
 
+/** Prow's hook has no limit; 10 s is what GitHub itself gives a webhook endpoint. */
+export const defaultForwardTimeoutMs = 10_000;
+
+const forwardDepsOf = (deps: DispatchDeps): ForwardDeps => ({
+  claims: deps.claims,
+  traces: deps.traces,
+  payloads: deps.payloads,
+  log: deps.log,
+  leaseMs: deps.leaseMs,
+  timeoutMs: deps.forwarding?.timeoutMs ?? defaultForwardTimeoutMs,
+  fetch: deps.forwarding?.fetch,
+  now: deps.now,
+});
+
+/**
+ * The batch as the processor sees it: the events in one sequence (in order per group), and the
+ * forwards in one sequence per group, all run at once.
+ */
+function sequencesOf(records: SQSRecord[]): SQSRecord[][] {
+  const events: SQSRecord[] = [];
+  const forwards = new Map<string, SQSRecord[]>();
+  for (const record of records) {
+    if (!isForwardMessage(record.body)) events.push(record);
+    else forwards.set(groupOf(record), [...(forwards.get(groupOf(record)) ?? []), record]);
+  }
+  return [events, ...forwards.values()].filter((sequence) => sequence.length);
+}
+
 /** The delivery id in a queued message, for logs; undefined when the body cannot be read. */
 function deliveryOf(body: string): string | undefined {
   try {
@@ -100,7 +131,7 @@ function deliveryOf(body: string): string | undefined {
 export async function processBatch(event: SQSEvent, deps: DispatchDeps, redelivery?: Redelivery, options: WorkerOptions = {}): Promise<SQSBatchResponse> {
   const { log } = deps;
   const worstCaseMs = deps.worstCaseRecordMs ?? deps.leaseMs;
-  const processor = new SqsFifoPartialProcessorAsync();
+  const forwardDeps = forwardDepsOf(deps);
   /**
    * group → seconds until its failed records come back: the wait GitHub asked for, or 0 for a
    * group handed back for time. A group fails once per batch (the rest of it is skipped), so
@@ -109,42 +140,44 @@ export async function processBatch(event: SQSEvent, deps: DispatchDeps, redelive
   const comeBackAfter = new Map<string, number>();
   /** messageId → why it failed, for the dead-letter line. */
   const failures = new Map<string, string>();
-  const response = await processPartialResponse(
-    event,
-    async (record: SQSRecord) => {
-      const { messageId } = record;
-      const group = groupOf(record);
-      const remainingMs = options.remainingTimeMs?.();
-      if (remainingMs !== undefined && remainingMs < worstCaseMs) {
-        const reason = `not started: ${remainingMs} ms left in this invocation, and a record may take ${worstCaseMs} ms`;
-        comeBackAfter.set(group, 0);
-        failures.set(messageId, reason);
-        log.warn('not enough time left for this record; handing it back', { messageId, delivery: deliveryOf(record.body), group, remainingMs, worstCaseRecordMs: worstCaseMs });
-        throw new NotEnoughTimeError(reason);
+  const handle = async (record: SQSRecord) => {
+    const { messageId } = record;
+    const group = groupOf(record);
+    const remainingMs = options.remainingTimeMs?.();
+    if (remainingMs !== undefined && remainingMs < worstCaseMs) {
+      const reason = `not started: ${remainingMs} ms left in this invocation, and a record may take ${worstCaseMs} ms`;
+      comeBackAfter.set(group, 0);
+      failures.set(messageId, reason);
+      log.warn('not enough time left for this record; handing it back', { messageId, delivery: deliveryOf(record.body), group, remainingMs, worstCaseRecordMs: worstCaseMs });
+      throw new NotEnoughTimeError(reason);
+    }
+    try {
+      if (isForwardMessage(record.body)) return await forward(record.body, forwardDeps, Number(record.attributes.ApproximateReceiveCount) || 1);
+      return await dispatch(record.body, deps);
+    } catch (error) {
+      const delivery = deliveryOf(record.body);
+      if (!isRetryable(error)) {
+        // dispatch has put the error in the trace (when the message named a delivery).
+        log.error('event ended on an error that retrying cannot fix; not retried', { messageId, delivery, group, error: describeError(error) });
+        log.debug('event ended on an error: stack', { messageId, delivery, stack: stackOf(error) });
+        return undefined;
       }
-      try {
-        return await dispatch(record.body, deps);
-      } catch (error) {
-        const delivery = deliveryOf(record.body);
-        if (!isRetryable(error)) {
-          // dispatch has put the error in the trace (when the message named a delivery).
-          log.error('event ended on an error that retrying cannot fix; not retried', { messageId, delivery, group, error: describeError(error) });
-          log.debug('event ended on an error: stack', { messageId, delivery, stack: stackOf(error) });
-          return undefined;
-        }
-        const wait = retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime());
-        if (wait !== undefined) comeBackAfter.set(group, wait);
-        failures.set(messageId, describeError(error));
-        throw error;
-      }
-    },
-    processor,
-    {
-      skipGroupOnError: true,
-      // All records failing is an ordinary outcome here (GitHub down): report them, don't throw.
-      throwOnFullBatchFailure: false,
-    },
+      const wait = retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime());
+      if (wait !== undefined) comeBackAfter.set(group, wait);
+      failures.set(messageId, describeError(error));
+      throw error;
+    }
+  };
+  const responses = await Promise.all(
+    sequencesOf(event.Records).map((Records) =>
+      processPartialResponse({ Records }, handle, new SqsFifoPartialProcessorAsync(), {
+        skipGroupOnError: true,
+        // All records failing is an ordinary outcome here (GitHub down): report them, don't throw.
+        throwOnFullBatchFailure: false,
+      }),
+    ),
   );
+  const response: SQSBatchResponse = { batchItemFailures: responses.flatMap((r) => r.batchItemFailures) };
   const records = new Map(event.Records.map((record) => [record.messageId, record]));
   await Promise.all(
     response.batchItemFailures.map(async ({ itemIdentifier }) => {

@@ -10,11 +10,14 @@ import type { GitHubClient } from '../github/client.js';
 import { GitHubConnector } from '../github/connector.js';
 import { defaultRequestTimeoutMs, type OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
-import { recordTiming, type WorkerOptions } from '../hook/worker.js';
+import { sqsMaxMessageBytes } from '../hook/receive.js';
+import { defaultForwardTimeoutMs, recordTiming, type WorkerOptions } from '../hook/worker.js';
 import type { Logger } from '../log.js';
 import { plugins } from '../plugins/registry.js';
 import { DynamoStore } from '../storage/dynamo-store.js';
+import type { EventQueue } from '../storage/ports.js';
 import { S3Payloads, type S3ClientSource } from '../storage/s3-payloads.js';
+import { lazySqsClient } from '../storage/sqs-redelivery.js';
 import { required, type Env } from './env.js';
 import { githubCredentialsFromEnv } from './secrets.js';
 
@@ -25,6 +28,8 @@ export interface DispatchOptions {
   afterPlugin?: DispatchDeps['afterPlugin'];
   /** Local mode: the GitHub events get when there are no credentials (see GitHubConnector). */
   offlineGitHub?: GitHubClient;
+  /** Where forwards to external plugins are queued; default: SKIFF_FORWARD_QUEUE_URL. Local mode: through its journal. */
+  forwardQueue?: EventQueue;
 }
 
 export class SettingError extends Error {
@@ -69,6 +74,13 @@ export async function dispatchDeps(
   });
   // Fail at start on unreadable credentials, and know whether this is a dry run.
   await connector.refreshCredentials();
+  // A forward must fit in a record's GitHub time, which the worker's start check counts on.
+  const forwardTimeoutMs = positiveInteger(env, 'SKIFF_FORWARD_TIMEOUT_MS', defaultForwardTimeoutMs);
+  if (forwardTimeoutMs > timing.recordGitHubMs) {
+    throw new SettingError(`SKIFF_FORWARD_TIMEOUT_MS must be at most ${timing.recordGitHubMs} (a record's GitHub time), got ${forwardTimeoutMs}`);
+  }
+  // Without a forward queue (a stack from before it existed), external plugins are traced as not forwarded.
+  const forwardQueue = options.forwardQueue ?? (env.SKIFF_FORWARD_QUEUE_URL ? lazySqsQueue(env.SKIFF_FORWARD_QUEUE_URL) : undefined);
   const location = parseConfigLocation(env.SKIFF_CONFIG, { allowFiles: options.allowConfigFiles ?? false });
   const source =
     location.kind === 'repo'
@@ -86,5 +98,21 @@ export async function dispatchDeps(
     recordGitHubMs: timing.recordGitHubMs,
     worstCaseRecordMs: timing.worstCaseRecordMs,
     afterPlugin: options.afterPlugin,
+    forwarding: forwardQueue && { queue: forwardQueue, timeoutMs: forwardTimeoutMs, maxMessageBytes: sqsMaxMessageBytes },
+  };
+}
+
+/** The forward queue, its SQS client loaded at the first forward: most events have no external plugin. */
+function lazySqsQueue(queueUrl: string): EventQueue {
+  const client = lazySqsClient();
+  let queue: Promise<EventQueue> | undefined;
+  return {
+    send: async (message) => {
+      queue ??= (async () => new (await import('../storage/sqs-queue.js')).SqsQueue(await client(), queueUrl))().catch((error: unknown) => {
+        queue = undefined;
+        throw error;
+      });
+      await (await queue).send(message);
+    },
   };
 }

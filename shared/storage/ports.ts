@@ -61,6 +61,8 @@ export interface PluginRecord {
   retrying?: boolean;
   /** GitHub's rate limit asked to wait this long; the record is put off until then. */
   retryAfterSeconds?: number;
+  /** An external plugin's forward (`external:<name>`): the HTTP status its endpoint answered. */
+  httpStatus?: number;
   /** GitHub writes the plugin made, readable: `addLabel acme/widgets#1 do-not-merge/hold`. */
   writes: string[];
   /** The delivery's attempt this record was written on (0: decided before any attempt ran it). */
