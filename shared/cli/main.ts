@@ -8,7 +8,7 @@ import { describeLocation, parseConfigLocation } from '../config/location.js';
 import { DataDirInUseError } from '../local/data-dir-lock.js';
 import { startLocal, type LocalSkiff } from '../local/local-mode.js';
 import { createLogger } from '../log.js';
-import { checkConfigFiles } from './check-config.js';
+import { checkConfig as checkConfigWith, defaultSuffixes } from './check-config.js';
 import { HookUnreachableError, phony, PhonyError, repoPattern } from './phony.js';
 import { SampleError } from './sample-payloads.js';
 
@@ -47,9 +47,21 @@ const usages = {
     --hmac SECRET     default $WEBHOOK_SECRET, else the secret skiff local uses without it
     --delivery ID     the X-GitHub-Delivery (default a new UUID)
 `,
-  checkconfig: `usage: skiff checkconfig FILE [FILE ...]
-    Validates Prow-style plugins.yaml / config.yaml files as Skiff would load them (Prow's
-    checkconfig). Exit status 0 when valid, 1 when not.
+  checkconfig: `usage: skiff checkconfig [PATH ...] [--config-path FILE] [--job-config-path PATH] [--plugin-config FILE]
+                         [--supplemental-prow-config-dir DIR ...] [--supplemental-plugin-config-dir DIR ...] [--strict]
+    Validates a Prow config exactly as Skiff loads it (Prow's checkconfig, with its flags). Every
+    error and warning names the file, line, column and key path.
+    PATH                                 a file or directory, as in SKIFF_CONFIG (a directory: every
+                                         *.yaml / *.yml below it)
+    --config-path FILE                   Prow's config.yaml
+    --job-config-path PATH               a job file, or a directory of them
+    --plugin-config FILE                 Prow's plugins.yaml
+    --supplemental-prow-config-dir DIR   shards below DIR named *${defaultSuffixes.prow} (repeatable)
+    --supplemental-plugin-config-dir DIR shards below DIR named *${defaultSuffixes.plugin} (repeatable)
+    --supplemental-prow-configs-filename-suffix S, --supplemental-plugin-configs-filename-suffix S
+                                         other shard name endings
+    --strict                             names nothing knows (likely typos) are errors, not warnings
+    Exit status 0 when valid (warnings allowed), 1 when not, 2 for a command-line mistake.
 `,
 } as const;
 
@@ -272,13 +284,39 @@ async function sendPhony(args: string[]): Promise<number> {
 }
 
 async function checkConfig(args: string[]): Promise<number> {
-  const { values, positionals: files } = parse({ args, options: { ...help }, allowPositionals: true });
+  const { values, positionals: paths } = parse({
+    args,
+    options: {
+      ...help,
+      'config-path': { type: 'string' },
+      'job-config-path': { type: 'string' },
+      'plugin-config': { type: 'string' },
+      'supplemental-prow-config-dir': { type: 'string', multiple: true },
+      'supplemental-plugin-config-dir': { type: 'string', multiple: true },
+      'supplemental-prow-configs-filename-suffix': { type: 'string' },
+      'supplemental-plugin-configs-filename-suffix': { type: 'string' },
+      strict: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
   if (values.help) {
     process.stdout.write(usages.checkconfig);
     return 0;
   }
-  if (!files.length) throw new UsageError('name at least one config file');
-  const result = await checkConfigFiles(files);
+  if (!paths.length && !values['config-path'] && !values['plugin-config'] && !values['job-config-path'] && !values['supplemental-prow-config-dir'] && !values['supplemental-plugin-config-dir']) {
+    throw new UsageError('name a config file or directory, or --config-path / --plugin-config');
+  }
+  const result = await checkConfigWith({
+    paths,
+    configPath: values['config-path'],
+    jobConfigPath: values['job-config-path'],
+    pluginConfig: values['plugin-config'],
+    supplementalProwConfigDirs: values['supplemental-prow-config-dir'],
+    supplementalPluginConfigDirs: values['supplemental-plugin-config-dir'],
+    prowConfigSuffix: values['supplemental-prow-configs-filename-suffix'],
+    pluginConfigSuffix: values['supplemental-plugin-configs-filename-suffix'],
+    strict: values.strict,
+  });
   process.stdout.write(`${result.lines.join('\n')}\n`);
   return result.ok ? 0 : 1;
 }

@@ -26,6 +26,7 @@ export interface ConfigSource {
  */
 export const isConfigFileName = (name: string): boolean => /\.ya?ml$/.test(name) && !name.startsWith('..');
 const isSkippedDir = (name: string): boolean => name.startsWith('..');
+const noConfigFiles = 'a directory with no *.yaml or *.yml file below it';
 
 /** Byte order, as git sorts a tree (and Go's filepath.Walk a directory). */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -59,8 +60,14 @@ export async function readConfigPaths(paths: readonly string[]): Promise<ConfigF
     }
   };
   for (const path of paths) {
-    if ((await stat(path)).isDirectory()) await walk(path);
-    else out.push({ path, text: await readFile(path, 'utf8') });
+    if (!(await stat(path)).isDirectory()) {
+      out.push({ path, text: await readFile(path, 'utf8') });
+      continue;
+    }
+    const before = out.length;
+    await walk(path);
+    // Most likely the wrong directory: say so rather than load a config with nothing in it.
+    if (out.length === before) throw new ConfigError([{ severity: 'error', file: path, message: noConfigFiles }], paths.join(','));
   }
   return out;
 }
@@ -180,7 +187,15 @@ export class RepoConfigSource implements ConfigSource {
       }
     };
 
-    const paths = (await Promise.all(this.location.paths.map((path) => readPath(path)))).flat();
+    const paths = (
+      await Promise.all(
+        this.location.paths.map(async (path) => {
+          const found = await readPath(path);
+          if (!found.length && dirs.has(path)) missing.push(`${path}: ${noConfigFiles} in ${owner}/${repo}${ref ? `@${ref}` : ''}`);
+          return found;
+        }),
+      )
+    ).flat();
     if (missing.length) throw new ConfigError(missing.map((message) => ({ severity: 'error', message })), this.description);
     const list = JSON.stringify(paths);
     changed ||= list !== this.lastList;

@@ -46,7 +46,7 @@ describe.concurrent('skiff --help', () => {
   it.for([
     { command: 'local', mentions: '--data-dir DIR' },
     { command: 'phony', mentions: '--repo OWNER/NAME' },
-    { command: 'checkconfig', mentions: 'FILE [FILE ...]' },
+    { command: 'checkconfig', mentions: '--supplemental-plugin-config-dir DIR' },
   ])('skiff $command --help prints that command’s usage and exits 0', async ({ command, mentions }, { expect }) => {
     // Act
     const run = await skiff([command, '--help']);
@@ -74,7 +74,7 @@ describe.concurrent('command-line mistakes: one line, exit status 2', () => {
     { name: 'an unexpected argument', args: ['local', 'now'], line: 'skiff local: unexpected argument now (skiff local --help shows the options)' },
     { name: 'phony without --event', args: ['phony'], line: 'skiff phony: --event is required, e.g. --event issue_comment (skiff phony --help shows the options)' },
     { name: 'an option missing its value', args: ['phony', '--event'], line: 'skiff phony: --event needs a value (skiff phony --help shows the options)' },
-    { name: 'checkconfig without files', args: ['checkconfig'], line: 'skiff checkconfig: name at least one config file (skiff checkconfig --help shows the options)' },
+    { name: 'checkconfig without files', args: ['checkconfig'], line: 'skiff checkconfig: name a config file or directory, or --config-path / --plugin-config (skiff checkconfig --help shows the options)' },
     { name: 'a non-numeric --port', args: ['local', '--port', 'abc'], line: 'skiff local: --port must be a port number from 0 to 65535, not "abc" (skiff local --help shows the options)' },
     { name: 'an out-of-range --port', args: ['local', '--port', '70000'], line: 'skiff local: --port must be a port number from 0 to 65535, not "70000" (skiff local --help shows the options)' },
     { name: 'a negative --port', args: ['local', '--port=-1'], line: 'skiff local: --port must be a port number from 0 to 65535, not "-1" (skiff local --help shows the options)' },

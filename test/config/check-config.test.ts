@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkConfigFiles } from '../../shared/cli/check-config.js';
+import { checkConfig, checkConfigFiles } from '../../shared/cli/check-config.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/config/${name}`, import.meta.url));
 const temp = (text: string) => {
@@ -14,21 +14,29 @@ const temp = (text: string) => {
 };
 
 describe('skiff checkconfig', () => {
-  it('accepts a real Prow plugins.yaml + config.yaml pair, listing what is enabled and what is ignored', async () => {
+  it('accepts a real Prow plugins.yaml + config.yaml pair, listing what is active and each key it ignores', async () => {
     const result = await checkConfigFiles([fixture('plugins.yaml'), fixture('config.yaml')]);
     expect(result.ok).toBe(true);
-    expect(result.lines[0]).toMatch(/: valid$/);
-    expect(result.lines.some((l) => l.startsWith('warning: keys Skiff does not implement yet (ignored): '))).toBe(true);
+    expect(result.lines[0]).toMatch(/: valid, 2 files, 17 warnings$/);
+    expect(result.lines).toContain('  kubernetes-sigs/kind: hold, size');
+    expect(result.lines.filter((l) => / a Prow key Skiff does not implement yet; ignored$/.test(l))).toHaveLength(17);
+    expect(result.lines).toContain(`warning: ${fixture('plugins.yaml')}:5:1: triggers: a Prow key Skiff does not implement yet; ignored`);
   });
 
   it.each([
-    { name: 'unknown plugin', text: 'plugins:\n  org/repo: [hold, size, hodl]\n', line: 'plugins["org/repo"][2]: unknown plugin "hodl"' },
-    { name: 'YAML syntax error', text: 'plugins:\n  org/repo: [hold\n', line: 'plugins.yaml:' },
-    { name: 'size thresholds out of order', text: 'size:\n  s: 50\n  m: 40\n', line: 'size.m: size thresholds must increase' },
-  ])('rejects $name and says where', async ({ text, line }) => {
-    const result = await checkConfigFiles([temp(text)]);
+    { name: 'a typo under --strict', text: 'plugins:\n  org/repo: [hold, size, hodl]\n', strict: true, line: 'plugins.yaml:2:26: plugins["org/repo"][2]: unknown plugin "hodl"; did you mean "hold"?' },
+    { name: 'a YAML syntax error', text: 'plugins:\n  org/repo: [hold\n', strict: false, line: 'plugins.yaml:3:1: ' },
+    { name: 'size thresholds out of order', text: 'size:\n  s: 50\n  m: 40\n', strict: false, line: 'plugins.yaml:3:6: size.m: size thresholds must increase' },
+  ])('rejects $name and says where', async ({ text, strict, line }) => {
+    const result = await checkConfigFiles([temp(text)], { strict });
     expect(result.ok).toBe(false);
     expect(result.lines.join('\n')).toContain(line);
+  });
+
+  it('without --strict, a typo is a warning and the config is valid', async () => {
+    const result = await checkConfigFiles([temp('plugins:\n  org/repo: [hold, hodl]\n')]);
+    expect(result.ok).toBe(true);
+    expect(result.lines.at(-1)).toMatch(/^warning: .*plugins\.yaml:2:20: plugins\["org\/repo"\]\[1\]: unknown plugin "hodl"; did you mean "hold"\? Inactive/);
   });
 
   const bomb = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]']
@@ -38,9 +46,9 @@ describe('skiff checkconfig', () => {
   // Whatever is wrong, one line that names the file, and no exception.
   it.each([
     { name: 'a missing file', path: () => '/nonexistent/plugins.yaml', line: /^\/nonexistent\/plugins\.yaml: cannot read: ENOENT/ },
-    { name: 'a directory', path: () => mkdtempSync(join(tmpdir(), 'skiff-check-dir-')), line: /^\/.*skiff-check-dir-[^:]*: cannot read: it is a directory$/ },
-    { name: 'binary garbage', path: () => temp(Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x3a, 0x7b, 0x0a, 0x00, 0x9f]).toString('latin1')), line: /\/plugins\.yaml: / },
-    { name: 'a YAML bomb', path: () => temp(bomb), line: /\/plugins\.yaml: cannot load: Excessive alias count/ },
+    { name: 'a directory with no config in it', path: () => mkdtempSync(join(tmpdir(), 'skiff-check-dir-')), line: /^\/.*skiff-check-dir-[^:]*: a directory with no \*\.yaml or \*\.yml file below it$/ },
+    { name: 'binary garbage', path: () => temp(Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x3a, 0x7b, 0x0a, 0x00, 0x9f]).toString('latin1')), line: /\/plugins\.yaml:\d+:\d+: / },
+    { name: 'a YAML bomb', path: () => temp(bomb), line: /\/plugins\.yaml: cannot load: its aliases expand to more than 1,000,000 nodes/ },
   ])('reports $name, naming the file', async ({ path, line }) => {
     // Prepare
     const file = path();
@@ -52,5 +60,14 @@ describe('skiff checkconfig', () => {
     expect(result.ok).toBe(false);
     expect(result.lines.join('\n')).toMatch(line);
     expect(result.lines.join('\n')).toContain(file);
+  });
+
+  it.each([
+    { name: '--config-path naming a directory', options: () => ({ configPath: mkdtempSync(join(tmpdir(), 'skiff-check-dir-')) }), line: /: cannot read: it is a directory$/ },
+    { name: '--supplemental-prow-config-dir naming a file', options: () => ({ supplementalProwConfigDirs: [temp('tide: {}\n')] }), line: /plugins\.yaml: cannot read: it is not a directory$/ },
+  ])('reports $name', async ({ options, line }) => {
+    const result = await checkConfig(options());
+    expect(result.ok).toBe(false);
+    expect(result.lines.join('\n')).toMatch(line);
   });
 });
