@@ -14,6 +14,7 @@ import Bottleneck from 'bottleneck/light.js';
 import { handleApi } from '../api/read-api.js';
 import type { OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
+import { isForwardMessage } from '../hook/forward.js';
 import { decodeQueuedEvent } from '../hook/queued-event.js';
 import { lambdaMaxBodyBytes, receive, type HookResponse, type ReceiveDeps } from '../hook/receive.js';
 import { createLogger, type Logger } from '../log.js';
@@ -27,6 +28,7 @@ import { EventJournal, JournaledQueue } from './event-journal.js';
 import { OfflineGitHub } from './offline-github.js';
 import { QueuePoller } from './queue-poller.js';
 import { startStandIns, type StandIns } from './stand-ins.js';
+import { SqsQueue } from '../storage/sqs-queue.js';
 
 export interface LocalOptions {
   env: Record<string, string | undefined>;
@@ -79,25 +81,31 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
   }
   let server: Server | undefined;
   let poller: QueuePoller | undefined;
+  let forwardPoller: QueuePoller | undefined;
   let journal: EventJournal | undefined;
   try {
     const env = {
       ...options.env,
       SKIFF_TABLE: standIns.table,
       SKIFF_QUEUE_URL: standIns.queueUrl,
+      SKIFF_FORWARD_QUEUE_URL: standIns.forwardQueueUrl,
       SKIFF_PAYLOAD_BUCKET: standIns.bucket,
     };
     const base = receiveDeps(env, standIns.clients, log, handledEvents(plugins));
+    // Forwards to external plugins have a queue of their own (see stand-ins.ts).
+    const forwards = new SqsQueue(standIns.clients.sqs, standIns.forwardQueueUrl);
     // Before anything is received: the events an earlier run acknowledged go first, in order.
     let replayed = 0;
     if (options.dataDir) {
       const opened = await EventJournal.open(join(options.dataDir, 'queue-journal.jsonl'));
       journal = opened.journal;
       if (opened.skippedLines) log.warn('skipped unreadable lines of the queue journal (a write cut short by a crash)', { lines: opened.skippedLines });
-      for (const message of opened.pending) await base.queue.send(message);
+      for (const message of opened.pending) await (isForwardMessage(message.body) ? forwards : base.queue).send(message);
       replayed = opened.pending.length;
     }
-    const receiving: ReceiveDeps = journal ? { ...base, queue: new JournaledQueue(journal, base.queue) } : base;
+    const receiving: ReceiveDeps = journal ? { ...base, queue: new JournaledQueue(journal, base.queue, { log }) } : base;
+    // Forwards are acknowledged work too: journaled like the webhook's sends, replayed the same way.
+    const forwarding = journal ? new JournaledQueue(journal, forwards, { log }) : forwards;
     // Fail at start, not on the first delivery, when no secret is configured.
     await receiving.secrets();
     const print = options.print ?? ((line: string) => log.info(line));
@@ -107,6 +115,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       octokit: options.octokit,
       afterPlugin: options.afterPlugin,
       offlineGitHub,
+      forwardQueue: forwarding,
     });
     // Load the config now, so a broken one is reported at start.
     await dispatching.config.get();
@@ -123,6 +132,14 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       },
     });
     poller.start();
+    forwardPoller = new QueuePoller(standIns.clients.sqs, standIns.forwardQueueUrl, dispatching, log, {
+      waitSeconds: options.pollWaitSeconds,
+      maxReceiveCount: 5,
+      deadLetterQueueUrl: standIns.deadLetterQueueUrl,
+      visibilityTimeoutSeconds: standIns.visibilityTimeoutSeconds,
+      journal,
+    });
+    forwardPoller.start();
 
     server = createServer((req, res) => {
       route(req, res, receiving, dispatching).catch((error: unknown) => {
@@ -141,6 +158,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     });
     const listening = server;
     const polling = poller;
+    const pollingForwards = forwardPoller;
     const journaling = journal;
     let closing: Promise<void> | undefined;
     return {
@@ -160,7 +178,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
           await closeServer(listening, requestGraceMs);
           // A batch still running after the grace period is left: its messages were never
           // journaled as done, so the next start processes them (the claims skip what finished).
-          await polling.stop(batchGraceMs);
+          await Promise.all([polling.stop(batchGraceMs), pollingForwards.stop(batchGraceMs)]);
+          // Journaled messages still on their way to the stand-in queue finish first (they stay
+          // in the journal either way, so the next start queues them again).
+          await Promise.all([receiving.queue, forwarding].map((queue) => (queue instanceof JournaledQueue ? queue.settled() : undefined)));
           await journaling?.close();
           await standIns.close();
           await lock?.release();
@@ -170,7 +191,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     };
   } catch (error) {
     server?.close();
-    await poller?.stop(batchGraceMs);
+    await Promise.all([poller?.stop(batchGraceMs), forwardPoller?.stop(batchGraceMs)]);
     await journal?.close();
     await standIns.close();
     await lock?.release();

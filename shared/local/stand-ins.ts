@@ -1,7 +1,7 @@
 // Embedded stand-ins for the AWS services Skiff uses, started in this process (in a worker
 // thread, see stand-in-servers.mjs): dynalite (DynamoDB), local-aws-sqs (SQS) and s3rver (S3). The same AWS SDK code as in Lambda talks to
-// them over HTTP on 127.0.0.1. Resources mirror the CDK stack: one table, a FIFO queue with a
-// dead-letter queue after 5 receives, a payload bucket.
+// them over HTTP on 127.0.0.1. Resources mirror the CDK stack: one table, a FIFO queue of events
+// and one of forwards to external plugins, with a dead-letter queue after 5 receives, a payload bucket.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,8 @@ export interface StandIns {
   clients: AwsClients;
   table: string;
   queueUrl: string;
+  /** Forwards to external plugins (hook/forward.ts): their own queue, so they never hold up events. */
+  forwardQueueUrl: string;
   deadLetterQueueUrl: string;
   bucket: string;
   /** The queue's: how long a received message stays invisible before it is delivered again. */
@@ -103,9 +105,9 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   }
   await clients.dynamodb.send(new DescribeTableCommand({ TableName: table }));
   const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'skiff-dlq.fifo', Attributes: { FifoQueue: 'true' } }));
-  const queue = await clients.sqs.send(
+  const fifoQueue = (QueueName: string) =>
     new CreateQueueCommand({
-      QueueName: 'skiff-events.fifo',
+      QueueName,
       Attributes: {
         FifoQueue: 'true',
         ContentBasedDeduplication: 'false',
@@ -117,8 +119,9 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
           maxReceiveCount: 1000,
         }),
       },
-    }),
-  );
+    });
+  const queue = await clients.sqs.send(fifoQueue('skiff-events.fifo'));
+  const forwardQueue = await clients.sqs.send(fifoQueue('skiff-forwards.fifo'));
   await clients.s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: { name?: string }) => {
     if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
   });
@@ -128,6 +131,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     clients,
     table,
     queueUrl: queue.QueueUrl!,
+    forwardQueueUrl: forwardQueue.QueueUrl!,
     deadLetterQueueUrl: dlq.QueueUrl!,
     bucket,
     visibilityTimeoutSeconds,
