@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentsReader } from '../github/connector.js';
 import type { Plugin } from '../plugins/types.js';
-import { ConfigError } from './issues.js';
+import { ConfigError, summarizeWarnings } from './issues.js';
 import { describeLocation, type ConfigLocation } from './location.js';
 import { parseConfig, ParseCache, type ConfigFile, type ParsedConfig } from './parse.js';
 
@@ -222,6 +222,11 @@ export class RepoConfigSource implements ConfigSource {
 }
 
 export interface ConfigSnapshot extends ParsedConfig {
+  /**
+   * The warnings as a trace carries them: each one while there are at most three, else one line
+   * of counts (summarizeWarnings); `issues` has every one.
+   */
+  warnings: string[];
   /** Set while the newest config does not load and the previous one is being served. */
   error?: string;
 }
@@ -235,6 +240,7 @@ export class ConfigAgent {
   private checkedAt = 0;
   private inflight: Promise<void> | undefined;
   private readonly cache = new ParseCache();
+  private summary: string[] = [];
 
   constructor(
     readonly source: ConfigSource,
@@ -258,7 +264,7 @@ export class ConfigAgent {
       if (problem instanceof ConfigError) throw problem;
       throw new ConfigError([{ severity: 'error', message: problem?.message ?? 'no config loaded' }], this.source.description);
     }
-    return { ...this.current, ...(problem ? { error: problem.message } : {}) };
+    return { ...this.current, warnings: this.summary, ...(problem ? { error: problem.message } : {}) };
   }
 
   /** Re-reads the source now (after a push that touched it). Concurrent callers share one read. */
@@ -293,6 +299,7 @@ export class ConfigAgent {
     if (!files) return;
     try {
       this.current = parseConfig(files, this.registry, this.source.description, { cache: this.cache });
+      this.summary = summarizeWarnings(this.current.issues);
       this.invalid = undefined;
     } catch (error) {
       // Whatever went wrong, these files do not load: the error stays until a new version does.

@@ -110,12 +110,12 @@ function keyWarnings(merged: Merged, skiff: readonly string[]): ConfigIssue[] {
     if (isProwKey(key)) {
       const others = files.slice(1).map((f) => f.path);
       const also = others.length ? `; also set in ${others.length} more ${others.length === 1 ? 'file' : 'files'} (${list(others, 3)})` : '';
-      warnings.push({ severity: 'warning', ...at(files[0]!), path: formatPath([key]), message: `a Prow key Skiff does not implement yet; ignored${also}` });
+      warnings.push({ severity: 'warning', kind: 'prow-key', ...at(files[0]!), path: formatPath([key]), message: `a Prow key Skiff does not implement yet; ignored${also}` });
       continue;
     }
     const suggestion = closest(key, [...skiff, ...allProwKeys]);
     const message = suggestion ? `unknown key; did you mean "${suggestion}"? Ignored` : 'unknown key (neither Skiff nor Prow reads it); ignored';
-    for (const file of files) warnings.push({ severity: 'warning', ...at(file), path: formatPath([key]), message, strict: true });
+    for (const file of files) warnings.push({ severity: 'warning', kind: 'unknown-key', ...at(file), path: formatPath([key]), message, strict: true });
   }
   return warnings;
 }
@@ -142,17 +142,22 @@ function pluginWarnings(config: SkiffConfig, merged: Merged, registry: readonly 
     const enabled = `enabled for ${list(at.map((p) => p.where), listed)}`;
     let message: string;
     let strict = false;
+    let kind: ConfigIssue['kind'] = 'prow-plugin';
     const unneeded = unneededProwPlugins.get(name);
     const renamed = renamedProwPlugins.get(name);
-    if (unneeded) message = `"${name}" is not needed: ${unneeded} (${enabled})`;
+    if (unneeded) {
+      message = `"${name}" is not needed: ${unneeded} (${enabled})`;
+      kind = 'not-needed';
+    }
     else if (isProwPlugin(name)) message = `"${name}" is a Prow plugin Skiff does not implement yet; inactive (${enabled})`;
     else if (renamed) message = `"${name}" is a Prow plugin that Prow has folded into "${renamed}"; inactive (${enabled})`;
     else {
       strict = true;
+      kind = 'unknown-plugin';
       const suggestion = closest(name, [...implemented, ...prowPluginNames]);
       message = `unknown plugin "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ' (neither a Skiff nor a Prow plugin)'} Inactive (${enabled})`;
     }
-    warnings.push({ severity: 'warning', ...merged.locate(first.path), path: formatPath(first.path), message, ...(strict ? { strict } : {}) });
+    warnings.push({ severity: 'warning', kind, ...merged.locate(first.path), path: formatPath(first.path), message, ...(strict ? { strict } : {}) });
   }
   return warnings;
 }
