@@ -7,12 +7,12 @@
 // order, and the file is rewritten with only those. The per-plugin claims in DynamoDB (which
 // persists in the same data directory) make such a replay run each plugin at most once more.
 //
-// The file is JSON lines: {"op":"send","seq":1,"id":…,"group":…,"body":…} / {"op":"done","id":…} /
-// {"op":"cancel","seq":1} (the send to SQS failed, so the webhook answered 5xx and GitHub keeps
-// the delivery for a redelivery). Sends that arrive while an fsync is running are written and
+// The file is JSON lines: {"op":"send","seq":1,"id":…,"group":…,"body":…} / {"op":"done","id":…}.
+// Sends that arrive while an fsync is running are written and
 // fsync'd together with the next one (group commit), so a burst of acks costs few fsyncs.
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Logger } from '../log.js';
 import type { EventQueue, QueueMessage } from '../storage/ports.js';
 
 export class JournalError extends Error {
@@ -21,8 +21,7 @@ export class JournalError extends Error {
 
 type JournalRecord =
   | { op: 'send'; seq: number; id: string; group: string; body: string }
-  | { op: 'done'; id: string }
-  | { op: 'cancel'; seq: number };
+  | { op: 'done'; id: string };
 
 export interface JournalOpenResult {
   journal: EventJournal;
@@ -46,7 +45,7 @@ interface Waiter {
 const truncateWhenIdleBytes = 8 * 1024 * 1024;
 
 export class EventJournal {
-  /** seq → deduplication id of each message sent and not yet done or cancelled. */
+  /** seq → deduplication id of each message sent and not yet done. */
   private readonly pending = new Map<number, string>();
   private readonly waiting: Waiter[] = [];
   private flushing: Promise<void> | undefined;
@@ -127,12 +126,6 @@ export class EventJournal {
     await this.write([...known].map((id) => line({ op: 'done', id })).join(''), false);
   }
 
-  /** A message that never reached the queue (the webhook answered 5xx for it). */
-  async cancel(seq: number): Promise<void> {
-    if (!this.pending.delete(seq)) return;
-    await this.write(line({ op: 'cancel', seq }), false);
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -175,7 +168,7 @@ export class EventJournal {
 
 const line = (record: JournalRecord): string => `${JSON.stringify(record)}\n`;
 
-/** The messages sent and not done or cancelled, in order; one per deduplication id, as SQS FIFO keeps. */
+/** The messages sent and not done, in order; one per deduplication id, as SQS FIFO keeps. */
 function replay(text: string): { pending: QueueMessage[]; skippedLines: number } {
   const sends = new Map<number, QueueMessage>();
   let skippedLines = 0;
@@ -192,8 +185,6 @@ function replay(text: string): { pending: QueueMessage[]; skippedLines: number }
       sends.set(record.seq, { body: record.body, groupId: record.group, deduplicationId: record.id });
     } else if (record.op === 'done') {
       for (const [seq, message] of sends) if (message.deduplicationId === record.id) sends.delete(seq);
-    } else if (record.op === 'cancel') {
-      sends.delete(record.seq);
     } else {
       skippedLines++;
     }
@@ -220,24 +211,54 @@ async function syncDirectory(path: string): Promise<void> {
 }
 
 /**
- * The webhook's queue in local mode: a message is journaled (fsync'd) while it is sent to the
- * queue, and the send resolves — so the webhook acknowledges — only when both are done.
+ * The webhook's queue in local mode. `send` resolves — so the webhook acknowledges — once the
+ * message is in the journal and fsync'd: that is what makes it durable, as SQS's answer is on
+ * AWS (local-aws-sqs keeps messages in memory, so waiting for it adds nothing that survives a
+ * crash). The message then goes to the queue, in order within its FIFO group, retried with
+ * backoff; one that still cannot be sent stays in the journal and is queued at the next start.
  */
 export class JournaledQueue implements EventQueue {
+  /** FIFO group → its latest send to the queue, which the next one of the group waits for. */
+  private readonly sending = new Map<string, Promise<void>>();
+
   constructor(
     private readonly journal: EventJournal,
     private readonly inner: EventQueue,
+    private readonly options: { log?: Pick<Logger, 'error' | 'warn'>; retries?: number; retryBaseMs?: number } = {},
   ) {}
 
   async send(message: QueueMessage): Promise<void> {
-    // Together, not one after the other: the ack waits for the slower of the two. The journal
-    // record is queued first, so a `done` for this message can never be written before it.
-    const journaled = this.journal.append(message);
-    const [written, sent] = await Promise.allSettled([journaled, this.inner.send(message)]);
-    if (sent.status === 'rejected') {
-      if (written.status === 'fulfilled') await this.journal.cancel(written.value).catch(() => undefined);
-      throw sent.reason;
+    await this.journal.append(message);
+    const { groupId } = message;
+    const next = (this.sending.get(groupId) ?? Promise.resolve()).then(() => this.deliver(message));
+    this.sending.set(groupId, next);
+    void next.then(() => {
+      if (this.sending.get(groupId) === next) this.sending.delete(groupId);
+    });
+  }
+
+  /** Resolves once every journaled message has reached the queue or been left for the next start. */
+  async settled(): Promise<void> {
+    while (this.sending.size) await Promise.all(this.sending.values());
+  }
+
+  private async deliver(message: QueueMessage): Promise<void> {
+    const retries = this.options.retries ?? 4;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.inner.send(message);
+        return;
+      } catch (error) {
+        if (attempt >= retries) {
+          this.options.log?.error('an acknowledged event could not be queued; it stays in the journal and is queued at the next start', {
+            delivery: message.deduplicationId,
+            error: error as Error,
+          });
+          return;
+        }
+        this.options.log?.warn('queueing an acknowledged event failed; retrying', { delivery: message.deduplicationId, attempt: attempt + 1, error: error as Error });
+        await new Promise((resolve) => setTimeout(resolve, (this.options.retryBaseMs ?? 200) * 2 ** attempt));
+      }
     }
-    if (written.status === 'rejected') throw written.reason;
   }
 }

@@ -22,17 +22,15 @@ function journalPath(): string {
 
 const message = (id: string, group = 'Codertocat/Hello-World#1'): QueueMessage => ({ body: `{"delivery":"${id}","event":"issue_comment"}`, groupId: group, deduplicationId: id });
 
-type Step = { append: string } | { done: string[] } | { cancelLast: true };
+type Step = { append: string } | { done: string[] };
 
 /** Opens a fresh journal, runs the steps, closes it, and opens it again as a restart would. */
 async function restartAfter(steps: Step[]) {
   const path = journalPath();
   const { journal } = await EventJournal.open(path);
-  let last = 0;
   for (const step of steps) {
-    if ('append' in step) last = await journal.append(message(step.append));
-    else if ('done' in step) await journal.done(step.done);
-    else await journal.cancel(last);
+    if ('append' in step) await journal.append(message(step.append));
+    else await journal.done(step.done);
   }
   await journal.close();
   const reopened = await EventJournal.open(path);
@@ -46,7 +44,6 @@ describe('EventJournal', () => {
     { name: 'sent and never done: all of them, in order', steps: [{ append: 'a' }, { append: 'b' }, { append: 'c' }], pending: ['a', 'b', 'c'] },
     { name: 'done ones are left out', steps: [{ append: 'a' }, { append: 'b' }, { append: 'c' }, { done: ['b'] }], pending: ['a', 'c'] },
     { name: 'everything done', steps: [{ append: 'a' }, { append: 'b' }, { done: ['a', 'b'] }], pending: [] },
-    { name: 'a cancelled send (the queue refused it, the webhook answered 5xx)', steps: [{ append: 'a' }, { append: 'b' }, { cancelLast: true }], pending: ['a'] },
     { name: 'a redelivery while the first is queued: one message, as SQS FIFO deduplicates', steps: [{ append: 'a' }, { append: 'a' }], pending: ['a'] },
     { name: 'one done covers both sends of a redelivered delivery', steps: [{ append: 'a' }, { append: 'a' }, { done: ['a'] }], pending: [] },
     { name: 'a redelivery after the first was done is a new message', steps: [{ append: 'a' }, { done: ['a'] }, { append: 'a' }], pending: ['a'] },
@@ -101,43 +98,76 @@ describe('EventJournal', () => {
 });
 
 describe('JournaledQueue', () => {
-  const queue = (fail?: Error): EventQueue & { sent: QueueMessage[] } => {
-    const sent: QueueMessage[] = [];
-    return {
-      sent,
-      async send(m) {
-        if (fail) throw fail;
-        sent.push(m);
+  /** A queue that refuses the first `failures` sends, then takes them. */
+  const queue = (failures = 0): EventQueue & { sent: QueueMessage[]; tries: number } => {
+    const q = {
+      sent: [] as QueueMessage[],
+      tries: 0,
+      async send(m: QueueMessage) {
+        q.tries++;
+        if (q.tries <= failures) throw new Error('queue unavailable');
+        q.sent.push(m);
       },
     };
+    return q;
   };
 
-  it('a message is in the journal when send resolves, and in the queue', async () => {
+  it('a message is in the journal (fsync\'d) when send resolves, and reaches the queue after', async () => {
     // Prepare
     const path = journalPath();
     const { journal } = await EventJournal.open(path);
     const inner = queue();
+    const journaled = new JournaledQueue(journal, inner);
     // Act
-    await new JournaledQueue(journal, inner).send(message('a'));
+    await journaled.send(message('a'));
     const text = await readFile(path, 'utf8');
+    await journaled.settled();
     await journal.close();
     // Assess
-    expect(inner.sent).toEqual([message('a')]);
     expect(JSON.parse(text)).toMatchObject({ op: 'send', id: 'a', body: message('a').body });
+    expect(inner.sent).toEqual([message('a')]);
   });
 
-  it('a message the queue refused fails the send and is not replayed', async () => {
+  it('sends of one group reach the queue in the order they were acknowledged, even when one is retried', async () => {
+    // Prepare: the queue refuses the first send twice.
+    const { journal } = await EventJournal.open(journalPath());
+    const inner = queue(2);
+    const journaled = new JournaledQueue(journal, inner, { retryBaseMs: 1 });
+    // Act
+    for (const id of ['a', 'b', 'c']) await journaled.send(message(id));
+    await journaled.settled();
+    await journal.close();
+    // Assess
+    expect(inner.sent.map((m) => m.deduplicationId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a message the queue keeps refusing is still acknowledged, logged, and queued again at the next start', async () => {
     // Prepare
     const path = journalPath();
     const { journal } = await EventJournal.open(path);
-    const refused = new Error('queue unavailable');
+    const errors: string[] = [];
+    const log = { error: (m: string) => errors.push(m), warn: () => {} };
+    const journaled = new JournaledQueue(journal, queue(Number.POSITIVE_INFINITY), { log, retries: 2, retryBaseMs: 1 });
     // Act
-    const sending = new JournaledQueue(journal, queue(refused)).send(message('a'));
-    // Assess
-    await expect(sending).rejects.toBe(refused);
+    await journaled.send(message('a'));
+    await journaled.settled();
     await journal.close();
     const { journal: reopened, pending } = await EventJournal.open(path);
     await reopened.close();
-    expect(pending).toEqual([]);
+    // Assess
+    expect(errors).toEqual(['an acknowledged event could not be queued; it stays in the journal and is queued at the next start']);
+    expect(pending).toEqual([message('a')]);
+  });
+
+  it('a journal that cannot be written fails the send, so the webhook answers 5xx', async () => {
+    // Prepare
+    const { journal } = await EventJournal.open(journalPath());
+    await journal.close();
+    const inner = queue();
+    // Act
+    const sending = new JournaledQueue(journal, inner).send(message('a'));
+    // Assess
+    await expect(sending).rejects.toThrow(/queue journal .* is closed/);
+    expect(inner.tries).toBe(0);
   });
 });
