@@ -10,11 +10,15 @@ import { lazySqsClient, SqsRedelivery } from '../shared/storage/sqs-redelivery.j
 const log = createLogger();
 const deps = await dispatchDeps(process.env, { dynamodb: new DynamoDBClient({}), s3: lazyS3Client() }, log);
 // Without the queue URL (a stack from before it was passed), rate-limited records simply come
-// back after the queue's visibility timeout.
-const redelivery = process.env.SKIFF_QUEUE_URL ? new SqsRedelivery(lazySqsClient(), process.env.SKIFF_QUEUE_URL) : undefined;
+// back after the queue's visibility timeout. A batch comes from one queue: the events' or the
+// forwards' (to external plugins), told apart by the queue name ending its ARN.
+const sqs = lazySqsClient();
+const queueUrls = [process.env.SKIFF_QUEUE_URL, process.env.SKIFF_FORWARD_QUEUE_URL].filter((url): url is string => Boolean(url));
+const redeliveries = new Map(queueUrls.map((url) => [url.split('/').pop(), new SqsRedelivery(sqs, url)]));
+const redeliveryFor = (event: SQSEvent) => redeliveries.get(event.Records[0]?.eventSourceARN.split(':').pop());
 
 const options = workerOptions(process.env);
 
 // The remaining time decides which records of the batch still start (shared/hook/worker.ts).
 export const handler = (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) =>
-  processBatch(event, deps, redelivery, { ...options, remainingTimeMs: context && (() => context.getRemainingTimeInMillis()) });
+  processBatch(event, deps, redeliveryFor(event), { ...options, remainingTimeMs: context && (() => context.getRemainingTimeInMillis()) });

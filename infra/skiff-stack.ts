@@ -54,11 +54,17 @@ const githubRequestTimeout = Duration.seconds(10);
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
 const eventsVisibilityTimeout = Duration.seconds(pluginsTimeout.toSeconds() * 6);
 const logRetention = logs.RetentionDays.ONE_MONTH;
+// Forwards to external plugins get their own event source with a small cap (2, SQS's least): an
+// endpoint that hangs ties up at most these invocations, which the plugins function reserves on
+// top of the events' own, so the events' poller is never throttled by them.
+const forwardsMaxConcurrency = 2;
 
 export class SkiffStack extends Stack {
   readonly table: dynamodb.Table;
   readonly payloadBucket: s3.Bucket;
   readonly queue: sqs.Queue;
+  /** Forwards to external plugins (shared/hook/forward.ts), apart from the events so a slow endpoint never holds them up. */
+  readonly forwardQueue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly hmacSecret: secretsmanager.Secret;
   readonly githubSecret: secretsmanager.Secret;
@@ -125,6 +131,17 @@ export class SkiffStack extends Stack {
       // Five receives, as in the design: enough for transient GitHub or throttling errors to clear.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
     });
+    // The plugins function queues one message here per external plugin an event goes to; the same
+    // settings as the events, and the same dead-letter queue (and its alarm).
+    this.forwardQueue = new sqs.Queue(this, 'Forwards', {
+      fifo: true,
+      // Deduplicated by `<delivery>#ext:<plugin>`, so a retried dispatch does not forward twice.
+      contentBasedDeduplication: false,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: eventsVisibilityTimeout,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
 
     // The GitHub webhook secret: one value, or Prow's hierarchical HMAC YAML. Generated here so a
     // fresh deploy is never unsigned; copy it into the GitHub webhook settings (or replace it).
@@ -174,13 +191,14 @@ export class SkiffStack extends Stack {
       timeout: pluginsTimeout,
       // At least the event source's maxConcurrency (checked in resolveSettings), so the poller is
       // never throttled; reserved so a busy account cannot starve it either.
-      reservedConcurrentExecutions: settings.pluginsReservedConcurrency,
+      reservedConcurrentExecutions: settings.pluginsReservedConcurrency === undefined ? undefined : settings.pluginsReservedConcurrency + forwardsMaxConcurrency,
       environment: {
         ...common,
         SKIFF_TABLE: this.table.tableName,
         SKIFF_PAYLOAD_BUCKET: this.payloadBucket.bucketName,
         // For ChangeMessageVisibility: a rate-limited event comes back when GitHub allows.
         SKIFF_QUEUE_URL: this.queue.queueUrl,
+        SKIFF_FORWARD_QUEUE_URL: this.forwardQueue.queueUrl,
         SKIFF_GITHUB_SECRET_ARN: this.githubSecret.secretArn,
         SKIFF_CONFIG: props.config,
         ...(props.githubApiUrl === undefined ? {} : { GITHUB_API_URL: props.githubApiUrl }),
@@ -211,7 +229,8 @@ export class SkiffStack extends Stack {
     // UpdateItem: claims and trace progress; GetItem: whether a claim someone else holds is done;
     // DeleteItem: a claim given up after a retryable failure (shared/storage/dynamo-store.ts).
     this.table.grants.actions(plugins, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
-    this.payloadBucket.grants.actionsOnObjectKeys(plugins, '*', 's3:GetObject');
+    // PutObject: a forward to an external plugin a few hundred bytes too large for a message.
+    this.payloadBucket.grants.actionsOnObjectKeys(plugins, '*', 's3:GetObject', 's3:PutObject');
     this.grantSecretValue(plugins, this.githubSecret);
     this.queue.grants.actions(plugins, [
       // What Lambda's SQS poller calls with the function's role:
@@ -222,9 +241,11 @@ export class SkiffStack extends Stack {
       // The worker's own call: a rate-limited event comes back when GitHub allows.
       'sqs:ChangeMessageVisibility',
     ]);
+    // The same on the forward queue, and SendMessage: dispatch queues the forwards.
+    this.forwardQueue.grants.actions(plugins, ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']);
     this.table.grants.actions(api, 'dynamodb:GetItem');
     this.acknowledgePayloadObjectWildcard(webhook, 'writes');
-    this.acknowledgePayloadObjectWildcard(plugins, 'reads');
+    this.acknowledgePayloadObjectWildcard(plugins, 'reads and writes');
 
     // Not SqsEventSource, which grants sqs:GetQueueUrl as well; the construct id is the one it
     // used, so an existing stack keeps its mapping instead of replacing it.
@@ -238,6 +259,12 @@ export class SkiffStack extends Stack {
       reportBatchItemFailures: true,
       // Caps parallel GitHub writes (and the secondary rate limit they can trip).
       maxConcurrency: settings.pluginsMaxConcurrency,
+    });
+    plugins.addEventSourceMapping('ForwardsEventSource', {
+      eventSourceArn: this.forwardQueue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maxConcurrency: forwardsMaxConcurrency,
     });
 
     // The edge. The webhook route cannot have an authorizer (GitHub signs with HMAC instead);
@@ -377,14 +404,14 @@ export class SkiffStack extends Stack {
   }
 
   /** S3 object keys are per delivery, so an object-level grant is necessarily `<bucket>/*`. */
-  private acknowledgePayloadObjectWildcard(fn: lambda.Function, verb: 'writes' | 'reads'): void {
+  private acknowledgePayloadObjectWildcard(fn: lambda.Function, verb: 'writes' | 'reads' | 'reads and writes'): void {
     const bucketId = this.getLogicalId(this.payloadBucket.node.defaultChild as s3.CfnBucket);
     if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
       reason:
         `The ${fn.node.id.toLowerCase()} function ${verb} one object per oversized delivery, keyed per delivery, ` +
-        `so the grant covers the bucket's objects; it is a single action (s3:${verb === 'writes' ? 'PutObject' : 'GetObject'}) ` +
+        `so the grant covers the bucket's objects; it is ${verb === 'reads and writes' ? 'two object actions (s3:GetObject, s3:PutObject)' : `a single action (s3:${verb === 'writes' ? 'PutObject' : 'GetObject'})`} ` +
         'on a bucket used for nothing else.',
     });
   }

@@ -12,12 +12,15 @@ import { SkiffStack, type SkiffStackProps } from '../../infra/skiff-stack.js';
 import { SkiffSettingError } from '../../infra/stack-settings.js';
 import { handleApi } from '../../shared/api/read-api.js';
 import { handledEvents } from '../../shared/hook/events.js';
+import { queueForwards } from '../../shared/hook/forward.js';
+import { decodeQueuedEvent, encodeQueuedEvent } from '../../shared/hook/queued-event.js';
 import { receive } from '../../shared/hook/receive.js';
 import { createLogger } from '../../shared/log.js';
 import { plugins as pluginRegistry } from '../../shared/plugins/registry.js';
 import { receiveDeps } from '../../shared/runtime/receive-deps.js';
 import { DynamoStore } from '../../shared/storage/dynamo-store.js';
 import { S3Payloads } from '../../shared/storage/s3-payloads.js';
+import { SqsQueue } from '../../shared/storage/sqs-queue.js';
 import { SqsRedelivery } from '../../shared/storage/sqs-redelivery.js';
 import { recordingAws } from '../fakes/recording-aws.js';
 
@@ -44,6 +47,7 @@ const ids = {
   table: logicalId(stack, stack.table),
   bucket: logicalId(stack, stack.payloadBucket),
   queue: logicalId(stack, stack.queue),
+  forwardQueue: logicalId(stack, stack.forwardQueue),
   deadLetterQueue: logicalId(stack, stack.deadLetterQueue),
   hmacSecret: logicalId(stack, stack.hmacSecret),
   githubSecret: logicalId(stack, stack.githubSecret),
@@ -101,24 +105,28 @@ describe('SkiffStack', () => {
       });
     });
 
-    it('queues events FIFO, deduplicated by delivery id, with a 360 s visibility timeout and a DLQ after 5 receives', () => {
-      template.hasResourceProperties('AWS::SQS::Queue', {
-        FifoQueue: true,
-        ContentBasedDeduplication: false,
-        SqsManagedSseEnabled: true,
-        VisibilityTimeout: 360,
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.deadLetterQueue, 'Arn'] }, maxReceiveCount: 5 },
-      });
+    it('queues events and forwards to external plugins FIFO, deduplicated by id, with a 360 s visibility timeout and a DLQ after 5 receives', () => {
+      const queues = Object.fromEntries(resourcesOfType(template, 'AWS::SQS::Queue'));
+      for (const id of [ids.queue, ids.forwardQueue]) {
+        expect(queues[id]?.Properties).toMatchObject({
+          FifoQueue: true,
+          ContentBasedDeduplication: false,
+          SqsManagedSseEnabled: true,
+          VisibilityTimeout: 360,
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.deadLetterQueue, 'Arn'] }, maxReceiveCount: 5 },
+        });
+      }
       template.hasResourceProperties('AWS::SQS::Queue', {
         FifoQueue: true,
         SqsManagedSseEnabled: true,
         MessageRetentionPeriod: 14 * 24 * 60 * 60,
       });
-      template.resourceCountIs('AWS::SQS::Queue', 2);
+      template.resourceCountIs('AWS::SQS::Queue', 3);
     });
 
     it.each([
       { name: 'events queue', id: ids.queue },
+      { name: 'forward queue', id: ids.forwardQueue },
       { name: 'dead-letter queue', id: ids.deadLetterQueue },
     ])('denies non-TLS access to the $name', ({ id }) => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -157,8 +165,9 @@ describe('SkiffStack', () => {
         name: 'plugins',
         memory: 1024,
         timeout: 60,
-        reserved: 5,
-        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS'],
+        // The events' 5 and the forwards' 2.
+        reserved: 7,
+        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_FORWARD_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS'],
       },
       { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE'] },
     ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, $reserved reserved, its own log group kept a month', ({ name, memory, timeout, reserved, env }) => {
@@ -213,7 +222,7 @@ describe('SkiffStack', () => {
     });
 
     it('feeds plugins from the FIFO queue in batches of 10 with partial failures and capped concurrency', () => {
-      template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', {}, 1);
+      template.resourcePropertiesCountIs('AWS::Lambda::EventSourceMapping', {}, 2);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
         FunctionName: { Ref: ids.plugins },
@@ -224,6 +233,18 @@ describe('SkiffStack', () => {
       synth({ pluginsMaxConcurrency: 12 }).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         ScalingConfig: { MaximumConcurrency: 12 },
       });
+    });
+
+    it('feeds plugins the forwards to external plugins from their own queue, at most 2 at once, whatever the events get', () => {
+      for (const t of [template, synth({ pluginsMaxConcurrency: 12 }).template]) {
+        t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [ids.forwardQueue, 'Arn'] },
+          FunctionName: { Ref: ids.plugins },
+          BatchSize: 10,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: 2 },
+        });
+      }
     });
 
     it.each([0, 1, 2.5, 1001])('rejects pluginsMaxConcurrency %s', (value) => {
@@ -247,9 +268,10 @@ describe('SkiffStack', () => {
     });
 
     it.each([
-      { name: 'defaults', props: {}, webhook: 10, plugins: 5, mapping: 5 },
-      { name: 'plugins reserved follows a raised maxConcurrency', props: { pluginsMaxConcurrency: 20 }, webhook: 10, plugins: 20, mapping: 20 },
-      { name: 'both set', props: { pluginsMaxConcurrency: 4, pluginsReservedConcurrency: 6, webhookReservedConcurrency: 3 }, webhook: 3, plugins: 6, mapping: 4 },
+      // The plugins function also reserves the forward queue's 2 (see skiff-stack.ts).
+      { name: 'defaults', props: {}, webhook: 10, plugins: 7, mapping: 5 },
+      { name: 'plugins reserved follows a raised maxConcurrency', props: { pluginsMaxConcurrency: 20 }, webhook: 10, plugins: 22, mapping: 20 },
+      { name: 'both set', props: { pluginsMaxConcurrency: 4, pluginsReservedConcurrency: 6, webhookReservedConcurrency: 3 }, webhook: 3, plugins: 8, mapping: 4 },
       { name: 'reserveConcurrency off (a new account with a quota of 10)', props: { reserveConcurrency: false }, webhook: undefined, plugins: undefined, mapping: 5 },
     ] satisfies { name: string; props: Partial<SkiffStackProps>; webhook?: number; plugins?: number; mapping: number }[])(
       'reserves concurrency: $name',
@@ -303,7 +325,7 @@ describe('SkiffStack', () => {
     const covers = (granted: string, action: string): boolean =>
       action === '*' || new RegExp(`^${granted.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 
-    type Resource = 'table' | 'bucket' | 'queue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret';
+    type Resource = 'table' | 'bucket' | 'queue' | 'forwardQueue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret';
     /**
      * Every non-log action each role is granted, by resource. Exact: a grant missing here fails the
      * test as surely as one missing from the stack. Nothing CDK's broad grants add (Scan, Query,
@@ -319,8 +341,9 @@ describe('SkiffStack', () => {
       },
       plugins: {
         table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        bucket: ['s3:GetObject'],
+        bucket: ['s3:GetObject', 's3:PutObject'],
         queue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        forwardQueue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
         githubSecret: ['secretsmanager:GetSecretValue'],
       },
       api: { table: ['dynamodb:GetItem'] },
@@ -329,9 +352,9 @@ describe('SkiffStack', () => {
     /** The role's non-log grants as resource → sorted actions; a grant on anything else is reported as such. */
     function grantsByResource(t: Template, s: SkiffStack, fnName: 'webhook' | 'plugins' | 'api'): Record<string, string[]> {
       const resourceIds = Object.fromEntries(
-        (['table', 'bucket', 'queue', 'deadLetterQueue', 'hmacSecret', 'githubSecret'] as const).map((r) => [
+        (['table', 'bucket', 'queue', 'forwardQueue', 'deadLetterQueue', 'hmacSecret', 'githubSecret'] as const).map((r) => [
           r,
-          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret }[r]),
+          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, forwardQueue: s.forwardQueue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret }[r]),
         ]),
       );
       const fn = t.toJSON().Resources[logicalId(s, s.functions[fnName])] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
@@ -455,12 +478,36 @@ describe('SkiffStack', () => {
       await store.finish('d', 'processed');
       await new S3Payloads(aws.clients.s3, 'payloads').get({ bucket: 'payloads', key: 'payloads/d.json' });
       await new SqsRedelivery(aws.clients.sqs, 'https://sqs.us-east-1.amazonaws.com/123456789012/skiff.fifo').redeliverAfter('receipt', 60);
+      // A forward to an external plugin too large for a message parks its payload (see the next test).
+      await new S3Payloads(aws.clients.s3, 'payloads').put('payloads/d.json', '{}');
       // Assess
       expect(aws.actions).toContain('sqs:ChangeMessageVisibility');
       expect(aws.actions).toContain('s3:GetObject');
       expect(aws.actions).toContain('dynamodb:GetItem');
       expectAllowed('plugins', aws.actions);
       expectNothingUnused('plugins', aws.actions, sqsPollerActions);
+    });
+
+    it('the plugins role allows every call on the forward queue: dispatch queueing forwards, and putting one off', async () => {
+      // Prepare: dispatch's forward sends (shared/hook/forward.ts) over a recording SQS client
+      const aws = recordingAws();
+      const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/skiff-forwards.fifo';
+      const raw = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' } });
+      const body = encodeQueuedEvent({ delivery: 'd', event: 'issue_comment', receivedAt: '2026-11-25T12:00:00.000Z', headers: { 'x-hub-signature-256': 'sha256=00' } }, raw);
+      // Act
+      await queueForwards(
+        { message: decodeQueuedEvent(body), body, group: 'acme/widgets#1', plugins: [{ name: 'needs-rebase', endpoint: 'http://needs-rebase', events: [] }] },
+        { queue: new SqsQueue(aws.clients.sqs, queueUrl), payloads: new S3Payloads(aws.clients.s3, 'payloads'), maxMessageBytes: 1024 * 1024 },
+        () => '2026-11-25T12:00:00.000Z',
+      );
+      await new SqsRedelivery(aws.clients.sqs, queueUrl).redeliverAfter('receipt', 0);
+      // Assess: each call is allowed on the forward queue, and the queue's grants are all used
+      expect(aws.actions).toEqual(['sqs:SendMessage', 'sqs:ChangeMessageVisibility']);
+      for (const action of aws.actions) expect(actionsOn('plugins', ids.forwardQueue).some((g) => covers(g, action)), `plugins calls ${action} on the forward queue`).toBe(true);
+      const used = new Set([...aws.actions, ...sqsPollerActions]);
+      for (const action of grantsByResource(template, stack, 'plugins')['Allow forwardQueue'] ?? []) expect(used.has(action), `plugins is granted ${action} on the forward queue but never calls it`).toBe(true);
+      // The webhook never touches it.
+      expect(grantsByResource(template, stack, 'webhook')['Allow forwardQueue']).toBeUndefined();
     });
 
     it('the api role allows every AWS call the read API makes', async () => {
