@@ -214,7 +214,8 @@ export async function forward(body: string, deps: ForwardDeps, attempt = 1): Pro
   } catch (error) {
     // Nothing came back (refused, reset, timed out): the plugin may never have seen the event.
     const retrying = !(error instanceof ForwardMessageError);
-    record = { status: 'failed', error: `${where}: ${describeError(error)}`, retrying, writes: [], attempt, at: at() };
+    // An error may quote the URL, which may hold a token in its query.
+    record = { status: 'failed', error: `${where}: ${describeError(error).split(endpoint).join(where)}`, retrying, writes: [], attempt, at: at() };
   }
   // As in dispatch: a retry gives the claim up so it can be taken at once; anything else is final.
   if (record.retrying) await deps.claims.release(delivery, claimName);
@@ -239,11 +240,17 @@ async function post(endpoint: string, body: Buffer, headers: Record<string, stri
   const send = deps.fetch ?? fetch;
   // One time limit for the whole forward, redirects and the answer's body included.
   const signal = AbortSignal.timeout(deps.timeoutMs);
-  let url = endpoint;
+  // fetch refuses a URL with a user name or password; Go's client, Prow's, sends them as basic
+  // authentication, and so does this.
+  const start = new URL(endpoint);
+  const auth = start.username || start.password ? `Basic ${Buffer.from(`${decodeURIComponent(start.username)}:${decodeURIComponent(start.password)}`).toString('base64')}` : undefined;
+  start.username = '';
+  start.password = '';
+  let url = start.href;
   for (let hops = 0; ; hops++) {
     const response = await send(url, {
       method: 'POST',
-      headers: { ...headers, 'user-agent': forwardUserAgent },
+      headers: { ...headers, 'user-agent': forwardUserAgent, ...(auth ? { authorization: auth } : {}) },
       body,
       redirect: 'manual',
       signal,
