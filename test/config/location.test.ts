@@ -71,6 +71,18 @@ const cases: Case[] = [
     location: { kind: 'repo', owner: 'my-org', repo: '.github_config.d', paths: ['plugins.yaml'] },
   },
   {
+    name: 'a directory, with or without a trailing slash, beside files',
+    value: 'kubernetes/test-infra:config/prow/plugins.yaml,config/prow/config.yaml,config/jobs/',
+    allowFiles: false,
+    location: { kind: 'repo', owner: 'kubernetes', repo: 'test-infra', paths: ['config/prow/plugins.yaml', 'config/prow/config.yaml', 'config/jobs'] },
+  },
+  {
+    name: "openshift's shard tree as one directory",
+    value: 'openshift/release:core-services/prow/02_config@main',
+    allowFiles: false,
+    location: { kind: 'repo', owner: 'openshift', repo: 'release', paths: ['core-services/prow/02_config'], ref: 'main' },
+  },
+  {
     name: 'the repo form wins over files even where files are allowed',
     value: 'acme/prow-config:plugins.yaml@main',
     allowFiles: true,
