@@ -3,8 +3,11 @@
 // here, which checks what Prow's external plugins check: the X-Hub-Signature-256 of the exact
 // bytes it received, with the webhook secret that verified the delivery.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prComment, repo, secret, startHarness, type Harness } from './harness.js';
 
@@ -86,7 +89,6 @@ function configWith(endpoint: string): string {
 let h: Harness | undefined;
 let endpoint: PluginEndpoint | undefined;
 afterEach(async () => {
-  endpoint?.gate && (endpoint.gate = undefined);
   await h?.close();
   await endpoint?.close();
   h = undefined;
@@ -190,6 +192,35 @@ describe('external plugins', () => {
     expect(firstTrace.plugins['external:everything']).toBeUndefined();
     await until('both events forwarded to both plugins', () => endpoint!.received.length >= 4);
     await h.settled(second.delivery, 'processed', (t) => t.plugins['external:comments']?.status === 'ran' && t.plugins['external:everything']?.status === 'ran');
+  });
+
+  it('a forward not done when local mode stops is sent after a restart on the same data dir', async () => {
+    // Prepare: the endpoint fails the first forward, and local mode stops before a retry succeeds
+    const dataDir = mkdtempSync(join(tmpdir(), 'skiff-forward-restart-'));
+    try {
+      endpoint = await PluginEndpoint.start();
+      endpoint.answers = Array(20).fill(503);
+      const config = `plugins:\n  ${repo}: [hold]\nexternal_plugins:\n  ${owner}:\n  - name: everything\n    endpoint: ${endpoint.url}/everything\n`;
+      h = await startHarness({ config, skiff: { dataDir } });
+      const { delivery } = await postRaw('issue_comment', Buffer.from(JSON.stringify(prComment('/hold'))));
+      await h.settled(delivery, 'processed', (t) => t.plugins['external:everything']?.status === 'failed');
+      await h.close();
+      h = undefined;
+      endpoint.answers = [];
+      const before = endpoint.received.length;
+      // Act
+      h = await startHarness({ config, skiff: { dataDir } });
+      const trace = await h.settled(delivery, 'processed', (t) => t.plugins['external:everything']?.status === 'ran');
+      // Assess: sent again from the journal; the event itself was not dispatched again
+      expect(endpoint.received.length).toBeGreaterThan(before);
+      expect(endpoint.received.every((r) => r.signatureValid)).toBe(true);
+      expect(trace.plugins['external:everything']).toMatchObject({ status: 'ran', httpStatus: 200 });
+      expect(trace.attempts).toBe(1);
+    } finally {
+      await h?.close();
+      h = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('an event no plugin wants is not forwarded, and one from another org is not either', async () => {
