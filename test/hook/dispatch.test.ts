@@ -355,7 +355,8 @@ describe('dispatch: which plugins run', () => {
     const source = new YamlSource(bothEnabled);
     const { clock, github, store, deps } = setup({ source });
     await deps.config.get();
-    source.text = `plugins:\n  ${repo}: [hodl]\n`;
+    // Not a plugin name at all: an error (an unknown name such as hodl is only a warning).
+    source.text = `plugins:\n  ${repo}: [3]\n`;
     clock.ms += 61_000; // past the agent's revalidation interval
     const message = queued('issue_comment', comment('/hold'));
 
@@ -364,7 +365,7 @@ describe('dispatch: which plugins run', () => {
 
     // Assess
     expect(github.writes).toEqual([addHold(issue)]);
-    expect((await store.get(message.delivery))?.configError).toContain('unknown plugin "hodl"');
+    expect((await store.get(message.delivery))?.configError).toContain(`plugins.yaml:2:28: plugins["${repo}"][0]: Invalid input: expected string, received number`);
   });
 
   // MemoryGitHub keeps its state in private fields: a read that reached it with the wrong `this`
