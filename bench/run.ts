@@ -16,6 +16,7 @@ import { measureModuleInit } from './module-init.js';
 import { measurePipelineThroughput } from './pipeline-throughput.js';
 import { measureSignatureFlood } from './signature-flood.js';
 import { measureDurableAck } from './durable-ack.js';
+import { measureConfigLoad } from './config-load.js';
 import { measureKillNine } from './kill-nine.js';
 import { markdown, textTable } from './report.js';
 
@@ -71,6 +72,7 @@ try {
 } finally {
   bundles?.remove();
 }
+await step('Config load', 120_000, measureConfigLoad);
 await step('GitHub calls per /hold', 60_000, measureGithubCalls);
 await step('Webhook ack latency', 150_000, measureAckLatency);
 await step('Webhook ack under a bad-signature flood', 150_000, measureSignatureFlood);
