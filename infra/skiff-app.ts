@@ -16,6 +16,7 @@ export const contextKeys = [
   'apiRateLimit',
   'apiBurstLimit',
   'publicTraces',
+  'queueEvents',
   'alarmEmail',
   'stackName',
   'bundle',
@@ -42,6 +43,7 @@ export function configureSkiffApp(app: App): SkiffStack {
     apiBurstLimit: integerContext(app, 'apiBurstLimit'),
     // Only an explicit `-c publicTraces=true` opens the trace API.
     publicTraces: booleanContext(app, 'publicTraces'),
+    queueEvents: stringContext(app, 'queueEvents'),
     alarmEmail: stringContext(app, 'alarmEmail'),
     // `-c bundle=false` synthesizes with placeholder code: a nag/template check without function sources.
     bundle: String(app.node.tryGetContext('bundle') ?? 'true') !== 'false',

@@ -26,7 +26,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundleFunction, type FunctionName } from './bundle.js';
 import { resolveSettings, type SkiffSettings, type SkiffSettingsInput } from './stack-settings.js';
-import { handledEvents } from '../shared/hook/events.js';
+import { queuedEvents } from '../shared/hook/events.js';
 import { plugins as pluginRegistry } from '../shared/plugins/registry.js';
 
 export interface SkiffStackProps extends StackProps, SkiffSettingsInput {
@@ -183,7 +183,8 @@ export class SkiffStack extends Stack {
         SKIFF_HMAC_SECRET_ARN: this.hmacSecret.secretArn,
         // Derived from the plugin registry at synth time, so the webhook bundle does not carry the
         // plugins (and their config schemas) just to know which events to drop at the edge.
-        SKIFF_HANDLED_EVENTS: [...handledEvents(pluginRegistry)].sort().join(','),
+        // The built-in plugins' events, and any the operator queues for external plugins.
+        SKIFF_HANDLED_EVENTS: [...queuedEvents(pluginRegistry, settings.queueEvents)].sort().join(','),
       },
     });
     const plugins = this.skiffFunction('plugins', bundle, {

@@ -2,6 +2,7 @@
 // stack, `cdk -c key=value` parsing and the README's settings table agree. Checked at synth,
 // where a bad value is a clear message, rather than at deploy, where it is a CloudFormation
 // rollback minutes later.
+import { parseEventList } from '../shared/hook/events.js';
 
 export class SkiffSettingError extends Error {
   override readonly name = 'SkiffSettingError';
@@ -27,6 +28,11 @@ export interface SkiffSettingsInput {
   readonly reserveConcurrency?: boolean;
   /** Serve traces without authorisation, as Prow's deck does (default false: callers sign with IAM). */
   readonly publicTraces?: boolean;
+  /**
+   * Webhook events to queue beyond those the built-in plugins handle, for external plugins:
+   * comma-separated event names, or `*` for every event (default none).
+   */
+  readonly queueEvents?: string;
 }
 
 export interface SkiffSettings {
@@ -37,6 +43,8 @@ export interface SkiffSettings {
   readonly webhookReservedConcurrency: number | undefined;
   readonly pluginsReservedConcurrency: number | undefined;
   readonly publicTraces: boolean;
+  /** Extra event names to queue, or ['*']. */
+  readonly queueEvents: readonly string[];
 }
 
 export const settingDefaults = {
@@ -104,5 +112,15 @@ export function resolveSettings(input: SkiffSettingsInput): SkiffSettings {
       : undefined,
     pluginsReservedConcurrency,
     publicTraces: input.publicTraces ?? settingDefaults.publicTraces,
+    queueEvents: parseQueueEvents(input.queueEvents),
   };
+}
+
+/** The queueEvents setting as a list, or a SkiffSettingError naming the setting. */
+function parseQueueEvents(value: string | undefined): string[] {
+  try {
+    return parseEventList(value);
+  } catch (error) {
+    throw new SkiffSettingError(`queueEvents: ${(error as Error).message}`);
+  }
 }

@@ -29,7 +29,10 @@ export interface ReceiveDeps {
   queue: EventQueue;
   payloads: PayloadStore;
   traces?: Pick<TraceStore, 'queued' | 'forget'>;
-  /** Events some plugin (or the config reloader) acts on; others are acknowledged, not queued. */
+  /**
+   * Events some plugin (or the config reloader, or an external plugin) acts on; others are
+   * acknowledged, not queued. `*` queues every event.
+   */
   handledEvents: ReadonlySet<string>;
   log: Logger;
   /** SQS's message size limit; larger events go to S3 and the message carries a pointer. */
@@ -114,7 +117,7 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
   }
   const orgRepo = target;
 
-  if (!deps.handledEvents.has(event)) {
+  if (!deps.handledEvents.has(event) && !deps.handledEvents.has('*')) {
     log.info('acknowledged, not queued: no plugin handles this event', { delivery, event, orgRepo });
     return { status: 200, body: `${ok} No plugin handles "${event}" events, so it was not queued.` };
   }

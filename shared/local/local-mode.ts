@@ -20,7 +20,7 @@ import { lambdaMaxBodyBytes, receive, type HookResponse, type ReceiveDeps } from
 import { createLogger, type Logger } from '../log.js';
 import { dispatchDeps } from '../runtime/dispatch-deps.js';
 import { receiveDeps } from '../runtime/receive-deps.js';
-import { handledEvents } from '../hook/events.js';
+import { EventListError, parseEventList, queuedEvents } from '../hook/events.js';
 import { plugins } from '../plugins/registry.js';
 import type { GitHubConnector } from '../github/connector.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
@@ -91,7 +91,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       SKIFF_FORWARD_QUEUE_URL: standIns.forwardQueueUrl,
       SKIFF_PAYLOAD_BUCKET: standIns.bucket,
     };
-    const base = receiveDeps(env, standIns.clients, log, handledEvents(plugins));
+    // SKIFF_QUEUE_EVENTS: events to queue for external plugins beyond the built-ins' (the stack's queueEvents).
+    const base = receiveDeps(env, standIns.clients, log, queuedEvents(plugins, queueEventsFrom(options.env)));
     // Forwards to external plugins have a queue of their own (see stand-ins.ts).
     const forwards = new SqsQueue(standIns.clients.sqs, standIns.forwardQueueUrl);
     // Before anything is received: the events an earlier run acknowledged go first, in order.
@@ -328,4 +329,12 @@ function answerThenClose(req: IncomingMessage, res: ServerResponse, response: Ho
   req.once('end', end).once('close', end);
   if (req.readableEnded) end();
   else req.resume();
+}
+
+function queueEventsFrom(env: Record<string, string | undefined>): string[] {
+  try {
+    return parseEventList(env.SKIFF_QUEUE_EVENTS);
+  } catch (error) {
+    throw new EventListError(`SKIFF_QUEUE_EVENTS: ${(error as Error).message}`, { cause: error });
+  }
 }

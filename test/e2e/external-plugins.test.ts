@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { prComment, repo, secret, startHarness, type Harness } from './harness.js';
 
 interface Received {
@@ -149,6 +150,24 @@ describe('external plugins', () => {
     // The built-in plugin ran as usual.
     expect(trace.plugins.hold).toMatchObject({ status: 'ran' });
     expect(h.github.writes()).toEqual([`addLabel ${repo}#1 do-not-merge/hold`]);
+  });
+
+  it.each([
+    { name: 'not queued by default: no built-in plugin handles it', queueEvents: undefined, forwarded: [] },
+    { name: 'queued when named in SKIFF_QUEUE_EVENTS', queueEvents: 'release', forwarded: ['/everything'] },
+    { name: 'queued with SKIFF_QUEUE_EVENTS=*', queueEvents: '*', forwarded: ['/everything'] },
+  ])('a release event, which only an external plugin wants, is $name', async ({ queueEvents, forwarded }) => {
+    // Prepare
+    endpoint = await PluginEndpoint.start();
+    h = await startHarness({ config: configWith(endpoint.url), env: queueEvents ? { SKIFF_QUEUE_EVENTS: queueEvents } : {} });
+    const release = samplePayload('release', 'published');
+    // Act
+    const { status, delivery } = await postRaw('release', Buffer.from(JSON.stringify(release)));
+    if (forwarded.length) await h.settled(delivery, 'processed', (t) => t.plugins['external:everything']?.status === 'ran');
+    // Assess
+    expect(status).toBe(200);
+    expect(endpoint.received.map((r) => r.path)).toEqual(forwarded);
+    if (!forwarded.length) expect((await fetch(`${h.skiff.url}/api/deliveries/${delivery}`)).status).toBe(404);
   });
 
   it('a failing endpoint gets the event again until it answers 2xx, and then not again', async () => {

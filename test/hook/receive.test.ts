@@ -121,6 +121,8 @@ interface Setup {
   secretsFail?: boolean;
   maxMessageBytes?: number;
   maxBodyBytes?: number;
+  /** Queue every event (`*`), as the queueEvents setting can. */
+  queueAll?: boolean;
 }
 
 function setup(s: Setup = {}) {
@@ -135,7 +137,7 @@ function setup(s: Setup = {}) {
     queue,
     payloads,
     traces,
-    handledEvents: handledEvents(plugins),
+    handledEvents: s.queueAll ? new Set(['*']) : handledEvents(plugins),
     log: createLogger({ logLevel: 'SILENT' }),
     maxMessageBytes: s.maxMessageBytes,
     maxBodyBytes: s.maxBodyBytes,
@@ -460,6 +462,10 @@ const cases: Case[] = [
     status: 200,
     body: notQueued('constructor'),
   },
+
+  // Events queued for external plugins: `*` (the queueEvents setting) queues every event.
+  { name: 'with * queued, a ping is queued too', setup: { queueAll: true }, event: 'ping', payload: samplePayload('ping'), status: 200, body: ok, queued: 1 },
+  { name: 'with * queued, a release is queued', setup: { queueAll: true }, event: 'release', payload: samplePayload('release', 'published'), status: 200, body: ok, queued: 1 },
 
   // 200: acknowledged; queued only when a plugin (or the config reloader) wants the event.
   { name: 'ping is acknowledged, not queued', event: 'ping', payload: samplePayload('ping'), status: 200, body: notQueued('ping') },

@@ -41,6 +41,8 @@ describe('configureSkiffApp', () => {
     { context: { apiBurstLimit: '0' }, error: /apiBurstLimit must be an integer from 1 to 5000, got 0/ },
     { context: { webhookReservedConcurrency: '-3' }, error: /context webhookReservedConcurrency must be an integer/ },
     { context: { pluginsMaxConcurrency: '10', pluginsReservedConcurrency: '9' }, error: /pluginsReservedConcurrency \(9\) must be at least pluginsMaxConcurrency \(10\)/ },
+    { context: { queueEvents: 'release,Check Run' }, error: /queueEvents: expected GitHub event names such as release,check_run \(or \*\), got "Check Run"/ },
+    { context: { queueEvents: '*,release' }, error: /queueEvents: either \* or a list of event names, not both/ },
   ])('rejects $context with a message naming the setting', ({ context, error }) => {
     expect(() => configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', ...context }))).toThrow(SkiffSettingError);
     expect(() => configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', ...context }))).toThrow(error);
@@ -54,6 +56,17 @@ describe('configureSkiffApp', () => {
   ])('authorises the trace route $name', ({ context, authorization }) => {
     const template = Template.fromStack(configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', ...context })));
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /api/{proxy+}', AuthorizationType: authorization });
+  });
+
+  it.each([
+    { name: 'nothing extra by default', context: {}, events: (built: string[]) => built },
+    { name: 'named events beside the built-ins', context: { queueEvents: 'release, check_run,release' }, events: (built: string[]) => [...built, 'check_run', 'release'].sort() },
+    { name: 'every event with *', context: { queueEvents: '*' }, events: () => ['*'] },
+  ])('queues $name for external plugins', ({ context, events }) => {
+    const template = Template.fromStack(configureSkiffApp(appWith({ config: 'acme/prow-config:plugins.yaml', bundle: 'false', ...context })));
+    const webhooks = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties?.Environment?.Variables?.SKIFF_HANDLED_EVENTS);
+    expect(webhooks).toHaveLength(1);
+    expect(webhooks[0]!.Properties.Environment.Variables.SKIFF_HANDLED_EVENTS.split(',')).toEqual(events([...handledEvents(pluginRegistry)].sort()));
   });
 
   it('passes the limits from context strings to the stack', () => {
