@@ -16,6 +16,8 @@ import { plugins as registry } from '../../shared/plugins/registry.js';
 const root = fileURLToPath(new URL('../fixtures/prow-configs/', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const os = 'openshift/02_config';
+// A ViaQ/vector shard from another commit than the ViaQ org shard (see the fixtures' README).
+const older = 'openshift/older-shards';
 
 interface Fixture {
   name: string;
@@ -88,29 +90,27 @@ const fixtures: Fixture[] = [
     active: { 'GoogleCloudPlatform/oss-test-infra': ['hold', 'size'], 'GoogleCloudPlatform/gke-enterprise-mt': ['hold'] },
   },
   {
-    name: 'openshift: the global files with the ViaQ org shard and the Azure/ARO-HCP repo shards',
+    name: 'openshift: the global files and the whole shard tree (the ViaQ org shard, the Azure/ARO-HCP repo shards)',
     flags: {
       'plugin-config': `${os}/_plugins.yaml`,
       'config-path': `${os}/_config.yaml`,
-      // Not --supplemental-plugin-config-dir ViaQ: Prow walks it whole, ViaQ/vector too.
-      'supplemental-plugin-config-dir': [`${os}/Azure`],
-      'supplemental-prow-config-dir': [`${os}/Azure`],
+      'supplemental-plugin-config-dir': [os],
+      'supplemental-prow-config-dir': [os],
     },
-    positional: [`${os}/ViaQ/_pluginconfig.yaml`],
-    paths: [`${os}/_plugins.yaml`, `${os}/_config.yaml`, `${os}/ViaQ/_pluginconfig.yaml`, `${os}/Azure`],
+    paths: [os],
     warnings: 72,
     some: [`${os}/_config.yaml:6:1: deck: a Prow key Skiff does not implement yet; ignored`],
     active: { 'ViaQ/anything': ['hold'], 'Azure/ARO-HCP': ['hold'] },
   },
   {
-    name: 'openshift: the global files with the ViaQ/vector and Azure/ARO-HCP repo shards',
+    name: 'openshift: the global files with an older ViaQ/vector repo shard and the Azure/ARO-HCP repo shards',
     flags: {
       'plugin-config': `${os}/_plugins.yaml`,
       'config-path': `${os}/_config.yaml`,
-      'supplemental-plugin-config-dir': [`${os}/ViaQ/vector`, `${os}/Azure`],
-      'supplemental-prow-config-dir': [`${os}/ViaQ/vector`, `${os}/Azure`],
+      'supplemental-plugin-config-dir': [`${older}/ViaQ/vector`, `${os}/Azure`],
+      'supplemental-prow-config-dir': [`${older}/ViaQ/vector`, `${os}/Azure`],
     },
-    paths: [`${os}/_plugins.yaml`, `${os}/_config.yaml`, `${os}/ViaQ/vector`, `${os}/Azure`],
+    paths: [`${os}/_plugins.yaml`, `${os}/_config.yaml`, `${older}/ViaQ/vector`, `${os}/Azure`],
     warnings: 73,
     some: [],
     active: { 'ViaQ/vector': ['hold'], 'Azure/ARO-HCP': ['hold'], 'ViaQ/other': [] },
@@ -178,18 +178,18 @@ describe('real Prow configs load with warnings only', () => {
     expect(JSON.stringify(doc)).not.toContain('"<<"');
   });
 
-  it('openshift: the whole shard tree repeats external plugins at org and repo level, which Prow rejects too', async () => {
+  it('openshift: the older ViaQ/vector shard beside the newer org shard repeats external plugins at org and repo level, which Prow rejects too', async () => {
     // Act
-    const error = await load([`${os}`]).then(
+    const error = await load([os, `${older}/ViaQ/vector`]).then(
       () => undefined,
       (e: unknown) => e,
     );
 
-    // Assess: the ViaQ org shard and the ViaQ/vector repo shard come from different commits.
+    // Assess: the org shard lists the external plugins the older repo shard still lists.
     expect(error).toBeInstanceOf(ConfigError);
     expect(relative((error as ConfigError).problems)).toEqual(
       ['refresh', 'cherrypick', 'needs-rebase', 'backport-verifier'].map(
-        (name, i) => `${os}/ViaQ/vector/_pluginconfig.yaml:${41 + 5 * i}:11: external_plugins["ViaQ/vector"][${i}].name: external plugin "${name}" is duplicated for ViaQ/vector and ViaQ`,
+        (name, i) => `${older}/ViaQ/vector/_pluginconfig.yaml:${41 + 5 * i}:11: external_plugins["ViaQ/vector"][${i}].name: external plugin "${name}" is duplicated for ViaQ/vector and ViaQ`,
       ),
     );
   });
@@ -210,9 +210,10 @@ describe('skiff checkconfig with Prow\'s flags, as a child process', () => {
     expect(lines.filter((l) => l.startsWith('warning: '))).toHaveLength(warnings);
   });
 
-  it('the whole openshift tree as supplemental directories: exit 1, each error with its file and line', async () => {
+  it('the openshift tree with the older ViaQ/vector shard as supplemental directories: exit 1, each error with its file and line', async () => {
     // Act
-    const failure = await run(process.execPath, ['bin/skiff.js', 'checkconfig', ...args({ 'plugin-config': `${os}/_plugins.yaml`, 'config-path': `${os}/_config.yaml`, 'supplemental-plugin-config-dir': os, 'supplemental-prow-config-dir': os })], {
+    const dirs = [os, `${older}/ViaQ/vector`];
+    const failure = await run(process.execPath, ['bin/skiff.js', 'checkconfig', ...args({ 'plugin-config': `${os}/_plugins.yaml`, 'config-path': `${os}/_config.yaml`, 'supplemental-plugin-config-dir': dirs, 'supplemental-prow-config-dir': dirs })], {
       cwd: repoRoot,
     }).then(
       () => undefined,
@@ -221,7 +222,7 @@ describe('skiff checkconfig with Prow\'s flags, as a child process', () => {
 
     // Assess
     expect(failure?.code).toBe(1);
-    expect(failure?.stdout).toContain(`${root}${os}/ViaQ/vector/_pluginconfig.yaml:41:11: external_plugins["ViaQ/vector"][0].name: external plugin "refresh" is duplicated for ViaQ/vector and ViaQ`);
+    expect(failure?.stdout).toContain(`${root}${older}/ViaQ/vector/_pluginconfig.yaml:41:11: external_plugins["ViaQ/vector"][0].name: external plugin "refresh" is duplicated for ViaQ/vector and ViaQ`);
   });
 
   it.each([
