@@ -86,7 +86,10 @@ export async function measureKillNine(): Promise<MetricReport> {
 
     second = await launch(dataDir, env);
     const labelled = () => [...acked].filter((n) => github.labelsOf(benchRepo, n).includes(hold)).length;
-    await pollUntil(() => labelled() === acked.size, 20_000 + acked.size * 1500, 100);
+    // An event whose plugin the killed process had claimed waits for the claim's lease (35 s) and
+    // the queue's visibility timeout (30 s) before another worker may run it: the claim cannot
+    // tell a dead holder from a slow one. Then one write a second.
+    await pollUntil(() => labelled() === acked.size, 90_000 + acked.size * 1500, 100);
     // A little longer, so a duplicate still on its way is counted too.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const lost = acked.size - labelled();
@@ -103,7 +106,7 @@ export async function measureKillNine(): Promise<MetricReport> {
       ],
       how: [
         `\`node bin/skiff.js local --data-dir …\` as a child process against the fake GitHub; ${senders} senders post signed \`/hold\` deliveries, each on its own pull request; ${1000 / pauseMs} a second each; once the worker has made ${killAfterWrites} GitHub writes the process is killed with SIGKILL, with requests and the worker still running; a new process on the same data directory replays what the previous one acknowledged and did not finish.`,
-        'Lost: acknowledged deliveries whose pull request never got the label. Repeated: pull requests whose label was written more than once (the kill fell between GitHub answering and the claim being marked done; a later issue journals each write).',
+        'Lost: acknowledged deliveries whose pull request never got the label (waiting up to 90 s plus 1.5 s an event: an event the killed process had claimed runs once the claim\'s 35 s lease and the 30 s visibility timeout are over). Repeated: pull requests whose label was written more than once (the kill fell between GitHub answering and the claim being marked done; a later issue journals each write).',
       ],
       findings: lost ? [`${lost} acknowledged events were lost across kill -9.`] : [],
       details: [`${acked.size} acknowledged, ${refused} not answered 200 (the kill cut them off), ${writesBeforeRestart} GitHub writes before the kill, ${writes.length} label writes in all`],

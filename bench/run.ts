@@ -79,7 +79,7 @@ await step('Webhook ack under a bad-signature flood', 150_000, measureSignatureF
 await step('Durable local ack under 20 senders', 150_000, measureDurableAck);
 await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
-await step('Acknowledged events across kill -9', 120_000, measureKillNine);
+await step('Acknowledged events across kill -9', 200_000, measureKillNine);
 
 const wallSeconds = (performance.now() - started) / 1000;
 reports.push({

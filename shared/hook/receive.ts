@@ -39,6 +39,11 @@ export interface ReceiveDeps {
   maxMessageBytes?: number;
   /** Lambda's 6 MB request limit: nothing larger can reach the function in AWS. */
   maxBodyBytes?: number;
+  /**
+   * Answer once the event is queued, without waiting for the "queued" trace. Only where the
+   * process goes on after answering (local mode): a Lambda may be frozen as soon as it returns.
+   */
+  traceAfterAck?: boolean;
   now?: () => Date;
 }
 
@@ -141,21 +146,28 @@ export async function receive(req: HookRequest, deps: ReceiveDeps): Promise<Hook
     await deps.queue.send({ body, groupId: groupIdOf(payload), deduplicationId: delivery });
   };
   // The trace is written alongside the send, not after it, so the ack waits for the slower of
-  // the two rather than their sum. It never overwrites a worker's progress (see TraceStore).
-  const [queued, traced] = await Promise.allSettled([
-    enqueue(),
-    deps.traces?.queued({ delivery, event, action, repo: orgRepo, number: numberOf(payload), receivedAt }),
-  ]);
-  if (queued.status === 'rejected') {
+  // the two rather than their sum (or, with traceAfterAck, for the send alone). It never
+  // overwrites a worker's progress (see TraceStore).
+  const tracing = Promise.resolve(deps.traces?.queued({ delivery, event, action, repo: orgRepo, number: numberOf(payload), receivedAt }));
+  const traced = tracing.then(
+    () => true,
+    (error: unknown) => {
+      log.warn('the trace of a delivery was not written', { delivery, error: error as Error });
+      return false;
+    },
+  );
+  try {
+    await enqueue();
+  } catch (error) {
     // Nothing was queued: a 5xx makes GitHub show the delivery as failed, so it can be redelivered.
-    log.error('failed to queue a delivery', { delivery, event, orgRepo, error: queued.reason as Error });
+    log.error('failed to queue a delivery', { delivery, event, orgRepo, error: error as Error });
     // A "queued" trace for an event that is not would mislead; a redelivery writes it again.
-    if (traced.status === 'fulfilled' && deps.traces) {
+    if ((await traced) && deps.traces) {
       await deps.traces.forget(delivery).catch((error: unknown) => log.warn('could not remove the trace of an unqueued delivery', { delivery, error: error as Error }));
     }
     return { status: 503, body: '503 Service Unavailable: the event could not be queued; redeliver it from the webhook settings' };
   }
-  if (traced.status === 'rejected') log.warn('queued, but the trace was not written', { delivery, error: traced.reason as Error });
+  if (!deps.traceAfterAck) await traced;
   log.info('queued', { delivery, event, action, orgRepo });
   return { status: 200, body: ok };
 }

@@ -104,7 +104,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       for (const message of opened.pending) await (isForwardMessage(message.body) ? forwards : base.queue).send(message);
       replayed = opened.pending.length;
     }
-    const receiving: ReceiveDeps = journal ? { ...base, queue: new JournaledQueue(journal, base.queue, { log }) } : base;
+    // The ack waits for what makes the event durable (the journal's fsync), not for the trace:
+    // this process goes on after answering, so the trace is written all the same.
+    const receiving: ReceiveDeps = { ...base, traceAfterAck: true, ...(journal ? { queue: new JournaledQueue(journal, base.queue, { log }) } : {}) };
     // Forwards are acknowledged work too: journaled like the webhook's sends, replayed the same way.
     const forwarding = journal ? new JournaledQueue(journal, forwards, { log }) : forwards;
     // Fail at start, not on the first delivery, when no secret is configured.

@@ -745,6 +745,29 @@ describe('receive: storage failures', () => {
     expect(traces.forgotten).toEqual(traces.queuedCalls.map((c) => c.delivery));
   });
 
+  it.each([
+    { name: 'waits for the trace by default (a Lambda may be frozen once it answers)', traceAfterAck: undefined, answeredFirst: false },
+    { name: 'answers without waiting for the trace with traceAfterAck (local mode)', traceAfterAck: true, answeredFirst: true },
+  ])('$name', async ({ traceAfterAck, answeredFirst }) => {
+    // Prepare: a trace write that finishes only when told to.
+    const { deps, queue } = setup();
+    let finishTrace!: () => void;
+    deps.traces = { queued: () => new Promise<void>((resolve) => (finishTrace = resolve)), forget: async () => {} };
+    deps.traceAfterAck = traceAfterAck;
+    const order: string[] = [];
+
+    // Act
+    const answering = receive(await request(), deps).then((res) => order.push(`answered ${res.status}`));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    order.push('trace written');
+    finishTrace();
+    await answering;
+
+    // Assess
+    expect(order).toEqual(answeredFirst ? ['answered 200', 'trace written'] : ['trace written', 'answered 200']);
+    expect(queue.messages).toHaveLength(1);
+  });
+
   it('the trace fails after queuing: still 200, the event is queued', async () => {
     // Prepare
     const { deps, queue, traces } = setup();
