@@ -119,29 +119,24 @@ export class SkiffStack extends Stack {
       // The longest SQS allows: time to notice the alarm, fix the cause and redrive.
       retentionPeriod: Duration.days(14),
     });
-    // FIFO so that one pull request's commands apply in order (/hold then /hold cancel).
-    this.queue = new sqs.Queue(this, 'Events', {
+    // Both queues: FIFO, deduplicated by an id the code sets (never by content: two different
+    // events may have identical bodies), five receives before the dead-letter queue — enough for
+    // transient GitHub or throttling errors to clear.
+    const fifoQueue: sqs.QueueProps = {
       fifo: true,
-      // The webhook sets MessageDeduplicationId = X-GitHub-Delivery, so GitHub's redeliveries of one
-      // event collapse while two different events with identical bodies do not.
-      contentBasedDeduplication: false,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: eventsVisibilityTimeout,
-      // Five receives, as in the design: enough for transient GitHub or throttling errors to clear.
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
-    });
-    // The plugins function queues one message here per external plugin an event goes to; the same
-    // settings as the events, and the same dead-letter queue (and its alarm).
-    this.forwardQueue = new sqs.Queue(this, 'Forwards', {
-      fifo: true,
-      // Deduplicated by `<delivery>#ext:<plugin>`, so a retried dispatch does not forward twice.
       contentBasedDeduplication: false,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: eventsVisibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
-    });
+    };
+    // FIFO so that one pull request's commands apply in order (/hold then /hold cancel); the
+    // webhook sets MessageDeduplicationId = X-GitHub-Delivery, so GitHub's redeliveries collapse.
+    this.queue = new sqs.Queue(this, 'Events', fifoQueue);
+    // The plugins function queues one message here per external plugin an event goes to,
+    // deduplicated by `<delivery>#ext:<plugin>` so a retried dispatch does not forward twice; the
+    // same dead-letter queue (and its alarm) as the events.
+    this.forwardQueue = new sqs.Queue(this, 'Forwards', fifoQueue);
 
     // The GitHub webhook secret: one value, or Prow's hierarchical HMAC YAML. Generated here so a
     // fresh deploy is never unsigned; copy it into the GitHub webhook settings (or replace it).

@@ -245,13 +245,13 @@ async function route(req: IncomingMessage, res: ServerResponse, receiving: Recei
 }
 
 // Bodies over a mebibyte are rare (GitHub's payloads are mostly tens of kilobytes) and each costs
-// milliseconds of hashing and scanning before its signature can be refused. Reading only a few
-// of them at a time, with the rest left unread in their sockets (TCP makes their senders wait),
+// milliseconds of hashing and scanning before its signature can be refused. Reading one of them
+// at a time, with the rest left unread in their sockets (TCP makes their senders wait),
 // keeps a flood of large unsigned bodies from crowding out ordinary deliveries. On AWS, API
 // Gateway and one Lambda invocation per request do this instead. A genuine large event waits its
 // turn behind them, each turn a few tens of milliseconds.
 const largeBodyBytes = 1024 * 1024;
-const largeBodies = new Bottleneck({ maxConcurrent: 2 });
+const largeBodies = new Bottleneck({ maxConcurrent: 1 });
 const isLarge = (req: IncomingMessage): boolean => {
   // A chunked upload declares no length: it may be large.
   if (req.headers['transfer-encoding'] !== undefined) return true;
