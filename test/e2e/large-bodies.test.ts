@@ -67,5 +67,31 @@ describe('large bodies in local mode', () => {
     expect((await stalled.response).status).toBe(403);
     expect((await next.response).status).toBe(400);
   });
-});
+
+  it.each([
+    { name: 'with a Content-Length (copied into place as it arrives)', chunked: false },
+    { name: 'chunked, with no declared length', chunked: true },
+  ])('a signed delivery sent in pieces $name is read whole', async ({ chunked }) => {
+    // Prepare
+    const body = Buffer.from(JSON.stringify(prComment('/hold')));
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/json',
+      'x-github-event': 'issue_comment',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': await sign(secret, body.toString('utf8')),
+      ...(chunked ? {} : { 'content-length': body.length }),
+    };
+    // Act
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${h.skiff.url}/hook`, { method: 'POST', headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let at = 0; at < body.length; at += 1000) req.write(body.subarray(at, at + 1000));
+      req.end();
+    });
+    // Assess
+    expect(status).toBe(200);
+  });
 });
