@@ -3,16 +3,12 @@
 // line of counts once there are many (a trace is written on every update, and a real config has
 // dozens), and, while a changed config does not load, the error with its file and line.
 import { describe, expect, it } from 'vitest';
+import { memoryDispatch } from '../fakes/memory-dispatch.js';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
-import { ConfigAgent, type ConfigSource } from '../../shared/config/agent.js';
+import { type ConfigSource } from '../../shared/config/agent.js';
 import type { ConfigFile } from '../../shared/config/parse.js';
 import { dispatch, type DispatchDeps } from '../../shared/hook/dispatch.js';
 import { encodeQueuedEvent } from '../../shared/hook/queued-event.js';
-import { createLogger } from '../../shared/log.js';
-import { plugins as registry } from '../../shared/plugins/registry.js';
-import { MemoryGitHub } from '../fakes/memory-github.js';
-import { MemoryPayloads } from '../fakes/memory-queue.js';
-import { MemoryStore } from '../fakes/memory-store.js';
 
 const repo = 'Codertocat/Hello-World'; // the repository of the sample payloads
 const receivedAt = '2024-05-01T12:00:00.000Z';
@@ -27,20 +23,8 @@ class TextSource implements ConfigSource {
 
 function setup(text: string) {
   const clock = { ms: Date.parse(receivedAt) };
-  const store = new MemoryStore(() => clock.ms);
-  const github = new MemoryGitHub();
   const source = new TextSource(text);
-  const deps: DispatchDeps = {
-    config: new ConfigAgent(source, registry, { now: () => clock.ms, revalidateMs: 60_000 }),
-    github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
-    claims: store,
-    traces: store,
-    payloads: new MemoryPayloads(),
-    registry,
-    log: createLogger({ logLevel: 'SILENT' }),
-    leaseMs: 60_000,
-    now: () => new Date(clock.ms),
-  };
+  const { deps, store } = memoryDispatch({ source, clock: () => clock.ms, revalidateMs: 60_000 });
   return { deps, store, source, clock };
 }
 

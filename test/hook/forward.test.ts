@@ -7,9 +7,9 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigAgent } from '../../shared/config/agent.js';
+import { memoryDispatch } from '../fakes/memory-dispatch.js';
 import type { ExternalPlugin } from '../../shared/config/external-plugins.js';
-import { dispatch, type DispatchDeps } from '../../shared/hook/dispatch.js';
+import { dispatch } from '../../shared/hook/dispatch.js';
 import { handledEvents } from '../../shared/hook/events.js';
 import { displayEndpoint, forward, ForwardRetryableError, isForwardMessage, queueForwards, type ForwardDeps } from '../../shared/hook/forward.js';
 import { parseHmacSecrets } from '../../shared/hook/hmac.js';
@@ -19,7 +19,6 @@ import { processBatch } from '../../shared/hook/worker.js';
 import { createLogger } from '../../shared/log.js';
 import { plugins as registry } from '../../shared/plugins/registry.js';
 import { prComment } from '../e2e/harness.js';
-import { MemoryGitHub } from '../fakes/memory-github.js';
 import { MemoryPayloads, MemoryQueue, MemoryTraces } from '../fakes/memory-queue.js';
 import { MemoryStore } from '../fakes/memory-store.js';
 
@@ -407,20 +406,7 @@ describe('forward', () => {
 // ---- through dispatch and the worker ------------------------------------------------------------
 
 function dispatchSetup(config: string, forwardQueue?: MemoryQueue) {
-  const github = new MemoryGitHub();
-  const store = new MemoryStore();
-  const deps: DispatchDeps = {
-    config: new ConfigAgent({ description: 'test', fetch: async () => [{ path: 'plugins.yaml', text: config }] }, registry),
-    github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
-    claims: store,
-    traces: store,
-    payloads: new MemoryPayloads(),
-    registry,
-    log: createLogger({ logLevel: 'SILENT' }),
-    leaseMs: 60_000,
-    ...(forwardQueue ? { forwarding: { queue: forwardQueue, timeoutMs: 5_000, maxMessageBytes: 1024 * 1024 } } : {}),
-  };
-  return { github, store, deps };
+  return memoryDispatch({ source: config, ...(forwardQueue ? { forwarding: { queue: forwardQueue, timeoutMs: 5_000, maxMessageBytes: 1024 * 1024 } } : {}) });
 }
 
 const configFor = (url: string) =>

@@ -6,18 +6,15 @@
 // parser; a MemoryGitHub that fails on cue; a Redelivery that records what it was asked.
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigAgent } from '../../shared/config/agent.js';
+import { memoryDispatch } from '../fakes/memory-dispatch.js';
 import type { DispatchDeps } from '../../shared/hook/dispatch.js';
 import { encodeQueuedEvent, groupIdOf } from '../../shared/hook/queued-event.js';
 import { processBatch, recordTiming, RecordTimingError } from '../../shared/hook/worker.js';
-import { createLogger } from '../../shared/log.js';
 import { holdLabel } from '../../shared/plugins/hold/index.js';
 import { plugins as registry } from '../../shared/plugins/registry.js';
 import type { Redelivery } from '../../shared/storage/ports.js';
 import { prComment } from '../e2e/harness.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
-import { MemoryPayloads } from '../fakes/memory-queue.js';
-import { MemoryStore } from '../fakes/memory-store.js';
 
 const repo = 'Codertocat/Hello-World';
 const now = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -49,21 +46,7 @@ class RecordingRedelivery implements Redelivery {
 }
 
 function setup(options: { worstCaseRecordMs?: number } = {}) {
-  const github = new MemoryGitHub();
-  const store = new MemoryStore(() => now);
-  const deps: DispatchDeps = {
-    config: new ConfigAgent({ description: 'test', fetch: async () => [{ path: 'plugins.yaml', text: `plugins:\n  ${repo}: [hold]\n` }] }, registry, { now: () => now }),
-    github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
-    claims: store,
-    traces: store,
-    payloads: new MemoryPayloads(),
-    registry,
-    log: createLogger({ logLevel: 'SILENT' }),
-    leaseMs: 60_000,
-    worstCaseRecordMs: options.worstCaseRecordMs,
-    now: () => new Date(now),
-  };
-  return { github, store, deps };
+  return memoryDispatch({ source: `plugins:\n  ${repo}: [hold]\n`, clock: () => now, worstCaseRecordMs: options.worstCaseRecordMs });
 }
 
 /** What the worker logged at `level`: the message and the fields, for each call. */

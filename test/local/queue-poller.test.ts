@@ -12,17 +12,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
+import { memoryDispatch } from '../fakes/memory-dispatch.js';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
-import { ConfigAgent } from '../../shared/config/agent.js';
 import type { DispatchDeps } from '../../shared/hook/dispatch.js';
 import { decodeQueuedEvent, encodeQueuedEvent } from '../../shared/hook/queued-event.js';
 import { QueuePoller, type PollerOptions } from '../../shared/local/queue-poller.js';
 import { startStandIns, type StandIns } from '../../shared/local/stand-ins.js';
 import { createLogger } from '../../shared/log.js';
 import { holdLabel } from '../../shared/plugins/hold/index.js';
-import { plugins as registry } from '../../shared/plugins/registry.js';
-import { MemoryGitHub } from '../fakes/memory-github.js';
-import { MemoryPayloads } from '../fakes/memory-queue.js';
 import { MemoryStore } from '../fakes/memory-store.js';
 
 let standIns: StandIns;
@@ -66,19 +63,7 @@ async function freshQueue(options: { visibilityTimeoutSeconds?: number } = {}) {
 
 /** dispatch's dependencies over in-memory fakes; hold is enabled for the example repo. */
 function dispatchDeps() {
-  const github = new MemoryGitHub();
-  const store = new MemoryStore();
-  const deps: DispatchDeps = {
-    config: new ConfigAgent({ description: 'test', fetch: async () => [{ path: 'plugins.yaml', text: `plugins:\n  ${repo}: [hold]\n` }] }, registry),
-    github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
-    claims: store,
-    traces: store,
-    payloads: new MemoryPayloads(),
-    registry,
-    log,
-    leaseMs: 30_000,
-  };
-  return { github, store, deps };
+  return memoryDispatch({ source: `plugins:\n  ${repo}: [hold]\n`, log, leaseMs: 30_000 });
 }
 
 /** A `command` comment on pull request `number`, queued in that pull request's group. */
