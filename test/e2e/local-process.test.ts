@@ -229,11 +229,13 @@ describe('skiff local as a process', () => {
     // Act
     npm.child.kill('SIGTERM');
     await npm.exited;
-    // Assess: the port is given up (connection refused), not held by an orphaned node.
+    // Assess: the port is given up (connection refused), not held by an orphaned node. While the
+    // orphan-free node is still closing, a request may be accepted and reset (ECONNRESET): that
+    // is not yet the answer, so keep asking until the port refuses or the wait runs out.
     const refused = await until('the port to be released', () =>
       fetch(`${npm.url}/healthz`).then(
         () => undefined,
-        (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+        (error: Error & { cause?: { code?: string } }) => (error.cause?.code === 'ECONNREFUSED' ? error.cause.code : undefined),
       ),
     );
     expect(refused).toBe('ECONNREFUSED');
