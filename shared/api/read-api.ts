@@ -3,6 +3,7 @@
 // or why it did not. Served by the api Lambda and by local mode. Who may call it is decided in
 // front of this code (IAM authorisation on the API Gateway route; local mode listens on
 // 127.0.0.1 only), so this handler only checks the request itself.
+import { deliveryIdCharacter, maxDeliveryIdLength } from '../hook/queued-event.js';
 import type { TraceStore } from '../storage/ports.js';
 
 export interface ApiResponse {
@@ -17,10 +18,10 @@ const json = (status: number, value: unknown): ApiResponse => ({
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
 });
 
-// X-GitHub-Delivery is a GUID (36 characters); phony and tests may use other short ids. 128 leaves
-// room for those while keeping a request from making us look up (and echo) an arbitrary string.
-const maxIdLength = 128;
-const allowedCharacter = /[A-Za-z0-9._-]/;
+// The ids the webhook accepts (shared/hook/queued-event.ts) are the only ones a trace can have,
+// so anything else is refused before a lookup (and never echoed whole).
+const maxIdLength = maxDeliveryIdLength;
+const allowedCharacter = deliveryIdCharacter;
 const deliveriesPath = /^\/api\/deliveries(?:\/(.*?))?\/?$/;
 
 /** How much of a rejected id an error message repeats: enough to recognise it, never a whole path. */
@@ -42,7 +43,7 @@ export function parseDeliveryId(segment: string): { id: string } | { error: stri
   if (id.includes('..')) return { error: `the delivery id ${shown(id)} contains "..", which no delivery id has` };
   const bad = [...id].find((c) => !allowedCharacter.test(c));
   if (bad !== undefined) {
-    return { error: `the delivery id ${shown(id)} contains ${JSON.stringify(bad)}; a delivery id is letters, digits, dots, dashes and underscores` };
+    return { error: `the delivery id ${shown(id)} contains ${JSON.stringify(bad)}; a delivery id is letters, digits, dashes and underscores` };
   }
   return { id };
 }

@@ -52,7 +52,9 @@ export function decodeQueuedEvent(body: string): QueuedEvent {
 
 // GitHub's delivery ids are GUIDs; phony, tests and redelivery tools use other short tokens.
 // Dots, slashes, `#` and commas are never part of one, so an id is safe inside keys and paths.
-const deliveryIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
+export const maxDeliveryIdLength = 128;
+export const deliveryIdCharacter = /[A-Za-z0-9_-]/;
+const deliveryIdPattern = new RegExp(`^${deliveryIdCharacter.source}{1,${maxDeliveryIdLength}}$`);
 
 export const isDeliveryId = (value: string): boolean => deliveryIdPattern.test(value);
 

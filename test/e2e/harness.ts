@@ -93,11 +93,16 @@ export async function startHarness(options: { config?: string; env?: Record<stri
   };
 }
 
-/** A real issue_comment payload on pull request #1 of Codertocat/Hello-World. */
-export function prComment(body: string, options: { action?: 'created' | 'edited' | 'deleted'; login?: string } = {}) {
+/** A real issue_comment payload on a pull request of Codertocat/Hello-World (#1 unless `number` says). */
+export function prComment(body: string, options: { action?: 'created' | 'edited' | 'deleted'; login?: string; number?: number } = {}) {
   const payload = samplePayload('issue_comment', options.action ?? 'created');
   payload.comment.body = body;
   if (options.login) payload.comment.user.login = options.login;
+  if (options.number !== undefined) {
+    payload.issue.number = options.number;
+    payload.issue.url = String(payload.issue.url).replace(/\/issues\/\d+$/, `/issues/${options.number}`);
+    payload.issue.html_url = String(payload.issue.html_url).replace(/\/issues\/\d+$/, `/pull/${options.number}`);
+  }
   const url = String(payload.issue.url).replace('/issues/', '/pulls/');
   payload.issue.pull_request = { url, html_url: payload.issue.html_url, diff_url: `${url}.diff`, patch_url: `${url}.patch` };
   return payload;

@@ -132,10 +132,7 @@ async function skiffLocal(): Promise<Running> {
 
 /** `/hold` (or another comment) on pull request `number`, acknowledged. */
 async function comment(skiff: Running, number: number, text: string): Promise<string> {
-  const payload = prComment(text);
-  payload.issue.number = number;
-  const url = String(payload.issue.url).replace(/\/issues\/\d+$/, `/pulls/${number}`);
-  payload.issue.pull_request = { ...payload.issue.pull_request, url, diff_url: `${url}.diff`, patch_url: `${url}.patch` };
+  const payload = prComment(text, { number });
   const body = JSON.stringify(payload);
   const delivery = randomUUID();
   const response = await fetch(`${skiff.url}/hook`, {

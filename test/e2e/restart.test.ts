@@ -45,10 +45,7 @@ async function start(options: Partial<LocalOptions> = {}): Promise<LocalSkiff> {
 }
 
 async function holdOn(skiff: LocalSkiff, number: number, delivery = randomUUID()): Promise<string> {
-  const payload = prComment('/hold');
-  payload.issue.number = number;
-  const url = String(payload.issue.url).replace(/\/issues\/\d+$/, `/pulls/${number}`);
-  payload.issue.pull_request = { ...payload.issue.pull_request, url, diff_url: `${url}.diff`, patch_url: `${url}.patch` };
+  const payload = prComment('/hold', { number });
   const body = JSON.stringify(payload);
   const response = await fetch(`${skiff.url}/hook`, {
     method: 'POST',

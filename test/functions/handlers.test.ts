@@ -47,6 +47,23 @@ const sqsRecord = (m: Message): SQSRecord => ({
   awsRegion: 'us-east-1',
 });
 
+/**
+ * Queues `/hold` on pull request `number` through the webhook handler; returns a receive that
+ * finds that delivery's message in the queue, as the SQS event source would hand it over.
+ */
+async function holdThroughWebhook(number: number, delivery: string) {
+  const body = JSON.stringify(prComment('/hold', { number }));
+  await handlers.webhook(
+    httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) }, body),
+  );
+  return async () => {
+    const { Messages = [] } = await aws.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+    );
+    return Messages.find((m) => m.Body?.includes(`"delivery":"${delivery}"`));
+  };
+}
+
 beforeAll(async () => {
   aws = await startStandIns({ visibilityTimeoutSeconds: 30 });
   github = await FakeGitHub.start();
@@ -144,19 +161,7 @@ describe('Lambda handlers', () => {
     // Prepare: a delivery queued through the webhook, received as the event source would; GitHub
     // answers its label write with a secondary limit three times (plugin-throttling waits out
     // two, 1 s each, then gives up), asking for 1 s.
-    const payload = prComment('/hold');
-    payload.issue.number = 7;
-    const body = JSON.stringify(payload);
-    const delivery = 'handler-rate-limited';
-    await handlers.webhook(
-      httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) }, body),
-    );
-    const receiveOurs = async () => {
-      const { Messages = [] } = await aws.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
-      );
-      return Messages.find((m) => m.Body?.includes(`"delivery":"${delivery}"`));
-    };
+    const receiveOurs = await holdThroughWebhook(7, 'handler-rate-limited');
     const message = await receiveOurs();
     github.failNext({ method: 'POST', path: /\/labels$/ }, faults.secondaryRateLimit(1), 3);
     // Act
@@ -173,19 +178,8 @@ describe('Lambda handlers', () => {
 
   it('plugins hands every record back, unstarted and at once, when the invocation has too little time left', async () => {
     // Prepare: a delivery queued through the webhook; the Lambda context says 1 s is left.
-    const payload = prComment('/hold');
-    payload.issue.number = 8;
-    const body = JSON.stringify(payload);
     const delivery = 'handler-out-of-time';
-    await handlers.webhook(
-      httpEvent('POST', '/hook', { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': delivery, 'x-hub-signature-256': await sign(secret, body) }, body),
-    );
-    const receiveOurs = async () => {
-      const { Messages = [] } = await aws.clients.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: aws.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
-      );
-      return Messages.find((m) => m.Body?.includes(`"delivery":"${delivery}"`));
-    };
+    const receiveOurs = await holdThroughWebhook(8, delivery);
     const message = await receiveOurs();
     const writesBefore = github.writes().length;
     // Act
