@@ -1,12 +1,15 @@
-// Claims and traces in one DynamoDB table (partition key `pk`, TTL attribute `expiresAt`).
-//   claim#<delivery>#<plugin>  → { state: running | done, leaseUntil }
+// Claims, traces and the cache in one DynamoDB table (partition key `pk`, TTL attribute `expiresAt`).
+//   claim#<delivery>#<plugin>  → { state: running | released | done, leaseUntil, journal: { <n>: write } }
+//                                 the journal holds the writes made under the claim, so a retry
+//                                 after a partial failure skips those (`<delivery>#<plugin>#<n>`)
+//   cache#<key>                → { value: bytes } until `expiresAt`
 //   delivery#<delivery>        → the trace: summary, status, and one `plugin:<name>` attribute per plugin
 // Every state change is a conditional or idempotent update, so two workers racing on one
 // delivery cannot both run a plugin.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, TraceStore } from './ports.js';
+import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, JournaledWrite, PluginRecord, Trace, TraceStore } from './ports.js';
 
 /** Claims and traces are kept a week: longer than SQS retention of a retried event (4 days). */
 const ttlSeconds = 7 * 24 * 3600;
@@ -23,10 +26,12 @@ interface Field {
   keep?: boolean;
 }
 
-export class DynamoStore implements ClaimStore, TraceStore {
+export class DynamoStore implements ClaimStore, TraceStore, CacheStore {
   private readonly doc: DynamoDBDocumentClient;
   /** The token of each claim this instance holds, so it releases only its own. */
   private readonly tokens = new Map<string, string>();
+  /** The journal each claim came with (from the claim's own update: no extra read). */
+  private readonly journals = new Map<string, JournaledWrite[]>();
 
   constructor(
     client: DynamoDBClient,
@@ -45,18 +50,31 @@ export class DynamoStore implements ClaimStore, TraceStore {
     const now = this.now();
     const token = randomUUID();
     try {
-      await this.doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { pk },
-          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, expiresAt = :exp, claimedBy = :token',
-          // Free, or claimed by a worker that died: its lease (the function timeout) ran out.
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :running AND leaseUntil < :now)',
+          // The journal map exists from the claim on, so each journal write is one update.
+          UpdateExpression: 'SET #state = :running, leaseUntil = :lease, expiresAt = :exp, claimedBy = :token, journal = if_not_exists(journal, :empty)',
+          // Free (never taken, or given up after a retryable failure, journal kept), or claimed by a
+          // worker that died: its lease (the function timeout) ran out.
+          ConditionExpression: 'attribute_not_exists(pk) OR #state = :released OR (#state = :running AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':running': 'running', ':lease': now + leaseMs, ':now': now, ':exp': this.expiresAt(), ':token': token },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':released': 'released',
+            ':lease': now + leaseMs,
+            ':now': now,
+            ':exp': this.expiresAt(),
+            ':token': token,
+            ':empty': {},
+          },
+          ReturnValues: 'ALL_NEW',
         }),
       );
       this.tokens.set(pk, token);
+      const journal = (Attributes?.journal ?? {}) as Record<string, JournaledWrite>;
+      this.journals.set(pk, Object.values(journal).sort((a, b) => a.n - b.n));
       return 'claimed';
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -71,10 +89,43 @@ export class DynamoStore implements ClaimStore, TraceStore {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `claim#${delivery}#${plugin}` },
-        UpdateExpression: 'SET #state = :done, expiresAt = :exp REMOVE leaseUntil, claimedBy',
+        // A done claim is never run again, so its journal is of no more use.
+        UpdateExpression: 'SET #state = :done, expiresAt = :exp REMOVE leaseUntil, claimedBy, journal',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':done': 'done', ':exp': this.expiresAt() },
       }),
+    );
+  }
+
+  async journaled(delivery: string, plugin: string): Promise<JournaledWrite[]> {
+    return [...(this.journals.get(`claim#${delivery}#${plugin}`) ?? [])];
+  }
+
+  async journal(delivery: string, plugin: string, write: JournaledWrite): Promise<void> {
+    const pk = `claim#${delivery}#${plugin}`;
+    // Only under our own running claim: a worker whose lease ran out must not write into the next one's.
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk },
+        UpdateExpression: 'SET journal.#n = :write',
+        ConditionExpression: '#state = :running AND claimedBy = :token',
+        ExpressionAttributeNames: { '#state': 'state', '#n': String(write.n) },
+        ExpressionAttributeValues: { ':write': write, ':running': 'running', ':token': this.tokens.get(pk) ?? 'none' },
+      }),
+    );
+  }
+
+  async getCached(key: string): Promise<Uint8Array | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `cache#${key}` } }));
+    // TTL deletion runs within days, not at once: an item past its time is a miss.
+    if (!Item || (typeof Item.expiresAt === 'number' && Item.expiresAt * 1000 < this.now())) return undefined;
+    return Item.value instanceof Uint8Array ? Item.value : undefined;
+  }
+
+  async putCached(key: string, value: Uint8Array, ttlSeconds: number): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `cache#${key}`, value, expiresAt: Math.floor(this.now() / 1000) + ttlSeconds } }),
     );
   }
 
@@ -83,13 +134,15 @@ export class DynamoStore implements ClaimStore, TraceStore {
     const token = this.tokens.get(pk);
     this.tokens.delete(pk);
     // Only our own claim: a worker whose lease ran out must not free one another worker took over.
+    // Given up, not deleted: the journal of the writes already made must reach the retry.
     await this.doc.send(
-      new DeleteCommand({
+      new UpdateCommand({
         TableName: this.table,
         Key: { pk },
+        UpdateExpression: 'SET #state = :released REMOVE leaseUntil, claimedBy',
         ConditionExpression: '#state = :running AND claimedBy = :token',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':running': 'running', ':token': token ?? 'none' },
+        ExpressionAttributeValues: { ':running': 'running', ':released': 'released', ':token': token ?? 'none' },
       }),
     ).catch(conditionFailedIsFine);
   }

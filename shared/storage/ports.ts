@@ -36,6 +36,16 @@ export interface PayloadStore {
 
 export type ClaimResult = 'claimed' | 'done' | 'held';
 
+/** A write a plugin made under its claim, journaled once GitHub accepted it. */
+export interface JournaledWrite {
+  /** Its place in the plugin's writes for the delivery: the journal key is `<delivery>#<plugin>#<n>`. */
+  n: number;
+  /** The call, readably (`createComment acme/widgets#1 …`): a retry skips a write only if it is the same call. */
+  call: string;
+  /** What the write returned (a new comment's id), handed back to the retry instead of writing again. */
+  result?: unknown;
+}
+
 /**
  * Exactly-once side effects over an at-least-once queue: a plugin runs for a delivery only after
  * it claims `<delivery>#<plugin>`, and the claim is marked done when the plugin succeeded.
@@ -49,6 +59,22 @@ export interface ClaimStore {
   complete(delivery: string, plugin: string): Promise<void>;
   /** Gives the claim up after a retryable failure, so the retry can take it at once. */
   release(delivery: string, plugin: string): Promise<void>;
+  /**
+   * The writes journaled under the claim this store just took (`claim` → `claimed`) by earlier
+   * attempts that failed part-way; empty on a first attempt.
+   */
+  journaled(delivery: string, plugin: string): Promise<JournaledWrite[]>;
+  /** Journals a write that succeeded, under the claim this store holds. */
+  journal(delivery: string, plugin: string, write: JournaledWrite): Promise<void>;
+}
+
+/**
+ * Small immutable values shared across containers, kept for a while (OWNERS parsed at a tree
+ * SHA). A miss is normal; the value is recomputed and put back.
+ */
+export interface CacheStore {
+  getCached(key: string): Promise<Uint8Array | undefined>;
+  putCached(key: string, value: Uint8Array, ttlSeconds: number): Promise<void>;
 }
 
 export type PluginStatus = 'ran' | 'skipped' | 'refused' | 'failed';
@@ -65,6 +91,11 @@ export interface PluginRecord {
   httpStatus?: number;
   /** GitHub writes the plugin made, readable: `addLabel acme/widgets#1 do-not-merge/hold`. */
   writes: string[];
+  /**
+   * What the plugin checked to decide, each with its answer: trust checks (`collaborator alice
+   * on acme/widgets: no (role read)`), OWNERS warnings, why nothing was written.
+   */
+  checks?: string[];
   /** The delivery's attempt this record was written on (0: decided before any attempt ran it). */
   attempt: number;
   at: string;

@@ -7,25 +7,29 @@
 //   replaces (or removes) the config problems, `plugins` sets only the named plugins' records.
 // The clock is injectable, so a test can let a lease run out without waiting. Every call is
 // recorded readably (`claim d1#hold → claimed`), and the next call of a method can be made to fail.
-import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, Trace, TraceStore } from '../../shared/storage/ports.js';
+import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, JournaledWrite, PluginRecord, Trace, TraceStore } from '../../shared/storage/ports.js';
 
-type Method = keyof ClaimStore | keyof TraceStore;
+type Method = keyof ClaimStore | keyof TraceStore | keyof CacheStore;
 
 interface Claim {
-  state: 'running' | 'done';
+  /** `released`: given up after a retryable failure; free to claim, journal kept (as DynamoStore keeps the item). */
+  state: 'running' | 'released' | 'done';
   leaseUntil?: number;
+  /** Kept across re-claims, as DynamoStore keeps the item's journal. */
+  journal?: JournaledWrite[];
 }
 
 /** What DynamoStore keeps in a `delivery#<id>` item, minus the key and the TTL. */
 type TraceItem = Partial<Omit<Trace, 'plugins'>> & { plugins: Record<string, PluginRecord> };
 
-export class MemoryStore implements ClaimStore, TraceStore {
+export class MemoryStore implements ClaimStore, TraceStore, CacheStore {
   /** Every call in order, e.g. `claim d1#hold → held`, `complete d1#size`, `finish d1 processed`. */
   readonly calls: string[] = [];
 
   readonly #claims = new Map<string, Claim>();
   readonly #traces = new Map<string, TraceItem>();
   readonly #failures = new Map<Method, Error[]>();
+  readonly #cache = new Map<string, { value: Uint8Array; until: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -38,7 +42,9 @@ export class MemoryStore implements ClaimStore, TraceStore {
   /** `running` (with its lease), `done`, or undefined when nobody holds it. */
   claimOf(delivery: string, plugin: string): Claim | undefined {
     const claim = this.#claims.get(`${delivery}#${plugin}`);
-    return claim && { ...claim };
+    if (!claim || claim.state === 'released') return undefined;
+    const { journal: _journal, ...state } = claim;
+    return state;
   }
 
   // ClaimStore.
@@ -49,8 +55,8 @@ export class MemoryStore implements ClaimStore, TraceStore {
     const now = this.now();
     const current = this.#claims.get(key);
     let result: ClaimResult;
-    if (!current || (current.state === 'running' && current.leaseUntil! < now)) {
-      this.#claims.set(key, { state: 'running', leaseUntil: now + leaseMs });
+    if (!current || current.state === 'released' || (current.state === 'running' && current.leaseUntil! < now)) {
+      this.#claims.set(key, { state: 'running', leaseUntil: now + leaseMs, journal: current?.journal ?? [] });
       result = 'claimed';
     } else {
       result = current.state === 'done' ? 'done' : 'held';
@@ -61,13 +67,39 @@ export class MemoryStore implements ClaimStore, TraceStore {
 
   async complete(delivery: string, plugin: string): Promise<void> {
     this.#fail('complete', `complete ${delivery}#${plugin}`);
-    this.#claims.set(`${delivery}#${plugin}`, { state: 'done' });
+    const key = `${delivery}#${plugin}`;
+    this.#claims.set(key, { state: 'done', journal: this.#claims.get(key)?.journal ?? [] });
+  }
+
+  async journaled(delivery: string, plugin: string): Promise<JournaledWrite[]> {
+    return [...(this.#claims.get(`${delivery}#${plugin}`)?.journal ?? [])].sort((a, b) => a.n - b.n);
+  }
+
+  async journal(delivery: string, plugin: string, write: JournaledWrite): Promise<void> {
+    this.#fail('journal', `journal ${delivery}#${plugin}#${write.n}`);
+    const claim = this.#claims.get(`${delivery}#${plugin}`);
+    if (claim?.state !== 'running') throw new Error(`no running claim ${delivery}#${plugin} to journal a write under`);
+    claim.journal = [...(claim.journal ?? []).filter((w) => w.n !== write.n), { ...write }];
+  }
+
+  // CacheStore.
+
+  async getCached(key: string): Promise<Uint8Array | undefined> {
+    this.#fail('getCached', `getCached ${key}`);
+    const hit = this.#cache.get(key);
+    return hit && hit.until > this.now() ? hit.value : undefined;
+  }
+
+  async putCached(key: string, value: Uint8Array, ttlSeconds: number): Promise<void> {
+    this.#fail('putCached', `putCached ${key}`);
+    this.#cache.set(key, { value, until: this.now() + ttlSeconds * 1000 });
   }
 
   async release(delivery: string, plugin: string): Promise<void> {
     this.#fail('release', `release ${delivery}#${plugin}`);
     const key = `${delivery}#${plugin}`;
-    if (this.#claims.get(key)?.state === 'running') this.#claims.delete(key);
+    const claim = this.#claims.get(key);
+    if (claim?.state === 'running') this.#claims.set(key, { state: 'released', journal: claim.journal ?? [] });
   }
 
   // TraceStore.

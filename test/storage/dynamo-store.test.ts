@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandIns, type StandIns } from '../../shared/local/stand-ins.js';
 import { DynamoStore } from '../../shared/storage/dynamo-store.js';
-import type { ClaimResult, ClaimStore, DeliverySummary, PluginRecord, TraceStore } from '../../shared/storage/ports.js';
+import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, PluginRecord, TraceStore } from '../../shared/storage/ports.js';
 import { MemoryStore } from '../fakes/memory-store.js';
 
 let standIns: StandIns;
@@ -24,7 +24,7 @@ const t0 = Date.parse('2024-05-01T12:00:00.000Z');
 const leaseMs = 60_000;
 const weekSeconds = 7 * 24 * 3600;
 
-type Store = ClaimStore & TraceStore;
+type Store = ClaimStore & TraceStore & CacheStore;
 
 const implementations: { name: string; make: (now: () => number) => Store }[] = [
   { name: 'DynamoStore', make: (now) => new DynamoStore(standIns.clients.dynamodb, standIns.table, now) },
@@ -344,5 +344,88 @@ describe('DynamoStore expiry (TTL attribute)', () => {
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThanOrEqual(7);
     expect(await traces.get(delivery)).not.toHaveProperty('expiresAt');
+  });
+});
+
+describe.each(implementations)('$name write journal', ({ make }) => {
+  const write = (n: number, call: string, result?: unknown) => ({ n, call, ...(result === undefined ? {} : { result }) });
+
+  it('the writes journaled under a claim reach the next claim after a release, in order, with their results', async () => {
+    // Prepare
+    const { store: claims } = store(make);
+    const delivery = randomUUID();
+    expect(await claims.claim(delivery, 'lgtm', leaseMs)).toBe('claimed');
+    expect(await claims.journaled(delivery, 'lgtm')).toEqual([]);
+    await claims.journal(delivery, 'lgtm', write(0, 'createComment acme/widgets#1 hi', 1001));
+    await claims.journal(delivery, 'lgtm', write(1, 'addLabel acme/widgets#1 lgtm'));
+    await claims.release(delivery, 'lgtm');
+
+    // Act
+    const again = await claims.claim(delivery, 'lgtm', leaseMs);
+
+    // Assess
+    expect(again).toBe('claimed');
+    expect(await claims.journaled(delivery, 'lgtm')).toEqual([write(0, 'createComment acme/widgets#1 hi', 1001), write(1, 'addLabel acme/widgets#1 lgtm')]);
+    expect(await claims.journaled(delivery, 'approve')).toEqual([]);
+  });
+
+  it('the journal survives a lease that ran out (a worker that died mid-plugin)', async () => {
+    // Prepare
+    const { clock, store: claims } = store(make);
+    const delivery = randomUUID();
+    await claims.claim(delivery, 'lgtm', leaseMs);
+    await claims.journal(delivery, 'lgtm', write(0, 'createComment acme/widgets#1 hi', 7));
+    clock.ms += leaseMs + 1;
+
+    // Act
+    const result = await claims.claim(delivery, 'lgtm', leaseMs);
+
+    // Assess
+    expect(result).toBe('claimed');
+    expect(await claims.journaled(delivery, 'lgtm')).toEqual([write(0, 'createComment acme/widgets#1 hi', 7)]);
+  });
+
+});
+
+// Per-instance claim tokens are DynamoStore's (the in-memory store is one worker).
+describe('DynamoStore write journal across workers', () => {
+  const write = (n: number, call: string) => ({ n, call });
+
+  it('a worker whose claim was taken over cannot journal into it', async () => {
+    // Prepare: worker A's lease runs out and worker B (another store instance) claims.
+    const clock = { ms: t0 };
+    const a = new DynamoStore(standIns.clients.dynamodb, standIns.table, () => clock.ms);
+    const b = new DynamoStore(standIns.clients.dynamodb, standIns.table, () => clock.ms);
+    const delivery = randomUUID();
+    await a.claim(delivery, 'lgtm', leaseMs);
+    clock.ms += leaseMs + 1;
+    await b.claim(delivery, 'lgtm', leaseMs);
+
+    // Act
+    const late = a.journal(delivery, 'lgtm', write(0, 'createComment acme/widgets#1 late'));
+
+    // Assess
+    await expect(late).rejects.toThrow();
+    expect(await b.journaled(delivery, 'lgtm')).toEqual([]);
+  });
+});
+
+describe.each(implementations)('$name cache', ({ make }) => {
+  it('a value put is got back until its time runs out, then it is a miss', async () => {
+    // Prepare
+    const { clock, store: cache } = store(make);
+    const key = `owners#${randomUUID()}`;
+    const value = new Uint8Array([1, 2, 3, 250]);
+
+    // Act
+    await cache.putCached(key, value, 60);
+    const hit = await cache.getCached(key);
+    clock.ms += 61_000;
+    const expired = await cache.getCached(key);
+
+    // Assess
+    expect(hit && [...hit]).toEqual([1, 2, 3, 250]);
+    expect(expired).toBeUndefined();
+    expect(await cache.getCached(`owners#${randomUUID()}`)).toBeUndefined();
   });
 });
