@@ -22,7 +22,14 @@ const required = new Map<string, Record<string, Kind>>([
   ['pull_request_review', { ...inRepository, action: 'string', pull_request: 'object', 'pull_request.number': 'integer', review: 'object' }],
   ['pull_request_review_comment', { ...inRepository, action: 'string', pull_request: 'object', 'pull_request.number': 'integer', comment: 'object' }],
   ['push', { ...inRepository, ref: 'string' }],
+  ['status', { ...inRepository, sha: 'string', state: 'string', context: 'string' }],
+  ['check_run', { ...inRepository, action: 'string', check_run: 'object', 'check_run.head_sha': 'string' }],
+  ['check_suite', { ...inRepository, action: 'string', check_suite: 'object', 'check_suite.head_sha': 'string' }],
+  ['workflow_run', { ...inRepository, action: 'string', workflow_run: 'object', 'workflow_run.head_sha': 'string' }],
 ]);
+
+/** Events whose fields are checked (whether or not a plugin handles them yet). */
+export const checkedEvents: readonly string[] = [...required.keys()];
 
 const hasKind = (value: unknown, kind: Kind): boolean =>
   kind === 'object' ? typeof value === 'object' && value !== null && !Array.isArray(value) : kind === 'integer' ? Number.isSafeInteger(value) : typeof value === 'string';

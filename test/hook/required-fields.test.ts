@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { handledEvents } from '../../shared/hook/events.js';
-import { missingFields } from '../../shared/hook/required-fields.js';
+import { checkedEvents, missingFields } from '../../shared/hook/required-fields.js';
 import { plugins } from '../../shared/plugins/registry.js';
 
 interface Definition {
@@ -13,12 +13,13 @@ const definitions = createRequire(import.meta.url)('@octokit/webhooks-examples')
 // Every real example GitHub documents for an event Skiff queues must pass, or the edge would
 // refuse real deliveries.
 const realExamples = definitions
-  .filter((d) => handledEvents(plugins).has(d.name))
+  .filter((d) => handledEvents(plugins).has(d.name) || checkedEvents.includes(d.name))
   .flatMap((d) => d.examples.map((payload, i) => ({ name: `${d.name} #${i} (${String(payload.action ?? 'no action')})`, event: d.name, payload })));
 
 describe('missingFields', () => {
   it('covers every handled event with real examples', () => {
-    expect(new Set(realExamples.map((e) => e.event))).toEqual(handledEvents(plugins));
+    const handled = handledEvents(plugins);
+    expect(new Set(realExamples.map((e) => e.event).filter((e) => handled.has(e)))).toEqual(handled);
   });
 
   it.each(realExamples)('accepts the real $name', ({ event, payload }) => {
