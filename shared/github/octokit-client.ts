@@ -1,14 +1,41 @@
-// GitHubClient over Octokit. Each method is one REST call (or one paginated listing), wraps
-// failures with the call's context, and treats "already in that state" as success.
-import type { GitHubClient, IssueRef, PullRequestChange, RepoRef } from './client.js';
+// GitHubClient over Octokit. Each method is one REST call (or one paginated listing, 100 a
+// page), wraps failures with the call's context, and treats "already in that state" as success.
+import type { Octokit } from '@octokit/rest';
+import type {
+  GitHubClient,
+  GitHubUser,
+  GitTree,
+  IssueComment,
+  IssueRef,
+  PullRequest,
+  PullRequestChange,
+  RepoLabel,
+  RepoRef,
+  RepoRole,
+  Review,
+  ReviewRequest,
+  ReviewState,
+  Team,
+} from './client.js';
 import { formatIssueRef } from './client.js';
 import { GitHubError } from './errors.js';
-import type { SkiffOctokit } from './octokit.js';
 
 const status = (error: unknown) => (error as { status?: number }).status;
+const repoName = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
+const issueParams = (ref: IssueRef) => ({ owner: ref.owner, repo: ref.repo, issue_number: ref.number });
+const pullParams = (ref: IssueRef) => ({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+
+/** GitHub shows a deleted account as null; it is the `ghost` user on github.com. */
+const userOf = (user: { login: string; type?: string } | null | undefined): GitHubUser => ({ login: user?.login ?? 'ghost', type: user?.type ?? 'User' });
+
+/**
+ * Any Octokit with the REST methods and pagination: production passes SkiffOctokit (with retries
+ * and throttling), unit tests a plain one over the in-process fake GitHub.
+ */
+export type RestOctokit = Pick<Octokit, 'rest' | 'paginate' | 'request'>;
 
 export class OctokitGitHub implements GitHubClient {
-  constructor(private readonly octokit: SkiffOctokit) {}
+  constructor(private readonly octokit: RestOctokit) {}
 
   async addLabel(ref: IssueRef, label: string): Promise<void> {
     try {
@@ -50,7 +77,14 @@ export class OctokitGitHub implements GitHubClient {
         pull_number: ref.number,
         per_page: 100,
       });
-      return files.map((f) => ({ filename: f.filename, additions: f.additions, deletions: f.deletions, changes: f.changes, status: f.status }));
+      return files.map((f) => ({
+        filename: f.filename,
+        additions: f.additions,
+        deletions: f.deletions,
+        changes: f.changes,
+        status: f.status,
+        ...(f.previous_filename === undefined ? {} : { previousFilename: f.previous_filename }),
+      }));
     } catch (cause) {
       throw new GitHubError(`failed to list changed files of ${formatIssueRef(ref)}`, { cause });
     }
@@ -88,14 +122,213 @@ export class OctokitGitHub implements GitHubClient {
     }
   }
 
-  async createComment(ref: IssueRef, body: string): Promise<void> {
+  async getRepoLabels(repo: RepoRef): Promise<RepoLabel[]> {
     try {
-      await this.octokit.rest.issues.createComment({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, body });
+      const labels = await this.octokit.paginate(this.octokit.rest.issues.listLabelsForRepo, { owner: repo.owner, repo: repo.repo, per_page: 100 });
+      return labels.map((l) => ({ name: l.name, color: l.color, description: l.description ?? '' }));
+    } catch (cause) {
+      throw new GitHubError(`failed to list the labels of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  async createComment(ref: IssueRef, body: string): Promise<number> {
+    try {
+      const { data } = await this.octokit.rest.issues.createComment({ ...issueParams(ref), body });
+      return data.id;
     } catch (cause) {
       throw new GitHubError(`failed to comment on ${formatIssueRef(ref)}`, { cause });
     }
   }
+
+  async listComments(ref: IssueRef): Promise<IssueComment[]> {
+    try {
+      const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...issueParams(ref), per_page: 100 });
+      return comments.map((c) => ({
+        id: c.id,
+        body: c.body ?? '',
+        user: userOf(c.user),
+        createdAt: c.created_at,
+        updatedAt: c.updated_at,
+        htmlUrl: c.html_url,
+      }));
+    } catch (cause) {
+      throw new GitHubError(`failed to list comments of ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  async editComment(repo: RepoRef, id: number, body: string): Promise<void> {
+    try {
+      await this.octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: id, body });
+    } catch (cause) {
+      throw new GitHubError(`failed to edit comment ${id} in ${repoName(repo)}`, { cause });
+    }
+  }
+
+  async deleteComment(repo: RepoRef, id: number): Promise<void> {
+    try {
+      await this.octokit.rest.issues.deleteComment({ owner: repo.owner, repo: repo.repo, comment_id: id });
+    } catch (cause) {
+      // 404: already deleted (by someone else, or by an earlier attempt of this delivery).
+      if (status(cause) === 404) return;
+      throw new GitHubError(`failed to delete comment ${id} in ${repoName(repo)}`, { cause });
+    }
+  }
+
+  async addAssignees(ref: IssueRef, logins: string[]): Promise<string[]> {
+    try {
+      const { data } = await this.octokit.rest.issues.addAssignees({ ...issueParams(ref), assignees: logins });
+      return (data.assignees ?? []).map((a) => a.login);
+    } catch (cause) {
+      throw new GitHubError(`failed to assign ${logins.join(', ')} to ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  /** Removing someone who is not assigned is success: GitHub answers 200 and changes nothing. */
+  async removeAssignees(ref: IssueRef, logins: string[]): Promise<void> {
+    try {
+      await this.octokit.rest.issues.removeAssignees({ ...issueParams(ref), assignees: logins });
+    } catch (cause) {
+      throw new GitHubError(`failed to unassign ${logins.join(', ')} from ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  async requestReviewers(ref: IssueRef, request: ReviewRequest): Promise<void> {
+    try {
+      await this.octokit.rest.pulls.requestReviewers({ ...pullParams(ref), reviewers: request.reviewers ?? [], team_reviewers: request.teamReviewers ?? [] });
+    } catch (cause) {
+      throw new GitHubError(`failed to request reviews from ${describeRequest(request)} on ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  async removeReviewRequests(ref: IssueRef, request: ReviewRequest): Promise<void> {
+    try {
+      await this.octokit.rest.pulls.removeRequestedReviewers({ ...pullParams(ref), reviewers: request.reviewers ?? [], team_reviewers: request.teamReviewers ?? [] });
+    } catch (cause) {
+      throw new GitHubError(`failed to remove review requests for ${describeRequest(request)} on ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  async listReviews(ref: IssueRef): Promise<Review[]> {
+    try {
+      const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...pullParams(ref), per_page: 100 });
+      return reviews.map((r) => ({
+        id: r.id,
+        // GitHub sends the state upper-case (APPROVED, CHANGES_REQUESTED, ...).
+        state: r.state as ReviewState,
+        body: r.body ?? '',
+        user: userOf(r.user),
+        submittedAt: r.submitted_at ?? '',
+        commitId: r.commit_id ?? '',
+        htmlUrl: r.html_url,
+      }));
+    } catch (cause) {
+      throw new GitHubError(`failed to list reviews of ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  async getPullRequest(ref: IssueRef): Promise<PullRequest> {
+    try {
+      const { data: pr } = await this.octokit.rest.pulls.get(pullParams(ref));
+      return {
+        number: pr.number,
+        title: pr.title,
+        body: pr.body ?? '',
+        state: pr.state,
+        draft: pr.draft === true,
+        merged: pr.merged === true,
+        user: userOf(pr.user),
+        htmlUrl: pr.html_url,
+        head: { ref: pr.head.ref, sha: pr.head.sha },
+        base: { ref: pr.base.ref, sha: pr.base.sha },
+        labels: pr.labels.map((l) => l.name),
+        assignees: (pr.assignees ?? []).map((a) => a.login),
+        requestedReviewers: (pr.requested_reviewers ?? []).map((u) => u.login),
+        requestedTeams: (pr.requested_teams ?? []).map((t) => t.slug),
+      };
+    } catch (cause) {
+      throw new GitHubError(`failed to read pull request ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  /** GitHub takes a tree SHA, a commit SHA or a ref name; `recursive` lists every level. */
+  async getTree(repo: RepoRef, sha: string): Promise<GitTree> {
+    try {
+      const { data } = await this.octokit.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: sha, recursive: '1' });
+      const entries = data.tree.flatMap((e) => (e.path !== undefined && e.type !== undefined && e.sha !== undefined ? [{ path: e.path, type: e.type, sha: e.sha }] : []));
+      return { sha: data.sha, entries, truncated: data.truncated };
+    } catch (cause) {
+      throw new GitHubError(`failed to read the tree ${sha} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  async getBlob(repo: RepoRef, sha: string): Promise<string> {
+    try {
+      const { data } = await this.octokit.rest.git.getBlob({ owner: repo.owner, repo: repo.repo, file_sha: sha });
+      // JSON with base64 content (line-wrapped), or utf-8 for a raw media type set on the client.
+      if (typeof data === 'string') return data;
+      return data.encoding === 'base64' ? Buffer.from(data.content, 'base64').toString('utf8') : data.content;
+    } catch (cause) {
+      throw new GitHubError(`failed to read the blob ${sha} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * `role_name` is the effective role after every grant, custom roles included; `permission`
+   * (admin, write, read, none) is the older name for it. GitHub answers 404 for a login that is
+   * no user, which has no role.
+   */
+  async getRepoRole(repo: RepoRef, login: string): Promise<RepoRole> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login });
+      return (data as { role_name?: string }).role_name || data.permission;
+    } catch (cause) {
+      if (status(cause) === 404) return 'none';
+      throw new GitHubError(`failed to read the role of ${login} in ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * 204 a member, 404 not. When the bot is no member itself GitHub answers 302 to the public
+   * check; fetch follows it, so the answer is then whether the membership is public
+   * (https://docs.github.com/en/rest/orgs/members#check-organization-membership-for-a-user).
+   * A 302 that reaches us anyway (a fetch told not to follow) is followed here.
+   */
+  async isOrgMember(repo: RepoRef, login: string): Promise<boolean> {
+    const org = repo.owner;
+    try {
+      const response = await this.octokit.rest.orgs.checkMembershipForUser({ org, username: login });
+      if ((response.status as number) !== 302) return (response.status as number) === 204;
+      const pub = await this.octokit.rest.orgs.checkPublicMembershipForUser({ org, username: login });
+      return (pub.status as number) === 204;
+    } catch (cause) {
+      if (status(cause) === 404) return false;
+      throw new GitHubError(`failed to check whether ${login} is a member of ${org}`, { cause });
+    }
+  }
+
+  async listTeams(repo: RepoRef): Promise<Team[]> {
+    try {
+      const teams = await this.octokit.paginate(this.octokit.rest.teams.list, { org: repo.owner, per_page: 100 });
+      return teams.map((t) => ({ id: t.id, name: t.name, slug: t.slug }));
+    } catch (cause) {
+      throw new GitHubError(`failed to list the teams of ${repo.owner}`, { cause });
+    }
+  }
+
+  /** A pending invitation is not membership yet. 404: not a member, or no such team. */
+  async isTeamMember(repo: RepoRef, teamSlug: string, login: string): Promise<boolean> {
+    try {
+      const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({ org: repo.owner, team_slug: teamSlug, username: login });
+      return data.state === 'active';
+    } catch (cause) {
+      if (status(cause) === 404) return false;
+      throw new GitHubError(`failed to check whether ${login} is in the team ${repo.owner}/${teamSlug}`, { cause });
+    }
+  }
 }
+
+const describeRequest = (r: ReviewRequest): string =>
+  [...(r.reviewers ?? []), ...(r.teamReviewers ?? []).map((t) => `team ${t}`)].join(', ') || 'nobody';
 
 export type ContentResult =
   | { status: 'ok'; text: string; etag: string | undefined }

@@ -5,14 +5,26 @@
 // code under test changed as readable strings: `addLabel acme/widgets#1 do-not-merge/hold`.
 //
 // Where it knowingly differs from GitHub, to keep tests short:
-// - Every issue and pull request exists: unknown ones have no labels, files or comments (GitHub
-//   answers 404). Any installation id gets a token; any Bearer JWT is accepted unverified.
+// - Every issue exists: unknown ones have no labels, files, comments, assignees or reviews (GitHub
+//   answers 404). A pull request exists once `setPullRequest` seeded it: `GET pulls/{n}` and
+//   review requests answer 404 before that. Any installation id gets a token; any Bearer JWT is
+//   accepted unverified. Every login is a user that exists.
 // - Branches and SHAs are independent names for file trees (`setFile(repo, ref, ...)`); a ref that
-//   was never set is an empty tree.
+//   was never set is an empty tree. `git/trees/{sha}` takes such a name or a (sub)tree's SHA; blob
+//   and tree SHAs are git's own, so the same content has the same SHA under any name.
 // - The authenticated user is always `botLogin`, whatever the credentials; with an installation
 //   token GitHub would refuse `GET /user` (403) and author comments as `<app>[bot]`.
 // - Label names match case-insensitively, as on GitHub, where labels are repository-wide and unique
-//   regardless of case.
+//   regardless of case; adding a label the repository lacks creates it, as GitHub does.
+// - Roles are what `setRole` says; anyone else has `read` on a public repository (the default) and
+//   `none` on a private one. Assignable means at least `triage`; a reviewer must have been given a
+//   role (a collaborator). Organization membership is public unless listed as concealed; the bot
+//   sees concealed members only when it is a member itself, otherwise GitHub redirects (302) the
+//   members check to the public one.
+//
+// Two transports share one handler: `FakeGitHub.start()` listens on loopback (real HTTP, for
+// end-to-end tests), `FakeGitHub.inProcess()` only offers `fetch` (for Octokit's `request.fetch`,
+// for unit tests that want GitHub's behaviour without a socket).
 //
 // Fault injection. `failNext` answers the next N matching requests with a canned response and no
 // state change. The builders in `faults` give GitHub's shapes, for example:
@@ -76,11 +88,63 @@ export interface FileChange {
   filename: string;
   additions: number;
   deletions: number;
+  /** Defaults to additions + deletions. */
+  changes?: number;
   status?: string;
+  /** The old name of a renamed file. */
+  previousFilename?: string;
 }
 
 export interface FakeGitHubOptions {
   botLogin?: string;
+}
+
+/** What `setPullRequest` may set; anything left out keeps its current (or default) value. */
+export interface PullRequestSeed {
+  author?: string;
+  /** `User` unless the login ends in `[bot]`. */
+  authorType?: string;
+  title?: string;
+  body?: string;
+  state?: 'open' | 'closed';
+  draft?: boolean;
+  merged?: boolean;
+  head?: { sha?: string; ref?: string };
+  base?: { sha?: string; ref?: string };
+}
+
+export interface CommentSeed {
+  user: string;
+  body: string;
+  /** `User` unless the login ends in `[bot]`. */
+  type?: string;
+  createdAt?: string;
+}
+
+export type ReviewSeedState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+
+export interface ReviewSeed {
+  user: string;
+  state: ReviewSeedState;
+  body?: string;
+  /** Defaults to the pull request's head SHA. */
+  commitId?: string;
+  submittedAt?: string;
+  type?: string;
+}
+
+export interface RepoLabelSeed {
+  name: string;
+  color?: string;
+  description?: string;
+}
+
+export interface TeamSeed {
+  name: string;
+  slug: string;
+  members: string[];
+  /** Invited, not yet active: the membership check says `pending`. */
+  pending?: string[];
 }
 
 const docs = 'https://docs.github.com/rest';
@@ -93,7 +157,17 @@ const installationId = 4242;
 const maxPullRequestFiles = 3000;
 const defaultPerPage = 30;
 const maxPerPage = 100;
-const installationPermissions = { contents: 'read', issues: 'write', metadata: 'read', pull_requests: 'write' };
+const installationPermissions = { contents: 'read', issues: 'write', metadata: 'read', pull_requests: 'write', members: 'read' };
+/** Where `FakeGitHub.inProcess()` pretends to be: `.test` never resolves (RFC 2606), so nothing can leak to a real host. */
+const inProcessUrl = 'https://api.github.test';
+// "Issues can have a maximum of 10 assignees":
+// https://docs.github.com/en/rest/issues/assignees#add-assignees-to-an-issue
+const maxAssignees = 10;
+/** git's empty tree. */
+const emptyTreeSha = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const roleRank: Record<string, number> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+/** The permission endpoint's legacy `permission` for a role. */
+const legacyPermission: Record<string, string> = { admin: 'admin', maintain: 'write', write: 'write', triage: 'read', read: 'read', none: 'none' };
 
 /** Canned responses for `failNext`, in GitHub's shapes. */
 export const faults = {
@@ -166,8 +240,64 @@ interface Route {
 
 interface Comment {
   id: number;
+  number: number;
   body: string;
+  user: string;
+  userType: string;
   createdAt: string;
+  updatedAt: string;
+}
+
+interface PullState {
+  author: string;
+  authorType: string;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  draft: boolean;
+  merged: boolean;
+  head: { sha: string; ref: string };
+  base: { sha: string; ref: string };
+  createdAt: string;
+}
+
+interface ReviewRecord {
+  id: number;
+  user: string;
+  userType: string;
+  state: ReviewSeedState;
+  body: string;
+  commitId: string;
+  submittedAt: string;
+}
+
+interface TeamRecord {
+  id: number;
+  name: string;
+  slug: string;
+  members: string[];
+  pending: string[];
+}
+
+interface Requested {
+  users: string[];
+  teams: string[];
+}
+
+/** One request as either transport hands it to the shared handler. */
+interface WireRequest {
+  method: string;
+  /** Path and query, as sent. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Undefined for 204 and 304, which have no body. */
+  body: string | undefined;
 }
 
 interface Fault {
@@ -182,8 +312,13 @@ export class FakeGitHub {
   readonly calls: RecordedCall[] = [];
   /** Installation tokens handed out; a test checks this to see tokens are cached. */
   tokensIssued = 0;
+  /**
+   * Serves a request through the same routes without a socket: pass it as Octokit's
+   * `request.fetch`. Redirects are followed as fetch follows them (`redirect: 'follow'`).
+   */
+  readonly fetch: typeof fetch = (input, init) => this.#fetch(input, init);
 
-  readonly #server: Server;
+  readonly #server: Server | undefined;
   readonly #botLogin: string;
   readonly #writes: string[] = [];
   readonly #faults: Fault[] = [];
@@ -193,6 +328,19 @@ export class FakeGitHub {
   readonly #trees = new Map<string, Map<string, string>>();
   readonly #changes = new Map<string, FileChange[]>();
   readonly #comments = new Map<string, Comment[]>();
+  readonly #pulls = new Map<string, PullState>();
+  readonly #reviews = new Map<string, ReviewRecord[]>();
+  readonly #assignees = new Map<string, string[]>();
+  readonly #requested = new Map<string, Requested>();
+  /** Repository (lower-cased) → its labels, in creation order. */
+  readonly #repoLabels = new Map<string, Required<RepoLabelSeed>[]>();
+  /** Repository → lower-cased login → role. */
+  readonly #roles = new Map<string, Map<string, string>>();
+  readonly #private = new Set<string>();
+  /** Organization (lower-cased) → lower-cased login → whether the membership is public. */
+  readonly #orgMembers = new Map<string, Map<string, boolean>>();
+  readonly #teams = new Map<string, TeamRecord[]>();
+  readonly #userIds = new Map<string, number>();
   readonly #routes: Route[];
   readonly #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
   #rateLimitUsed = 0;
@@ -212,13 +360,18 @@ export class FakeGitHub {
     return new FakeGitHub(server, `http://127.0.0.1:${port}`, opts.botLogin ?? 'skiff-bot');
   }
 
-  private constructor(server: Server, url: string, botLogin: string) {
+  /** A FakeGitHub that does not listen: requests reach it only through `fetch`, at `url`. */
+  static inProcess(opts: FakeGitHubOptions = {}): FakeGitHub {
+    return new FakeGitHub(undefined, inProcessUrl, opts.botLogin ?? 'skiff-bot');
+  }
+
+  private constructor(server: Server | undefined, url: string, botLogin: string) {
     this.#server = server;
     this.url = url;
     this.#botLogin = botLogin;
     this.#routes = this.#buildRoutes();
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.#serve(req, res).catch((error: unknown) => {
+    server?.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.#serveHttp(req, res).catch((error: unknown) => {
         // Only reachable if the socket died mid-request; there is no one left to answer.
         res.destroy(error instanceof Error ? error : undefined);
       });
@@ -226,11 +379,12 @@ export class FakeGitHub {
   }
 
   close(): Promise<void> {
-    if (!this.#server.listening) return Promise.resolve();
+    const server = this.#server;
+    if (!server?.listening) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#server.close((error) => (error ? reject(error) : resolve()));
+      server.close((error) => (error ? reject(error) : resolve()));
       // Octokit's fetch keeps connections alive; without this, close() waits for them to idle out.
-      this.#server.closeAllConnections();
+      server.closeAllConnections();
     });
   }
 
@@ -242,6 +396,19 @@ export class FakeGitHub {
 
   labelsOf(repo: string, number: number): string[] {
     return [...(this.#labels.get(issueKey(repo, number)) ?? [])];
+  }
+
+  /** The repository's labels, replacing any; `color` defaults to `ededed`. */
+  setRepoLabels(repo: string, labels: (RepoLabelSeed | string)[]): void {
+    const seeds = labels.map((l) => (typeof l === 'string' ? { name: l } : l));
+    this.#repoLabels.set(
+      checkRepo(repo),
+      seeds.map((l) => ({ name: l.name, color: l.color ?? 'ededed', description: l.description ?? '' })),
+    );
+  }
+
+  repoLabelsOf(repo: string): string[] {
+    return (this.#repoLabels.get(checkRepo(repo)) ?? []).map((l) => l.name);
   }
 
   /** Sets a file's text on a branch or SHA; its ETag follows the content. */
@@ -260,9 +427,120 @@ export class FakeGitHub {
     this.#changes.set(issueKey(repo, number), changes.map((c) => ({ ...c })));
   }
 
+  /**
+   * Creates the pull request, or changes the fields given. Defaults: author `octocat`, open, not a
+   * draft, head `feature-<n>` and base `main` at SHAs derived from the repository and number.
+   */
+  setPullRequest(repo: string, number: number, seed: PullRequestSeed = {}): void {
+    const key = issueKey(repo, number);
+    const current = this.#pulls.get(key) ?? {
+      author: 'octocat',
+      authorType: 'User',
+      title: `Pull request ${number}`,
+      body: '',
+      state: 'open',
+      draft: false,
+      merged: false,
+      head: { ref: `feature-${number}`, sha: sha1(`head\0${key}`) },
+      base: { ref: defaultBranch, sha: sha1(`base\0${checkRepo(repo)}`) },
+      createdAt: githubTime(new Date()),
+    };
+    const author = seed.author ?? current.author;
+    this.#pulls.set(key, {
+      ...current,
+      ...definedOnly({ title: seed.title, body: seed.body, state: seed.state, draft: seed.draft, merged: seed.merged }),
+      author,
+      authorType: seed.authorType ?? (seed.author === undefined ? current.authorType : userType(author)),
+      head: { ...current.head, ...definedOnly(seed.head ?? {}) },
+      base: { ...current.base, ...definedOnly(seed.base ?? {}) },
+    });
+  }
+
+  /** A comment by someone else (a bot's own come through the API); returns its id. */
+  addComment(repo: string, number: number, seed: CommentSeed): number {
+    const key = issueKey(repo, number);
+    const at = seed.createdAt ?? githubTime(new Date());
+    const comment: Comment = { id: this.#nextId++, number, body: seed.body, user: seed.user, userType: seed.type ?? userType(seed.user), createdAt: at, updatedAt: at };
+    this.#comments.set(key, [...(this.#comments.get(key) ?? []), comment]);
+    return comment.id;
+  }
+
   /** Bodies of the comments on an issue or pull request, oldest first. */
   comments(repo: string, number: number): string[] {
     return (this.#comments.get(issueKey(repo, number)) ?? []).map((c) => c.body);
+  }
+
+  /** The comments as they are now (after edits and deletions through the API), oldest first. */
+  commentsOf(repo: string, number: number): { id: number; user: string; body: string }[] {
+    return (this.#comments.get(issueKey(repo, number)) ?? []).map(({ id, user, body }) => ({ id, user, body }));
+  }
+
+  /** A submitted review; returns its id. A user's review request is fulfilled by their review, as on GitHub. */
+  addReview(repo: string, number: number, seed: ReviewSeed): number {
+    const key = issueKey(repo, number);
+    const review: ReviewRecord = {
+      id: this.#nextId++,
+      user: seed.user,
+      userType: seed.type ?? userType(seed.user),
+      state: seed.state,
+      body: seed.body ?? '',
+      commitId: seed.commitId ?? this.#pulls.get(key)?.head.sha ?? sha1(`head\0${key}`),
+      submittedAt: seed.submittedAt ?? githubTime(new Date()),
+    };
+    this.#reviews.set(key, [...(this.#reviews.get(key) ?? []), review]);
+    const requested = this.#requested.get(key);
+    if (requested && seed.state !== 'PENDING') requested.users = requested.users.filter((u) => !sameLogin(u, seed.user));
+    return review.id;
+  }
+
+  setAssignees(repo: string, number: number, logins: string[]): void {
+    this.#assignees.set(issueKey(repo, number), dedupeLogins(logins));
+  }
+
+  assigneesOf(repo: string, number: number): string[] {
+    return [...(this.#assignees.get(issueKey(repo, number)) ?? [])];
+  }
+
+  setRequestedReviewers(repo: string, number: number, requested: { reviewers?: string[]; teams?: string[] }): void {
+    this.#requested.set(issueKey(repo, number), { users: dedupeLogins(requested.reviewers ?? []), teams: dedupeLogins(requested.teams ?? []) });
+  }
+
+  /** Requested reviewers and team slugs, in request order. */
+  requestedOf(repo: string, number: number): { reviewers: string[]; teams: string[] } {
+    const r = this.#requested.get(issueKey(repo, number));
+    return { reviewers: [...(r?.users ?? [])], teams: [...(r?.teams ?? [])] };
+  }
+
+  /** A collaborator's role (`admin`, `maintain`, `write`, `triage`, `read`, `none` or a custom role's name). */
+  setRole(repo: string, login: string, role: string): void {
+    const key = checkRepo(repo);
+    const roles = this.#roles.get(key) ?? new Map<string, string>();
+    roles.set(login.toLowerCase(), role);
+    this.#roles.set(key, roles);
+  }
+
+  /** Public by default: then anyone without a role can read it. */
+  setVisibility(repo: string, visibility: 'public' | 'private'): void {
+    if (visibility === 'private') this.#private.add(checkRepo(repo));
+    else this.#private.delete(checkRepo(repo));
+  }
+
+  /**
+   * The organization's members, replacing any. `concealed` members are private: only a member
+   * (the bot, if listed) sees them through the members check.
+   */
+  setOrgMembers(org: string, logins: string[], options: { concealed?: string[] } = {}): void {
+    const concealed = new Set((options.concealed ?? []).map((l) => l.toLowerCase()));
+    this.#orgMembers.set(org.toLowerCase(), new Map(logins.map((l) => [l.toLowerCase(), !concealed.has(l.toLowerCase())])));
+  }
+
+  /** Adds the team, or replaces the one with that slug. */
+  setTeam(org: string, team: TeamSeed): void {
+    const key = org.toLowerCase();
+    const teams = this.#teams.get(key) ?? [];
+    const existing = teams.find((t) => t.slug === team.slug);
+    const record: TeamRecord = { id: existing?.id ?? this.#nextId++, name: team.name, slug: team.slug, members: [...team.members], pending: [...(team.pending ?? [])] };
+    this.#teams.set(key, existing ? teams.map((t) => (t === existing ? record : t)) : [...teams, record]);
   }
 
   // ---- recording ---------------------------------------------------------------------------
@@ -286,35 +564,76 @@ export class FakeGitHub {
     this.#faults.push({ match: { method: match.method.toUpperCase(), path }, response, remaining: times });
   }
 
-  // ---- HTTP --------------------------------------------------------------------------------
+  // ---- transports --------------------------------------------------------------------------
 
-  async #serve(request: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (request.method ?? 'GET').toUpperCase();
-    const path = request.url ?? '/';
-    const url = new URL(path, this.url);
-    const parsed = parseJson(await readBody(request));
-    const auth = request.headers.authorization;
+  async #serveHttp(request: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    const answer = this.#handle({ method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body ?? '');
+  }
+
+  async #fetch(input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): Promise<Response> {
+    let request = new Request(input, init);
+    // As fetch follows redirects (https://fetch.spec.whatwg.org/#http-redirect-fetch), at most 20.
+    for (let hops = 0; ; hops++) {
+      if (request.signal.aborted) throw request.signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+      const url = new URL(request.url);
+      if (url.origin !== new URL(this.url).origin) {
+        throw new TypeError(`fetch failed: the in-process fake GitHub serves only ${this.url}, not ${url.origin}`);
+      }
+      const headers: IncomingHttpHeaders = {};
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const body = await request.text();
+      const answer = this.#handle({ method: request.method, path: `${url.pathname}${url.search}`, headers, body });
+      const location = answer.headers['location'];
+      if (answer.status >= 300 && answer.status < 400 && answer.status !== 304 && location !== undefined && request.redirect !== 'manual') {
+        if (request.redirect === 'error' || hops >= 20) throw new TypeError(`fetch failed: redirect to ${location}`);
+        // 301/302/303 turn into a GET without a body; 307/308 repeat the request as it was.
+        const again = answer.status === 307 || answer.status === 308;
+        const target = new URL(location, url).toString();
+        request = new Request(target, {
+          method: again || request.method === 'HEAD' ? request.method : 'GET',
+          headers: request.headers,
+          ...(again && body !== '' ? { body } : {}),
+          signal: request.signal,
+        });
+        continue;
+      }
+      // 204 and 304 are null-body statuses: a Response refuses a body for them.
+      return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+    }
+  }
+
+  /** The one handler both transports use: route, inject faults, record, answer. */
+  #handle(wire: WireRequest): WireResponse {
+    const method = wire.method.toUpperCase();
+    const url = new URL(wire.path, this.url);
+    const parsed = parseJson(wire.body);
+    const auth = wire.headers.authorization;
 
     const found = this.#match(method, url.pathname);
     const req: Req = {
       params: found?.params ?? [],
       pathname: url.pathname,
       query: url.searchParams,
-      headers: request.headers,
+      headers: wire.headers,
       body: parsed.ok ? parsed.value : undefined,
     };
     const described = found ? found.route.describe(req) : `unknown ${method} ${url.pathname}`;
 
     let reply: Reply;
     let injected = false;
-    const fault = this.#takeFault(method, url.pathname, path);
+    const fault = this.#takeFault(method, url.pathname, wire.path);
     if (fault) {
       injected = true;
       reply = faultReply(fault);
     } else if (!parsed.ok) {
       reply = { status: 400, json: { message: 'Problems parsing JSON', documentation_url: docs } };
     } else if (!found) {
-      reply = { status: 404, json: { message: 'Not Found', documentation_url: docs } };
+      reply = notFound();
     } else {
       try {
         reply = found.route.handle(req);
@@ -325,14 +644,14 @@ export class FakeGitHub {
 
     this.calls.push({
       method,
-      path,
+      path: wire.path,
       status: reply.status,
       ...(req.body === undefined ? {} : { body: req.body }),
       ...(auth === undefined ? {} : { auth }),
       text: `${described} → ${reply.status}${injected ? ' (injected)' : ''}`,
     });
     if (!injected && reply.status >= 200 && reply.status < 300) this.#writes.push(...(reply.writes ?? []));
-    this.#send(res, reply, url.pathname !== '/rate_limit');
+    return this.#answer(reply, url.pathname !== '/rate_limit');
   }
 
   #match(method: string, pathname: string): { route: Route; params: string[] } | undefined {
@@ -354,7 +673,7 @@ export class FakeGitHub {
     return fault.response;
   }
 
-  #send(res: ServerResponse, reply: Reply, counts: boolean): void {
+  #answer(reply: Reply, counts: boolean): WireResponse {
     // GitHub does not count calls to /rate_limit against the limit.
     if (counts) this.#rateLimitUsed++;
     const headers: Record<string, string> = {
@@ -369,10 +688,11 @@ export class FakeGitHub {
       ...(reply.raw === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }),
       ...reply.headers,
     };
-    res.writeHead(reply.status, headers);
-    if (reply.status === 204 || reply.status === 304) res.end();
-    else if (reply.raw !== undefined) res.end(reply.raw);
-    else res.end(reply.json === undefined ? '' : JSON.stringify(reply.json));
+    let body: string | undefined;
+    if (reply.status === 204 || reply.status === 304) body = undefined;
+    else if (reply.raw !== undefined) body = reply.raw;
+    else body = reply.json === undefined ? '' : JSON.stringify(reply.json);
+    return { status: reply.status, headers, body };
   }
 
   // ---- routes ------------------------------------------------------------------------------
@@ -380,6 +700,8 @@ export class FakeGitHub {
   #buildRoutes(): Route[] {
     const repo = '/repos/([^/]+)/([^/]+)';
     const issue = `${repo}/issues/(\\d+)`;
+    const pull = `${repo}/pulls/(\\d+)`;
+    const org = '/orgs/([^/]+)';
     return [
       {
         method: 'POST',
@@ -401,15 +723,57 @@ export class FakeGitHub {
       },
       {
         method: 'GET',
-        pattern: re(`${repo}/pulls/(\\d+)/files`),
+        pattern: re(`${repo}/labels`),
+        describe: (req) => `listRepoLabels ${repoRef(req)}${pageSuffix(req)}`,
+        handle: (req) => this.#paginate(req, (this.#repoLabels.get(checkRepo(repoRef(req))) ?? []).map((l) => this.#labelObject(req, l))),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${pull}/files`),
         describe: (req) => `listFiles ${issueRef(req)}${pageSuffix(req)}`,
         handle: (req) => this.#paginate(req, this.#fileObjects(req)),
+      },
+      {
+        method: 'GET',
+        pattern: re(pull),
+        describe: (req) => `getPullRequest ${issueRef(req)}`,
+        handle: (req) => this.#withPull(req, () => ({ status: 200, json: this.#pullObject(req) })),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${pull}/reviews`),
+        describe: (req) => `listReviews ${issueRef(req)}${pageSuffix(req)}`,
+        handle: (req) => this.#paginate(req, this.#reviewObjects(req)),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${pull}/requested_reviewers`),
+        describe: (req) => `requestReviewers ${issueRef(req)} ${reviewRequestText(req.body)}`,
+        handle: (req) => this.#withPull(req, () => this.#requestReviewers(req)),
+      },
+      {
+        method: 'DELETE',
+        pattern: re(`${pull}/requested_reviewers`),
+        describe: (req) => `removeRequestedReviewers ${issueRef(req)} ${reviewRequestText(req.body)}`,
+        handle: (req) => this.#withPull(req, () => this.#removeRequestedReviewers(req)),
       },
       {
         method: 'GET',
         pattern: re(`${repo}/contents(?:/(.*))?`),
         describe: (req) => `getContent ${repoRef(req)}@${contentRef(req)} ${contentPath(req)}${rawSuffix(req)}`,
         handle: (req) => this.#getContent(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/git/trees/([^/]+)`),
+        describe: (req) => `getTree ${repoRef(req)} ${req.params[2] ?? ''}${req.query.get('recursive') ? ' (recursive)' : ''}`,
+        handle: (req) => this.#getTree(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/git/blobs/([^/]+)`),
+        describe: (req) => `getBlob ${repoRef(req)} ${req.params[2] ?? ''}${rawSuffix(req)}`,
+        handle: (req) => this.#getBlob(req),
       },
       {
         method: 'POST',
@@ -422,6 +786,66 @@ export class FakeGitHub {
         pattern: re(`${issue}/comments`),
         describe: (req) => `listComments ${issueRef(req)}${pageSuffix(req)}`,
         handle: (req) => this.#paginate(req, this.#commentObjects(req)),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/issues/comments/(\\d+)`),
+        describe: (req) => `getComment ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#withComment(req, (c) => ({ status: 200, json: this.#commentObject(req, c) })),
+      },
+      {
+        method: 'PATCH',
+        pattern: re(`${repo}/issues/comments/(\\d+)`),
+        describe: (req) => `updateComment ${repoRef(req)} ${req.params[2] ?? ''} ${commentBody(req.body) ?? ''}`,
+        handle: (req) => this.#withComment(req, (c) => this.#updateComment(req, c)),
+      },
+      {
+        method: 'DELETE',
+        pattern: re(`${repo}/issues/comments/(\\d+)`),
+        describe: (req) => `deleteComment ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#withComment(req, (c) => this.#deleteComment(req, c)),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${issue}/assignees`),
+        describe: (req) => `addAssignees ${issueRef(req)} ${list(loginList(req.body, 'assignees'))}`,
+        handle: (req) => this.#addAssignees(req),
+      },
+      {
+        method: 'DELETE',
+        pattern: re(`${issue}/assignees`),
+        describe: (req) => `removeAssignees ${issueRef(req)} ${list(loginList(req.body, 'assignees'))}`,
+        handle: (req) => this.#removeAssignees(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/collaborators/([^/]+)/permission`),
+        describe: (req) => `getCollaboratorPermission ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#permission(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${org}/members/([^/]+)`),
+        describe: (req) => `checkMembership ${req.params[0] ?? ''} ${req.params[1] ?? ''}`,
+        handle: (req) => this.#checkMembership(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${org}/public_members/([^/]+)`),
+        describe: (req) => `checkPublicMembership ${req.params[0] ?? ''} ${req.params[1] ?? ''}`,
+        handle: (req) => (this.#orgMembers.get(lower(req.params[0]))?.get(lower(req.params[1])) === true ? { status: 204 } : notFound()),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${org}/teams`),
+        describe: (req) => `listTeams ${req.params[0] ?? ''}${pageSuffix(req)}`,
+        handle: (req) => this.#paginate(req, (this.#teams.get(lower(req.params[0])) ?? []).map((t) => this.#teamObject(req.params[0] ?? '', t))),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${org}/teams/([^/]+)/memberships/([^/]+)`),
+        describe: (req) => `getTeamMembership ${req.params[0] ?? ''}/${req.params[1] ?? ''} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#teamMembership(req),
       },
       {
         method: 'GET',
@@ -485,6 +909,8 @@ export class FakeGitHub {
     ];
   }
 
+  // ---- labels ------------------------------------------------------------------------------
+
   #addLabels(req: Req): Reply {
     const names = labelNames(req.body);
     if (!names) {
@@ -492,6 +918,11 @@ export class FakeGitHub {
     }
     const key = issueKey(repoRef(req), issueNumber(req));
     this.#labels.set(key, dedupeLabels([...(this.#labels.get(key) ?? []), ...names]));
+    // GitHub creates a label the repository does not have yet.
+    const repoKey = checkRepo(repoRef(req));
+    const known = this.#repoLabels.get(repoKey) ?? [];
+    const created = names.filter((n) => !known.some((l) => sameLabel(l.name, n))).map((name) => ({ name, color: 'ededed', description: '' }));
+    if (created.length > 0) this.#repoLabels.set(repoKey, [...known, ...dedupeBy(created, (l) => l.name.toLowerCase())]);
     return {
       status: 200,
       json: this.#labelObjects(req),
@@ -518,20 +949,26 @@ export class FakeGitHub {
     return { status: 200, json: this.#labelObjects(req), writes: [`removeLabel ${issueRef(req)} ${name}`] };
   }
 
+  /** The labels of the issue in `req`. */
   #labelObjects(req: Req): object[] {
+    const known = this.#repoLabels.get(checkRepo(repoRef(req))) ?? [];
+    return (this.#labels.get(issueKey(repoRef(req), issueNumber(req))) ?? []).map((name) =>
+      this.#labelObject(req, known.find((l) => sameLabel(l.name, name)) ?? { name, color: 'ededed', description: '' }),
+    );
+  }
+
+  #labelObject(req: Req, label: Required<RepoLabelSeed>): object {
     const [owner = '', repo = ''] = req.params;
-    return (this.#labels.get(issueKey(repoRef(req), issueNumber(req))) ?? []).map((name) => {
-      const id = this.#labelId(name);
-      return {
-        id,
-        node_id: `LA_fake${id}`,
-        url: `${this.url}/repos/${owner}/${repo}/labels/${encodeURIComponent(name)}`,
-        name,
-        color: 'ededed',
-        default: false,
-        description: null,
-      };
-    });
+    const id = this.#labelId(label.name);
+    return {
+      id,
+      node_id: `LA_fake${id}`,
+      url: `${this.url}/repos/${owner}/${repo}/labels/${encodeURIComponent(label.name)}`,
+      name: label.name,
+      color: label.color,
+      default: false,
+      description: label.description === '' ? null : label.description,
+    };
   }
 
   #labelId(name: string): number {
@@ -544,6 +981,8 @@ export class FakeGitHub {
     return id;
   }
 
+  // ---- pull requests and code --------------------------------------------------------------
+
   #fileObjects(req: Req): object[] {
     const [owner = '', repo = ''] = req.params;
     const changes = this.#changes.get(issueKey(repoRef(req), issueNumber(req))) ?? [];
@@ -555,12 +994,123 @@ export class FakeGitHub {
         status: c.status ?? 'modified',
         additions: c.additions,
         deletions: c.deletions,
-        changes: c.additions + c.deletions,
+        changes: c.changes ?? c.additions + c.deletions,
         blob_url: `https://github.com/${owner}/${repo}/blob/${sha}/${c.filename}`,
         raw_url: `https://github.com/${owner}/${repo}/raw/${sha}/${c.filename}`,
         contents_url: `${this.url}/repos/${owner}/${repo}/contents/${c.filename}?ref=${sha}`,
+        ...(c.previousFilename === undefined ? {} : { previous_filename: c.previousFilename }),
       };
     });
+  }
+
+  /** Answers 404 for a pull request that was never seeded. */
+  #withPull(req: Req, handle: (pr: PullState) => Reply): Reply {
+    const pr = this.#pulls.get(issueKey(repoRef(req), issueNumber(req)));
+    return pr ? handle(pr) : notFound(`${docs}/pulls/pulls#get-a-pull-request`);
+  }
+
+  #pullObject(req: Req): object {
+    const [owner = '', repo = '', n = ''] = req.params;
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const pr = this.#pulls.get(key);
+    if (!pr) throw new Error(`no pull request ${key}`);
+    const assignees = (this.#assignees.get(key) ?? []).map((l) => this.#userObject(l));
+    const requested = this.#requested.get(key) ?? { users: [], teams: [] };
+    const teams = this.#teams.get(owner.toLowerCase()) ?? [];
+    const branch = (b: { ref: string; sha: string }) => ({
+      label: `${owner}:${b.ref}`,
+      ref: b.ref,
+      sha: b.sha,
+      user: this.#userObject(owner, 'Organization'),
+      repo: { name: repo, full_name: `${owner}/${repo}`, private: this.#private.has(checkRepo(repoRef(req))), owner: this.#userObject(owner, 'Organization') },
+    });
+    return {
+      url: `${this.url}/repos/${owner}/${repo}/pulls/${n}`,
+      id: this.#userId(`pr\0${key}`),
+      node_id: `PR_fake${n}`,
+      html_url: `https://github.com/${owner}/${repo}/pull/${n}`,
+      issue_url: `${this.url}/repos/${owner}/${repo}/issues/${n}`,
+      number: issueNumber(req),
+      state: pr.state,
+      locked: false,
+      title: pr.title,
+      user: this.#userObject(pr.author, pr.authorType),
+      body: pr.body === '' ? null : pr.body,
+      labels: this.#labelObjects(req),
+      assignee: assignees[0] ?? null,
+      assignees,
+      requested_reviewers: requested.users.map((l) => this.#userObject(l)),
+      requested_teams: requested.teams.map((slug) => {
+        const team = teams.find((t) => t.slug === slug) ?? { id: 0, name: slug, slug, members: [], pending: [] };
+        return this.#teamObject(owner, team);
+      }),
+      head: branch(pr.head),
+      base: branch(pr.base),
+      draft: pr.draft,
+      merged: pr.merged,
+      merged_at: pr.merged ? pr.createdAt : null,
+      closed_at: pr.state === 'closed' ? pr.createdAt : null,
+      mergeable: null,
+      created_at: pr.createdAt,
+      updated_at: pr.createdAt,
+      author_association: 'CONTRIBUTOR',
+    };
+  }
+
+  #reviewObjects(req: Req): object[] {
+    const [owner = '', repo = '', n = ''] = req.params;
+    return (this.#reviews.get(issueKey(repoRef(req), issueNumber(req))) ?? []).map((r) => ({
+      id: r.id,
+      node_id: `PRR_fake${r.id}`,
+      user: this.#userObject(r.user, r.userType),
+      body: r.body,
+      state: r.state,
+      html_url: `https://github.com/${owner}/${repo}/pull/${n}#pullrequestreview-${r.id}`,
+      pull_request_url: `${this.url}/repos/${owner}/${repo}/pulls/${n}`,
+      // A pending review has not been submitted.
+      ...(r.state === 'PENDING' ? {} : { submitted_at: r.submittedAt }),
+      commit_id: r.commitId,
+      author_association: 'CONTRIBUTOR',
+    }));
+  }
+
+  /**
+   * All or nothing, as GitHub: one reviewer who is not a collaborator (or a team the organization
+   * does not have) refuses the whole request with 422.
+   */
+  #requestReviewers(req: Req): Reply {
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const users = loginList(req.body, 'reviewers') ?? [];
+    const teams = loginList(req.body, 'team_reviewers') ?? [];
+    const pr = this.#pulls.get(key);
+    if (pr && users.some((u) => sameLogin(u, pr.author))) {
+      return unprocessable('Review cannot be requested from pull request author.', `${docs}/pulls/review-requests#request-reviewers-for-a-pull-request`);
+    }
+    const roles = this.#roles.get(checkRepo(repoRef(req)));
+    const orgTeams = this.#teams.get(lower(req.params[0])) ?? [];
+    const collaborator = (login: string) => (roleRank[roles?.get(login.toLowerCase()) ?? 'none'] ?? 1) > 0;
+    if (!users.every(collaborator) || !teams.every((slug) => orgTeams.some((t) => t.slug === slug))) {
+      return unprocessable(
+        `Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the ${repoRef(req)} repository.`,
+        `${docs}/pulls/review-requests#request-reviewers-for-a-pull-request`,
+      );
+    }
+    const current = this.#requested.get(key) ?? { users: [], teams: [] };
+    this.#requested.set(key, { users: dedupeLogins([...current.users, ...users]), teams: dedupeLogins([...current.teams, ...teams]) });
+    return { status: 201, json: this.#pullObject(req), writes: [`requestReviewers ${issueRef(req)} ${reviewRequestText(req.body)}`] };
+  }
+
+  #removeRequestedReviewers(req: Req): Reply {
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const users = loginList(req.body, 'reviewers');
+    if (users === undefined) return unprocessable(`Invalid request.\n\n"reviewers" wasn't supplied.`, docs);
+    const teams = loginList(req.body, 'team_reviewers') ?? [];
+    const current = this.#requested.get(key) ?? { users: [], teams: [] };
+    this.#requested.set(key, {
+      users: current.users.filter((u) => !users.some((r) => sameLogin(u, r))),
+      teams: current.teams.filter((t) => !teams.some((r) => sameLogin(t, r))),
+    });
+    return { status: 200, json: this.#pullObject(req), writes: [`removeReviewRequests ${issueRef(req)} ${reviewRequestText(req.body)}`] };
   }
 
   #getContent(req: Req): Reply {
@@ -598,25 +1148,12 @@ export class FakeGitHub {
           };
     } else {
       // A directory: GitHub lists its immediate children, and ignores the raw media type.
-      const prefix = path === '' ? '' : `${path}/`;
-      const children = new Map<string, { type: 'file' | 'dir'; text?: string }>();
-      for (const [p, t] of tree) {
-        if (!p.startsWith(prefix)) continue;
-        const [name = '', ...rest] = p.slice(prefix.length).split('/');
-        children.set(name, rest.length === 0 ? { type: 'file', text: t } : { type: 'dir' });
-      }
-      if (children.size === 0) {
-        return {
-          status: 404,
-          json: { message: 'Not Found', documentation_url: `${docs}/repos/contents#get-repository-content`, status: '404' },
-        };
-      }
-      // Byte order, as git sorts a tree.
-      const entries = [...children].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, child]) => {
-        const p = `${prefix}${name}`;
-        const sha = child.text === undefined ? treeSha(tree, p) : blobSha(child.text);
-        const size = child.text === undefined ? 0 : Buffer.byteLength(child.text);
-        return { type: child.type, size, name, path: p, sha, ...links(p, child.type, sha) };
+      const dir = gitTree(tree).get(path);
+      if (!dir || dir.entries.length === 0) return notFound(`${docs}/repos/contents#get-repository-content`);
+      const entries = dir.entries.map((e) => {
+        const p = path === '' ? e.name : `${path}/${e.name}`;
+        const type = e.type === 'blob' ? 'file' : 'dir';
+        return { type, size: e.size ?? 0, name: e.name, path: p, sha: e.sha, ...links(p, type, e.sha) };
       });
       tag = `dir\0${JSON.stringify(entries)}`;
       body = { json: entries };
@@ -628,13 +1165,85 @@ export class FakeGitHub {
     return { status: 200, headers, ...body };
   }
 
+  /** The file trees of a repository, by ref, each with its directories' git SHAs. */
+  #gitTrees(repo: string): Map<string, GitDir>[] {
+    const prefix = `${checkRepo(repo)}@`;
+    return [...this.#trees].filter(([key]) => key.startsWith(prefix)).map(([, files]) => gitTree(files));
+  }
+
+  /**
+   * `tree_sha` is a ref or a tree's SHA (https://docs.github.com/en/rest/git/trees#get-a-tree);
+   * `recursive` (any value) lists everything below, directories before their contents.
+   */
+  #getTree(req: Req): Reply {
+    const [owner = '', repo = '', name = ''] = req.params;
+    const named = this.#trees.get(treeKey(repoRef(req), name));
+    let dirs: Map<string, GitDir> | undefined;
+    let path = '';
+    if (named) dirs = gitTree(named);
+    else {
+      for (const candidate of this.#gitTrees(repoRef(req))) {
+        const found = [...candidate].find(([, d]) => d.sha === name);
+        if (found) {
+          dirs = candidate;
+          path = found[0];
+          break;
+        }
+      }
+    }
+    // A name that was never set is an empty tree, as in the contents route.
+    dirs ??= gitTree(new Map());
+    const root = dirs.get(path) ?? { sha: emptyTreeSha, entries: [] };
+    const recursive = req.query.has('recursive');
+    const entries: object[] = [];
+    const walk = (dir: GitDir, at: string) => {
+      for (const e of dir.entries) {
+        const p = at === '' ? e.name : `${at}/${e.name}`;
+        const url = `${this.url}/repos/${owner}/${repo}/git/${e.type === 'blob' ? 'blobs' : 'trees'}/${e.sha}`;
+        entries.push({ path: p, mode: e.mode, type: e.type, sha: e.sha, ...(e.size === undefined ? {} : { size: e.size }), url });
+        const full = path === '' ? p : `${path}/${p}`;
+        const sub = dirs.get(full);
+        if (recursive && e.type === 'tree' && sub) walk(sub, p);
+      }
+    };
+    walk(root, '');
+    return { status: 200, json: { sha: root.sha, url: `${this.url}/repos/${owner}/${repo}/git/trees/${root.sha}`, tree: entries, truncated: false } };
+  }
+
+  #getBlob(req: Req): Reply {
+    const [owner = '', repo = '', sha = ''] = req.params;
+    const prefix = `${checkRepo(repoRef(req))}@`;
+    let text: string | undefined;
+    for (const [key, files] of this.#trees) {
+      if (!key.startsWith(prefix)) continue;
+      text = [...files.values()].find((t) => blobSha(t) === sha);
+      if (text !== undefined) break;
+    }
+    if (text === undefined) return notFound(`${docs}/git/blobs#get-a-blob`);
+    if (wantsRaw(req)) return { status: 200, raw: text };
+    return {
+      status: 200,
+      json: {
+        sha,
+        node_id: `B_fake${sha.slice(0, 8)}`,
+        size: Buffer.byteLength(text),
+        url: `${this.url}/repos/${owner}/${repo}/git/blobs/${sha}`,
+        content: wrapBase64(Buffer.from(text).toString('base64')),
+        encoding: 'base64',
+      },
+    };
+  }
+
+  // ---- comments ----------------------------------------------------------------------------
+
   #createComment(req: Req): Reply {
     const body = commentBody(req.body);
     if (body === undefined) {
       return { status: 422, json: { message: `Invalid request.\n\n"body" wasn't supplied.`, documentation_url: docs } };
     }
     const key = issueKey(repoRef(req), issueNumber(req));
-    const comment: Comment = { id: this.#nextId++, body, createdAt: githubTime(new Date()) };
+    const at = githubTime(new Date());
+    const comment: Comment = { id: this.#nextId++, number: issueNumber(req), body, user: this.#botLogin, userType: 'User', createdAt: at, updatedAt: at };
     this.#comments.set(key, [...(this.#comments.get(key) ?? []), comment]);
     return { status: 201, json: this.#commentObject(req, comment), writes: [`createComment ${issueRef(req)} ${body}`] };
   }
@@ -643,24 +1252,170 @@ export class FakeGitHub {
     return (this.#comments.get(issueKey(repoRef(req), issueNumber(req))) ?? []).map((c) => this.#commentObject(req, c));
   }
 
+  /** Finds the comment with the id in `req.params[2]` in the repository, or answers 404. */
+  #withComment(req: Req, handle: (c: Comment, key: string) => Reply): Reply {
+    const prefix = `${checkRepo(repoRef(req))}#`;
+    const id = Number(req.params[2]);
+    for (const [key, comments] of this.#comments) {
+      if (!key.startsWith(prefix)) continue;
+      const found = comments.find((c) => c.id === id);
+      if (found) return handle(found, key);
+    }
+    return notFound(`${docs}/issues/comments#get-an-issue-comment`);
+  }
+
+  #updateComment(req: Req, c: Comment): Reply {
+    const body = commentBody(req.body);
+    if (body === undefined) return unprocessable(`Invalid request.\n\n"body" wasn't supplied.`, docs);
+    c.body = body;
+    c.updatedAt = githubTime(new Date());
+    return { status: 200, json: this.#commentObject(req, c), writes: [`editComment ${repoRef(req)} ${c.id} ${body}`] };
+  }
+
+  #deleteComment(req: Req, c: Comment): Reply {
+    const key = issueKey(repoRef(req), c.number);
+    this.#comments.set(key, (this.#comments.get(key) ?? []).filter((x) => x !== c));
+    return { status: 204, writes: [`deleteComment ${repoRef(req)} ${c.id}`] };
+  }
+
   #commentObject(req: Req, c: Comment): object {
-    const [owner = '', repo = '', n = ''] = req.params;
+    const [owner = '', repo = ''] = req.params;
     return {
       id: c.id,
       node_id: `IC_fake${c.id}`,
       url: `${this.url}/repos/${owner}/${repo}/issues/comments/${c.id}`,
-      html_url: `https://github.com/${owner}/${repo}/issues/${n}#issuecomment-${c.id}`,
-      issue_url: `${this.url}/repos/${owner}/${repo}/issues/${n}`,
+      html_url: `https://github.com/${owner}/${repo}/issues/${c.number}#issuecomment-${c.id}`,
+      issue_url: `${this.url}/repos/${owner}/${repo}/issues/${c.number}`,
       body: c.body,
-      user: this.#user(),
+      user: c.user === this.#botLogin ? this.#user() : this.#userObject(c.user, c.userType),
       created_at: c.createdAt,
-      updated_at: c.createdAt,
+      updated_at: c.updatedAt,
       author_association: 'NONE',
+    };
+  }
+
+  // ---- assignees ---------------------------------------------------------------------------
+
+  /** GitHub leaves out, silently, anyone who cannot be assigned, and stops at 10 assignees. */
+  #addAssignees(req: Req): Reply {
+    const logins = loginList(req.body, 'assignees');
+    if (logins === undefined) return unprocessable(`Invalid request.\n\n"assignees" wasn't supplied.`, docs);
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const assignable = logins.filter((l) => (roleRank[this.#roleOf(repoRef(req), l)] ?? 1) >= (roleRank['triage'] ?? 2));
+    this.#assignees.set(key, dedupeLogins([...(this.#assignees.get(key) ?? []), ...assignable]).slice(0, maxAssignees));
+    return { status: 201, json: this.#issueObject(req), writes: [`addAssignees ${issueRef(req)} ${list(logins)}`] };
+  }
+
+  /** Removing someone who is not assigned changes nothing, and is no error. */
+  #removeAssignees(req: Req): Reply {
+    const logins = loginList(req.body, 'assignees');
+    if (logins === undefined) return unprocessable(`Invalid request.\n\n"assignees" wasn't supplied.`, docs);
+    const key = issueKey(repoRef(req), issueNumber(req));
+    this.#assignees.set(key, (this.#assignees.get(key) ?? []).filter((a) => !logins.some((l) => sameLogin(a, l))));
+    return { status: 200, json: this.#issueObject(req), writes: [`removeAssignees ${issueRef(req)} ${list(logins)}`] };
+  }
+
+  #issueObject(req: Req): object {
+    const [owner = '', repo = '', n = ''] = req.params;
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const pr = this.#pulls.get(key);
+    const assignees = (this.#assignees.get(key) ?? []).map((l) => this.#userObject(l));
+    return {
+      id: this.#userId(`issue\0${key}`),
+      node_id: `I_fake${n}`,
+      url: `${this.url}/repos/${owner}/${repo}/issues/${n}`,
+      html_url: `https://github.com/${owner}/${repo}/${pr ? 'pull' : 'issues'}/${n}`,
+      number: issueNumber(req),
+      state: pr?.state ?? 'open',
+      title: pr?.title ?? `Issue ${n}`,
+      body: pr?.body ?? null,
+      user: this.#userObject(pr?.author ?? 'octocat', pr?.authorType ?? 'User'),
+      labels: this.#labelObjects(req),
+      assignee: assignees[0] ?? null,
+      assignees,
+      comments: (this.#comments.get(key) ?? []).length,
+      ...(pr ? { pull_request: { url: `${this.url}/repos/${owner}/${repo}/pulls/${n}`, html_url: `https://github.com/${owner}/${repo}/pull/${n}` } } : {}),
+    };
+  }
+
+  // ---- people ------------------------------------------------------------------------------
+
+  #roleOf(repo: string, login: string): string {
+    const explicit = this.#roles.get(checkRepo(repo))?.get(login.toLowerCase());
+    if (explicit !== undefined) return explicit;
+    return this.#private.has(checkRepo(repo)) ? 'none' : 'read';
+  }
+
+  /** `role_name` is the effective role; `permission` the older four-level name for it. */
+  #permission(req: Req): Reply {
+    const login = req.params[2] ?? '';
+    const role = this.#roleOf(repoRef(req), login);
+    return {
+      status: 200,
+      json: { permission: legacyPermission[role] ?? 'read', role_name: role, user: { ...this.#userObject(login), role_name: role } },
+    };
+  }
+
+  /**
+   * 204 a member, 404 not one; but when the requester is not a member itself, GitHub redirects
+   * to the public check (https://docs.github.com/en/rest/orgs/members#check-organization-membership-for-a-user).
+   */
+  #checkMembership(req: Req): Reply {
+    const [org = '', login = ''] = req.params;
+    const members = this.#orgMembers.get(org.toLowerCase());
+    if (!members?.has(this.#botLogin.toLowerCase())) {
+      return { status: 302, headers: { location: `${this.url}/orgs/${encodeURIComponent(org)}/public_members/${encodeURIComponent(login)}` } };
+    }
+    if (members.has(login.toLowerCase())) return { status: 204 };
+    return { status: 404, json: { message: 'User does not exist or is not a member of the organization', documentation_url: `${docs}/orgs/members#check-organization-membership-for-a-user` } };
+  }
+
+  #teamMembership(req: Req): Reply {
+    const [org = '', slug = '', login = ''] = req.params;
+    const team = (this.#teams.get(org.toLowerCase()) ?? []).find((t) => t.slug === slug);
+    const state = team?.members.some((m) => sameLogin(m, login)) ? 'active' : team?.pending.some((m) => sameLogin(m, login)) ? 'pending' : undefined;
+    if (!team || !state) return notFound(`${docs}/teams/members#get-team-membership-for-a-user`);
+    return {
+      status: 200,
+      json: { url: `${this.url}/teams/${team.id}/memberships/${login}`, role: 'member', state },
+    };
+  }
+
+  #teamObject(org: string, t: Pick<TeamRecord, 'id' | 'name' | 'slug'>): object {
+    return {
+      id: t.id,
+      node_id: `T_fake${t.id}`,
+      url: `${this.url}/teams/${t.id}`,
+      html_url: `https://github.com/orgs/${org}/teams/${t.slug}`,
+      name: t.name,
+      slug: t.slug,
+      description: null,
+      privacy: 'closed',
+      notification_setting: 'notifications_enabled',
+      permission: 'pull',
+      members_url: `${this.url}/teams/${t.id}/members{/member}`,
+      repositories_url: `${this.url}/teams/${t.id}/repos`,
+      parent: null,
     };
   }
 
   #user(): object {
     return { login: this.#botLogin, id: 100, node_id: 'U_fake100', type: 'User', site_admin: false };
+  }
+
+  #userObject(login: string, type = userType(login)): object {
+    const id = this.#userId(login.toLowerCase());
+    return { login, id, node_id: `U_fake${id}`, type, site_admin: false, html_url: `https://github.com/${login}` };
+  }
+
+  /** A stable id per name (logins, and issues and pull requests, which have ids of their own). */
+  #userId(name: string): number {
+    let id = this.#userIds.get(name);
+    if (id === undefined) {
+      id = 5000 + this.#userIds.size;
+      this.#userIds.set(name, id);
+    }
+    return id;
   }
 
   #createToken(): Reply {
@@ -740,6 +1495,44 @@ const wantsRaw = (req: Req): boolean => /application\/vnd\.github(?:\.v3)?\.raw/
 const rawSuffix = (req: Req): string => (wantsRaw(req) ? ' (raw)' : '');
 
 const sameLabel = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+/** Logins (and team slugs) are case-insensitive on GitHub. */
+const sameLogin = sameLabel;
+const lower = (s: string | undefined): string => (s ?? '').toLowerCase();
+/** GitHub types an account whose login ends in `[bot]` as a `Bot`. */
+const userType = (login: string): string => (login.endsWith('[bot]') ? 'Bot' : 'User');
+const list = (names: readonly string[] | undefined): string => `[${(names ?? []).join(', ')}]`;
+
+function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && Boolean(seen.add(key(item))));
+}
+
+const dedupeLogins = (logins: string[]): string[] => dedupeBy(logins, (l) => l.toLowerCase());
+
+/** The fields of `o` that are not undefined, so a spread keeps what they would have replaced. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `body[field]` when it is a list of strings (`{ assignees: ['a'] }`); undefined when absent or malformed. */
+function loginList(body: unknown, field: string): string[] | undefined {
+  const value = isObject(body) ? body[field] : undefined;
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+}
+
+/** `[bob]`, or `[bob] teams [core]` when teams were named, as describeCall shows a review request. */
+function reviewRequestText(body: unknown): string {
+  const teams = loginList(body, 'team_reviewers') ?? [];
+  return `${list(loginList(body, 'reviewers'))}${teams.length > 0 ? ` teams ${list(teams)}` : ''}`;
+}
+
+function notFound(documentation = docs): Reply {
+  return { status: 404, json: { message: 'Not Found', documentation_url: documentation, status: '404' } };
+}
+
+function unprocessable(message: string, documentation: string): Reply {
+  return { status: 422, json: { message, documentation_url: documentation, status: '422' } };
+}
 
 function dedupeLabels(labels: string[]): string[] {
   const out: string[] = [];
@@ -770,13 +1563,58 @@ const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 const blobSha = (text: string): string =>
   createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
 
+interface GitEntry {
+  name: string;
+  /** As the trees API shows it: `100644` for a file, `040000` for a directory. */
+  mode: string;
+  type: 'blob' | 'tree';
+  sha: string;
+  size?: number;
+}
+
+interface GitDir {
+  sha: string;
+  /** In git's order. */
+  entries: GitEntry[];
+}
+
 /**
- * A directory's SHA, from the paths and blob SHAs of everything below it: like git's tree SHA, it
- * changes exactly when something under the directory does, so a caller may skip a subtree whose
- * SHA it has seen.
+ * Every directory of a file tree, by path (`''` is the root), with git's own tree SHAs: a tree
+ * object is `<mode> <name>\0<20-byte SHA>` per entry, sorted by name with a directory's name
+ * compared as if it ended in `/`, hashed as `tree <length>\0<content>`
+ * (https://git-scm.com/book/en/v2/Git-Internals-Git-Objects). So identical content has the
+ * identical SHA under any branch or commit name, and a caller may skip a subtree it has seen.
  */
-const treeSha = (tree: Map<string, string>, dir: string): string =>
-  sha1(`tree\0${[...tree].filter(([p]) => p.startsWith(`${dir}/`)).map(([p, t]) => `${p}\0${blobSha(t)}`).sort().join('\n')}`);
+function gitTree(files: Map<string, string>): Map<string, GitDir> {
+  // Directory → name → the file's text, or null for a subdirectory.
+  const children = new Map<string, Map<string, string | null>>([['', new Map()]]);
+  for (const [path, text] of files) {
+    const parts = path.split('/');
+    parts.forEach((name, i) => {
+      const dir = parts.slice(0, i).join('/');
+      const here = children.get(dir) ?? new Map<string, string | null>();
+      children.set(dir, here);
+      if (i === parts.length - 1) here.set(name, text);
+      else if (!here.has(name)) here.set(name, null);
+    });
+  }
+  const dirs = new Map<string, GitDir>();
+  const build = (dir: string): GitDir => {
+    const entries = [...(children.get(dir) ?? [])].map(([name, text]): GitEntry => {
+      if (text !== null) return { name, mode: '100644', type: 'blob', sha: blobSha(text), size: Buffer.byteLength(text) };
+      return { name, mode: '040000', type: 'tree', sha: build(dir === '' ? name : `${dir}/${name}`).sha };
+    });
+    const sortKey = (e: GitEntry) => Buffer.from(e.type === 'tree' ? `${e.name}/` : e.name);
+    entries.sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
+    const content = Buffer.concat(entries.flatMap((e) => [Buffer.from(`${e.mode.replace(/^0/, '')} ${e.name}\0`), Buffer.from(e.sha, 'hex')]));
+    const sha = createHash('sha1').update(`tree ${content.length}\0`).update(content).digest('hex');
+    const built = { sha, entries };
+    dirs.set(dir, built);
+    return built;
+  };
+  build('');
+  return dirs;
+}
 
 /** GitHub wraps base64 content at 60 characters with a trailing newline. */
 const wrapBase64 = (b64: string): string => (b64.match(/.{1,60}/g) ?? []).map((line) => `${line}\n`).join('');
