@@ -1,66 +1,95 @@
-// An in-memory GitHub for plugin unit tests, in the spirit of Prow's fakegithub: it keeps the
-// state a plugin can see (labels, files at a commit, a pull request's changed files, comments)
-// and records every call as a readable line, so a test asserts on exactly what a plugin did,
-// e.g. `addLabel acme/widgets#1 do-not-merge/hold`.
+// A GitHub for plugin unit tests, in the spirit of Prow's fakegithub: the production
+// OctokitGitHub over an in-process FakeGitHub (no socket), so a plugin sees GitHub's behaviour
+// (404 on removing an absent label, 422 for a reviewer who is not a collaborator, pagination)
+// and not a hand-written imitation of it. Every call is recorded as a readable line from
+// `describeCall`, e.g. `addLabel acme/widgets#1 do-not-merge/hold`, by one `wrapClient` layer:
+// a method added to GitHubClient is recorded here with no change to this file.
+import { Octokit } from '@octokit/rest';
 import {
   formatIssueRef,
-  writeMethods,
+  githubMethodNames,
+  wrapClient,
   type GitHubClient,
+  type GitHubMethod,
   type IssueRef,
   type PullRequestChange,
   type RepoRef,
 } from '../../shared/github/client.js';
-
-type Method = keyof GitHubClient;
+import { OctokitGitHub } from '../../shared/github/octokit-client.js';
+import {
+  FakeGitHub,
+  type CommentSeed,
+  type FakeGitHubOptions,
+  type PullRequestSeed,
+  type RepoLabelSeed,
+  type ReviewSeed,
+  type TeamSeed,
+} from './github-server.js';
 
 /** `acme/widgets#1` or `{ owner, repo, number }`. */
 export type IssueKey = IssueRef | string;
 /** `acme/widgets` or `{ owner, repo }`. */
 export type RepoKey = RepoRef | string;
 
-const issueKey = (ref: IssueKey): string => (typeof ref === 'string' ? ref : formatIssueRef(ref));
+function parseIssue(ref: IssueKey): { repo: string; number: number } {
+  if (typeof ref !== 'string') return { repo: `${ref.owner}/${ref.repo}`, number: ref.number };
+  const m = /^([^/#\s]+\/[^/#\s]+)#(\d+)$/.exec(ref);
+  if (!m) throw new Error(`MemoryGitHub: an issue is "owner/repo#number", got "${ref}"`);
+  return { repo: m[1]!, number: Number(m[2]) };
+}
+
 const repoKey = (repo: RepoKey): string => (typeof repo === 'string' ? repo : `${repo.owner}/${repo.repo}`);
-const fileKey = (repo: RepoKey, commit: string, path: string): string => `${repoKey(repo)}@${commit}:${path}`;
 
-const isWrite = (method: Method): boolean => (writeMethods as readonly string[]).includes(method);
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+// The GitHubClient methods are own properties, set in the constructor from `wrapClient`; this
+// declaration tells the compiler they are there. Own closures (not prototype methods) keep
+// working when a test derives an object with `Object.create(gh)` and overrides one of them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface MemoryGitHub extends GitHubClient {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class MemoryGitHub implements GitHubClient {
+  /** The GitHub behind it, for seeding and inspection beyond the shortcuts below. */
+  readonly fake: FakeGitHub;
   /** Every call in order, reads and writes, including calls made to fail by `failNext`. */
   readonly calls: string[] = [];
-  /** Only the calls that changed state, in order: what GitHub would show afterwards. */
+  /** Only the write calls that succeeded, in order. */
   readonly writes: string[] = [];
   /** Comments posted, in order. */
   readonly comments: { ref: string; body: string }[] = [];
 
-  // Labels keep insertion order, like an issue's label list on GitHub.
-  readonly #labels = new Map<string, string[]>();
-  readonly #files = new Map<string, string>();
-  readonly #changes = new Map<string, PullRequestChange[]>();
-  readonly #failures = new Map<Method, Error[]>();
+  readonly #writeCalls = new Set<number>();
+  readonly #failures = new Map<GitHubMethod, Error[]>();
 
-  // Seeding and inspection.
-
-  setLabels(ref: IssueKey, labels: readonly string[]): this {
-    this.#labels.set(issueKey(ref), [...labels]);
-    return this;
+  constructor(options: FakeGitHubOptions = {}) {
+    this.fake = FakeGitHub.inProcess(options);
+    const octokit = new Octokit({
+      baseUrl: this.fake.url,
+      auth: 'test-token',
+      log: quiet,
+      // @octokit/rest has neither retries nor throttling; `retries: 0` keeps it so if it ever does.
+      request: { fetch: this.fake.fetch, retries: 0 },
+    });
+    const recorded = wrapClient(new OctokitGitHub(octokit), async (call) => {
+      if (call.write) this.#writeCalls.add(this.calls.length);
+      this.calls.push(call.text);
+      const failure = this.#failures.get(call.method)?.shift();
+      if (failure) throw failure;
+      const answer = await call.send();
+      if (call.write) this.writes.push(call.text);
+      if (call.method === 'createComment') {
+        const [ref, body] = call.args as Parameters<GitHubClient['createComment']>;
+        this.comments.push({ ref: formatIssueRef(ref), body });
+      }
+      return answer;
+    });
+    // Writable, so a test may still replace one on an object derived from this one.
+    for (const method of githubMethodNames) Object.defineProperty(this, method, { value: recorded[method], writable: true, configurable: true });
   }
 
-  labelsOf(ref: IssueKey): string[] {
-    return [...(this.#labels.get(issueKey(ref)) ?? [])];
-  }
-
-  setFile(repo: RepoKey, commit: string, path: string, text: string): this {
-    this.#files.set(fileKey(repo, commit, path), text);
-    return this;
-  }
-
-  setChanges(ref: IssueKey, changes: readonly PullRequestChange[]): this {
-    this.#changes.set(issueKey(ref), changes.map((c) => ({ ...c })));
-    return this;
-  }
-
-  /** The next call of `method` throws `error` (after being recorded in `calls`); queued per method. */
-  failNext(method: Method, error: Error): this {
+  /** The next call of `method` is recorded, then throws `error`; queued per method. */
+  failNext(method: GitHubMethod, error: Error): this {
     const queue = this.#failures.get(method) ?? [];
     queue.push(error);
     this.#failures.set(method, queue);
@@ -69,55 +98,88 @@ export class MemoryGitHub implements GitHubClient {
 
   /** Calls that only read, for asserting that a plugin did (or did not) look before writing. */
   get reads(): string[] {
-    return this.calls.filter((c) => !isWrite(c.slice(0, c.indexOf(' ')) as Method));
+    return this.calls.filter((_, i) => !this.#writeCalls.has(i));
   }
 
-  // GitHubClient.
+  // Seeding and inspection, with issues as `owner/repo#n` (or refs) and repositories as `owner/repo`.
 
-  async addLabel(ref: IssueRef, label: string): Promise<void> {
-    this.#record('addLabel', `${formatIssueRef(ref)} ${label}`);
-    const labels = this.#labels.get(formatIssueRef(ref)) ?? [];
-    // GitHub compares label names case-insensitively; adding one the issue has changes nothing.
-    if (!labels.some((l) => l.toLowerCase() === label.toLowerCase())) labels.push(label);
-    this.#labels.set(formatIssueRef(ref), labels);
+  setLabels(ref: IssueKey, labels: readonly string[]): this {
+    const { repo, number } = parseIssue(ref);
+    this.fake.setLabels(repo, number, [...labels]);
+    return this;
   }
 
-  async removeLabel(ref: IssueRef, label: string): Promise<void> {
-    // Recorded even when the label is absent: the call was made, and GitHub's 404 counts as done.
-    this.#record('removeLabel', `${formatIssueRef(ref)} ${label}`);
-    const labels = this.#labels.get(formatIssueRef(ref)) ?? [];
-    this.#labels.set(
-      formatIssueRef(ref),
-      labels.filter((l) => l.toLowerCase() !== label.toLowerCase()),
-    );
+  labelsOf(ref: IssueKey): string[] {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.labelsOf(repo, number);
   }
 
-  async getIssueLabels(ref: IssueRef): Promise<string[]> {
-    this.#record('getIssueLabels', formatIssueRef(ref));
-    return this.labelsOf(ref);
+  setRepoLabels(repo: RepoKey, labels: (RepoLabelSeed | string)[]): this {
+    this.fake.setRepoLabels(repoKey(repo), labels);
+    return this;
   }
 
-  async getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]> {
-    this.#record('getPullRequestChanges', formatIssueRef(ref));
-    return (this.#changes.get(formatIssueRef(ref)) ?? []).map((c) => ({ ...c }));
+  setFile(repo: RepoKey, commit: string, path: string, text: string): this {
+    this.fake.setFile(repoKey(repo), commit, path, text);
+    return this;
   }
 
-  async getFile(repo: RepoRef, path: string, commit: string): Promise<string | undefined> {
-    this.#record('getFile', fileKey(repo, commit, path));
-    return this.#files.get(fileKey(repo, commit, path));
+  setChanges(ref: IssueKey, changes: readonly PullRequestChange[]): this {
+    const { repo, number } = parseIssue(ref);
+    this.fake.setChanges(repo, number, changes.map((c) => ({ ...c })));
+    return this;
   }
 
-  async createComment(ref: IssueRef, body: string): Promise<void> {
-    this.#record('createComment', `${formatIssueRef(ref)} ${body}`);
-    this.comments.push({ ref: formatIssueRef(ref), body });
+  setPullRequest(ref: IssueKey, seed: PullRequestSeed = {}): this {
+    const { repo, number } = parseIssue(ref);
+    this.fake.setPullRequest(repo, number, seed);
+    return this;
   }
 
-  /** Logs the call, then throws if a failure was queued; writes are logged only if they happen. */
-  #record(method: Method, args: string): void {
-    const line = `${method} ${args}`;
-    this.calls.push(line);
-    const failure = this.#failures.get(method)?.shift();
-    if (failure) throw failure;
-    if (isWrite(method)) this.writes.push(line);
+  /** A comment by someone else; returns its id. */
+  addComment(ref: IssueKey, seed: CommentSeed): number {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.addComment(repo, number, seed);
+  }
+
+  commentsOf(ref: IssueKey): { id: number; user: string; body: string }[] {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.commentsOf(repo, number);
+  }
+
+  addReview(ref: IssueKey, seed: ReviewSeed): number {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.addReview(repo, number, seed);
+  }
+
+  setAssignees(ref: IssueKey, logins: string[]): this {
+    const { repo, number } = parseIssue(ref);
+    this.fake.setAssignees(repo, number, logins);
+    return this;
+  }
+
+  assigneesOf(ref: IssueKey): string[] {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.assigneesOf(repo, number);
+  }
+
+  requestedOf(ref: IssueKey): { reviewers: string[]; teams: string[] } {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.requestedOf(repo, number);
+  }
+
+  setRole(repo: RepoKey, login: string, role: string): this {
+    this.fake.setRole(repoKey(repo), login, role);
+    return this;
+  }
+
+  setOrgMembers(org: string, logins: string[], options?: { concealed?: string[] }): this {
+    this.fake.setOrgMembers(org, logins, options);
+    return this;
+  }
+
+  setTeam(org: string, team: TeamSeed): this {
+    this.fake.setTeam(org, team);
+    return this;
   }
 }
