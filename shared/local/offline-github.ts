@@ -8,42 +8,131 @@
 // - Labels: those of the issue or pull request in the first payload that names it. Later
 //   payloads do not replace them: `skiff phony` sends the same sample payload every time, so
 //   its labels would undo the writes (`/hold`, then `/hold cancel`, must read consistently).
+//   The repository's labels are those seen on any of its issues (they exist there).
+//   Assignees and requested reviewers likewise: first from the payload, then from the writes.
+// - A pull request: the last pull_request payload seen for it (with the labels, assignees and
+//   review requests as they are now). One never seen is an error that says so.
 // - A pull request's changed files: GitHub's payload has only the totals (`additions`,
 //   `deletions`, `changed_files`), so they stand in as one file carrying those totals; `size`
 //   then labels the pull request as GitHub would without generated files. A pull request never
 //   seen in a pull_request payload has no known changes.
-// - Files in the repository (`.gitattributes`, `.generated_files`): none.
+// - Comments: the one an issue_comment payload carries, and those written here (which can be
+//   listed, edited and deleted). Reviews: none.
+// - Files, trees and blobs in the repository (`.gitattributes`, OWNERS): none. An empty tree.
+// - People: the payload's sender may write to the repository, everyone else may read (see
+//   getRepoRole); nobody is in an organization or team, as nothing here can say otherwise.
 // Each write changes that state and is printed as one line, e.g.
 // `dry-run: addLabel Codertocat/Hello-World#2 do-not-merge/hold`.
-import { formatIssueRef, type GitHubClient, type IssueRef, type PullRequestChange } from '../github/client.js';
+import {
+  describeCall,
+  formatIssueRef,
+  type GitHubClient,
+  type GitHubMethod,
+  type GitTree,
+  type IssueComment,
+  type IssueRef,
+  type PullRequest,
+  type PullRequestChange,
+  type RepoLabel,
+  type RepoRef,
+  type RepoRole,
+  type Review,
+  type ReviewRequest,
+  type Team,
+} from '../github/client.js';
+import { GitHubError } from '../github/errors.js';
+
+interface PayloadUser {
+  login?: string;
+  type?: string;
+}
+
+interface PayloadItem {
+  number?: number;
+  labels?: { name?: string }[];
+  assignees?: PayloadUser[] | null;
+}
+
+interface PayloadPullRequest extends PayloadItem {
+  additions?: number;
+  deletions?: number;
+  changed_files?: number;
+  title?: string;
+  body?: string | null;
+  state?: string;
+  draft?: boolean;
+  merged?: boolean | null;
+  user?: PayloadUser | null;
+  html_url?: string;
+  head?: { ref?: string; sha?: string };
+  base?: { ref?: string; sha?: string };
+  requested_reviewers?: PayloadUser[];
+  requested_teams?: { slug?: string }[];
+}
 
 interface Payload {
   repository?: { name?: string; owner?: { login?: string } } | null;
-  issue?: { number?: number; labels?: { name?: string }[] } | null;
-  pull_request?: { number?: number; labels?: { name?: string }[]; additions?: number; deletions?: number; changed_files?: number } | null;
+  sender?: PayloadUser | null;
+  issue?: PayloadItem | null;
+  pull_request?: PayloadPullRequest | null;
+  comment?: { id?: number; body?: string; user?: PayloadUser | null; created_at?: string; updated_at?: string; html_url?: string } | null;
 }
 
-// Owners and repository names are case-insensitive on GitHub.
+/** Who the comments written here are by: no credentials, so no bot account to name. */
+export const offlineBotLogin = 'skiff-offline[bot]';
+
+/** git's empty tree. */
+const emptyTreeSha = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+// Owners and repository names (and logins) are case-insensitive on GitHub.
 const key = (ref: IssueRef): string => formatIssueRef(ref).toLowerCase();
+const repoKey = (repo: RepoRef): string => `${repo.owner}/${repo.repo}`.toLowerCase();
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+const names = (items: { name?: string }[] | undefined): string[] => (items ?? []).map((l) => l.name).filter((n): n is string => Boolean(n));
+const logins = (users: PayloadUser[] | null | undefined): string[] => (users ?? []).map((u) => u.login).filter((l): l is string => Boolean(l));
+const union = (current: string[], more: readonly string[]): string[] => [...current, ...more.filter((m) => !current.some((c) => same(c, m)))];
+const without = (current: string[], less: readonly string[]): string[] => current.filter((c) => !less.some((l) => same(c, l)));
+
+/** An error as GitHub's 404 would be: terminal, so the event is not retried for minutes over it. */
+function offlineNotFound(message: string): GitHubError {
+  return new GitHubError(message, { cause: Object.assign(new Error('offline: not known from the payloads seen'), { status: 404 }) });
+}
 
 export class OfflineGitHub implements GitHubClient {
   private readonly labels = new Map<string, string[]>();
+  private readonly assignees = new Map<string, string[]>();
+  private readonly requested = new Map<string, { users: string[]; teams: string[] }>();
   private readonly changes = new Map<string, PullRequestChange[]>();
+  private readonly pulls = new Map<string, PayloadPullRequest>();
+  /** Issue → its comments, oldest first. */
+  private readonly issueComments = new Map<string, IssueComment[]>();
+  /** Repository → the last payload's sender. */
+  private readonly senders = new Map<string, string>();
+  private nextCommentId = 1;
   /** Comments written, in order, as `owner/repo#n: body`. */
   readonly comments: string[] = [];
 
   /** `print` receives each write as one line (local mode prints it on stdout). */
   constructor(private readonly print: (line: string) => void) {}
 
-  /** Learns what a webhook payload says about its issue or pull request. */
+  /** Learns what a webhook payload says about its repository, issue or pull request. */
   observe(payload: Payload): void {
     const owner = payload.repository?.owner?.login;
     const repo = payload.repository?.name;
+    if (!owner || !repo) return;
+    if (payload.sender?.login) this.senders.set(repoKey({ owner, repo }), payload.sender.login);
     const item = payload.pull_request ?? payload.issue;
-    if (!owner || !repo || !item || !Number.isSafeInteger(item.number)) return;
+    if (!item || !Number.isSafeInteger(item.number)) return;
     const ref = key({ owner, repo, number: item.number! });
-    if (!this.labels.has(ref)) this.labels.set(ref, (item.labels ?? []).map((l) => l.name).filter((n): n is string => Boolean(n)));
+    if (!this.labels.has(ref)) this.labels.set(ref, names(item.labels));
+    if (!this.assignees.has(ref)) this.assignees.set(ref, logins(item.assignees));
     const pr = payload.pull_request;
+    if (pr) {
+      this.pulls.set(ref, pr);
+      if (!this.requested.has(ref)) {
+        this.requested.set(ref, { users: logins(pr.requested_reviewers), teams: (pr.requested_teams ?? []).map((t) => t.slug).filter((s): s is string => Boolean(s)) });
+      }
+    }
     if (pr && Number.isSafeInteger(pr.additions) && Number.isSafeInteger(pr.deletions)) {
       const files = pr.changed_files ?? 1;
       const additions = pr.additions!;
@@ -58,10 +147,149 @@ export class OfflineGitHub implements GitHubClient {
         },
       ]);
     }
+    const comment = payload.comment;
+    if (comment && Number.isSafeInteger(comment.id) && typeof comment.body === 'string') {
+      const list = this.issueComments.get(ref) ?? [];
+      if (!list.some((c) => c.id === comment.id)) {
+        list.push({
+          id: comment.id!,
+          body: comment.body,
+          user: { login: comment.user?.login ?? 'ghost', type: comment.user?.type ?? 'User' },
+          createdAt: comment.created_at ?? '',
+          updatedAt: comment.updated_at ?? comment.created_at ?? '',
+          htmlUrl: comment.html_url ?? '',
+        });
+        this.issueComments.set(ref, list);
+      }
+    }
   }
+
+  // ---- labels ------------------------------------------------------------------------------
 
   async getIssueLabels(ref: IssueRef): Promise<string[]> {
     return [...(this.labels.get(key(ref)) ?? [])];
+  }
+
+  async getRepoLabels(repo: RepoRef): Promise<RepoLabel[]> {
+    const prefix = `${repoKey(repo)}#`;
+    let all: string[] = [];
+    for (const [ref, labels] of this.labels) if (ref.startsWith(prefix)) all = union(all, labels);
+    return all.map((name) => ({ name, color: 'ededed', description: '' }));
+  }
+
+  async addLabel(ref: IssueRef, label: string): Promise<void> {
+    // Label names are unique regardless of case on GitHub.
+    this.labels.set(key(ref), union(this.labels.get(key(ref)) ?? [], [label]));
+    this.wrote('addLabel', [ref, label]);
+  }
+
+  async removeLabel(ref: IssueRef, label: string): Promise<void> {
+    this.labels.set(key(ref), without(this.labels.get(key(ref)) ?? [], [label]));
+    this.wrote('removeLabel', [ref, label]);
+  }
+
+  // ---- comments ----------------------------------------------------------------------------
+
+  async createComment(ref: IssueRef, body: string): Promise<number> {
+    const id = this.nextCommentId++;
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const list = this.issueComments.get(key(ref)) ?? [];
+    list.push({
+      id,
+      body,
+      user: { login: offlineBotLogin, type: 'Bot' },
+      createdAt: now,
+      updatedAt: now,
+      htmlUrl: `https://github.com/${ref.owner}/${ref.repo}/issues/${ref.number}#issuecomment-${id}`,
+    });
+    this.issueComments.set(key(ref), list);
+    this.comments.push(`${formatIssueRef(ref)}: ${body}`);
+    this.wrote('createComment', [ref, body]);
+    return id;
+  }
+
+  async listComments(ref: IssueRef): Promise<IssueComment[]> {
+    return (this.issueComments.get(key(ref)) ?? []).map((c) => ({ ...c, user: { ...c.user } }));
+  }
+
+  async editComment(repo: RepoRef, id: number, body: string): Promise<void> {
+    const found = this.findComment(repo, id);
+    if (!found) throw offlineNotFound(`failed to edit comment ${id} in ${repo.owner}/${repo.repo}: offline, and it is no comment this process wrote or saw`);
+    found.comment.body = body;
+    found.comment.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    this.wrote('editComment', [repo, id, body]);
+  }
+
+  /** A comment that is not there is success, as on GitHub through OctokitGitHub. */
+  async deleteComment(repo: RepoRef, id: number): Promise<void> {
+    const found = this.findComment(repo, id);
+    if (found) this.issueComments.set(found.ref, (this.issueComments.get(found.ref) ?? []).filter((c) => c !== found.comment));
+    this.wrote('deleteComment', [repo, id]);
+  }
+
+  private findComment(repo: RepoRef, id: number): { ref: string; comment: IssueComment } | undefined {
+    const prefix = `${repoKey(repo)}#`;
+    for (const [ref, list] of this.issueComments) {
+      if (!ref.startsWith(prefix)) continue;
+      const comment = list.find((c) => c.id === id);
+      if (comment) return { ref, comment };
+    }
+    return undefined;
+  }
+
+  // ---- assignees and reviews ---------------------------------------------------------------
+
+  /** Everyone can be assigned: who GitHub would leave out is not known offline. */
+  async addAssignees(ref: IssueRef, add: string[]): Promise<string[]> {
+    const now = union(this.assignees.get(key(ref)) ?? [], add);
+    this.assignees.set(key(ref), now);
+    this.wrote('addAssignees', [ref, add]);
+    return [...now];
+  }
+
+  async removeAssignees(ref: IssueRef, remove: string[]): Promise<void> {
+    this.assignees.set(key(ref), without(this.assignees.get(key(ref)) ?? [], remove));
+    this.wrote('removeAssignees', [ref, remove]);
+  }
+
+  async requestReviewers(ref: IssueRef, request: ReviewRequest): Promise<void> {
+    const current = this.requested.get(key(ref)) ?? { users: [], teams: [] };
+    this.requested.set(key(ref), { users: union(current.users, request.reviewers ?? []), teams: union(current.teams, request.teamReviewers ?? []) });
+    this.wrote('requestReviewers', [ref, request]);
+  }
+
+  async removeReviewRequests(ref: IssueRef, request: ReviewRequest): Promise<void> {
+    const current = this.requested.get(key(ref)) ?? { users: [], teams: [] };
+    this.requested.set(key(ref), { users: without(current.users, request.reviewers ?? []), teams: without(current.teams, request.teamReviewers ?? []) });
+    this.wrote('removeReviewRequests', [ref, request]);
+  }
+
+  async listReviews(): Promise<Review[]> {
+    return [];
+  }
+
+  // ---- pull requests and code --------------------------------------------------------------
+
+  async getPullRequest(ref: IssueRef): Promise<PullRequest> {
+    const pr = this.pulls.get(key(ref));
+    if (!pr) throw offlineNotFound(`failed to read pull request ${formatIssueRef(ref)}: offline, and no pull_request event for it has been seen`);
+    const requested = this.requested.get(key(ref)) ?? { users: [], teams: [] };
+    return {
+      number: ref.number,
+      title: pr.title ?? '',
+      body: pr.body ?? '',
+      state: pr.state ?? 'open',
+      draft: pr.draft === true,
+      merged: pr.merged === true,
+      user: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
+      htmlUrl: pr.html_url ?? `https://github.com/${ref.owner}/${ref.repo}/pull/${ref.number}`,
+      head: { ref: pr.head?.ref ?? '', sha: pr.head?.sha ?? '' },
+      base: { ref: pr.base?.ref ?? '', sha: pr.base?.sha ?? '' },
+      labels: [...(this.labels.get(key(ref)) ?? [])],
+      assignees: [...(this.assignees.get(key(ref)) ?? [])],
+      requestedReviewers: [...requested.users],
+      requestedTeams: [...requested.teams],
+    };
   }
 
   async getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]> {
@@ -72,25 +300,43 @@ export class OfflineGitHub implements GitHubClient {
     return undefined;
   }
 
-  async addLabel(ref: IssueRef, label: string): Promise<void> {
-    const current = this.labels.get(key(ref)) ?? [];
-    // Label names are unique regardless of case on GitHub.
-    if (!current.some((l) => l.toLowerCase() === label.toLowerCase())) this.labels.set(key(ref), [...current, label]);
-    this.print(`dry-run: addLabel ${formatIssueRef(ref)} ${label}`);
+  /** No files are known, so every tree is git's empty tree. */
+  async getTree(): Promise<GitTree> {
+    return { sha: emptyTreeSha, entries: [], truncated: false };
   }
 
-  async removeLabel(ref: IssueRef, label: string): Promise<void> {
-    const current = this.labels.get(key(ref)) ?? [];
-    this.labels.set(
-      key(ref),
-      current.filter((l) => l.toLowerCase() !== label.toLowerCase()),
-    );
-    this.print(`dry-run: removeLabel ${formatIssueRef(ref)} ${label}`);
+  async getBlob(repo: RepoRef, sha: string): Promise<string> {
+    throw offlineNotFound(`failed to read the blob ${sha} of ${repo.owner}/${repo.repo}: offline, no repository contents are known`);
   }
 
-  async createComment(ref: IssueRef, body: string): Promise<void> {
-    this.comments.push(`${formatIssueRef(ref)}: ${body}`);
-    // One line: a comment's own line breaks are shown as \n.
-    this.print(`dry-run: createComment ${formatIssueRef(ref)} ${JSON.stringify(body)}`);
+  // ---- people ------------------------------------------------------------------------------
+
+  /**
+   * `write` for the sender of the last event on the repository, `read` for anyone else. Offline
+   * means someone trying Skiff on their own events (`skiff phony`, a sample payload): treating
+   * its sender as a collaborator lets commands that need write access (`/lgtm`, `/approve`) be
+   * tried, while everyone else gets what anyone has on a public repository.
+   */
+  async getRepoRole(repo: RepoRef, login: string): Promise<RepoRole> {
+    const sender = this.senders.get(repoKey(repo));
+    return sender !== undefined && same(sender, login) ? 'write' : 'read';
+  }
+
+  /** Nothing offline says who is in an organization or team, so nobody is. */
+  async isOrgMember(): Promise<boolean> {
+    return false;
+  }
+
+  async listTeams(): Promise<Team[]> {
+    return [];
+  }
+
+  async isTeamMember(): Promise<boolean> {
+    return false;
+  }
+
+  /** One line per write: a comment's own line breaks are shown as `\n`. */
+  private wrote<M extends GitHubMethod>(method: M, args: Parameters<GitHubClient[M]>): void {
+    this.print(`dry-run: ${describeCall(method, args).replace(/\r\n|\r|\n/g, '\\n')}`);
   }
 }
