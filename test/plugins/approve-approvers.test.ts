@@ -165,8 +165,8 @@ describe('File lines', () => {
 });
 
 describe('Approvers.getCCs', () => {
-  // groups: the CCs must be exactly one login from each group (Prow's pick shown in the name's row
-  // data as prowCCs); assigned: Prow's AssignedCCs, which do not depend on the shuffle.
+  // prowCCs: Prow's pick with Go's generator (only its length is compared); groups: the CCs must be
+  // exactly one login from each; assigned: Prow's AssignedCCs, which do not depend on the shuffle.
   const cases: { name: string; filenames: string[]; approved: string[]; seed: number; assignees?: string[]; prowCCs: string[]; groups: string[][]; assigned: string[] }[] = [
     { name: 'Empty PR', filenames: [], approved: [], seed: 0, prowCCs: [], groups: [], assigned: [] },
     { name: 'Single Root FFile PR Approved', filenames: ['kubernetes.go'], approved: ['Alice'], seed: 13, prowCCs: [], groups: [], assigned: [] },
