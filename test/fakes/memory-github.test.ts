@@ -1,0 +1,199 @@
+// MemoryGitHub: the production OctokitGitHub over the in-process fake GitHub, recorded by one
+// wrapClient layer. These prove the recording (calls, writes, reads, comments, failNext) for every
+// method, and that what a plugin sees is GitHub's behaviour (404s as success, 422 refusals).
+import { describe, expect, it } from 'vitest';
+import { githubMethodNames, isWriteMethod, type GitHubClient, type GitHubMethod } from '../../shared/github/client.js';
+import { GitHubError } from '../../shared/github/errors.js';
+import { MemoryGitHub } from './memory-github.js';
+
+const repo = { owner: 'acme', repo: 'widgets' };
+const pr = { ...repo, number: 1 };
+const full = 'acme/widgets';
+
+interface Case<M extends GitHubMethod = GitHubMethod> {
+  name: M;
+  args: Parameters<GitHubClient[M]>;
+  seed?: (gh: MemoryGitHub) => void;
+  text: string;
+  answer: unknown;
+}
+
+const c = <M extends GitHubMethod>(x: Case<M>): Case => x as unknown as Case;
+
+// One call of every method, with the line it is recorded as and what it answers.
+const cases: Case[] = [
+  c({ name: 'addLabel', args: [pr, 'lgtm'], text: `addLabel ${full}#1 lgtm`, answer: undefined }),
+  c({ name: 'removeLabel', args: [pr, 'lgtm'], text: `removeLabel ${full}#1 lgtm`, answer: undefined }),
+  c({ name: 'getIssueLabels', args: [pr], seed: (gh) => gh.setLabels(`${full}#1`, ['bug']), text: `getIssueLabels ${full}#1`, answer: ['bug'] }),
+  c({
+    name: 'getRepoLabels',
+    args: [repo],
+    seed: (gh) => gh.setRepoLabels(full, [{ name: 'bug', color: 'd73a4a', description: 'broken' }]),
+    text: `getRepoLabels ${full}`,
+    answer: [{ name: 'bug', color: 'd73a4a', description: 'broken' }],
+  }),
+  c({ name: 'createComment', args: [pr, 'hi'], text: `createComment ${full}#1 hi`, answer: expect.any(Number) }),
+  c({
+    name: 'listComments',
+    args: [pr],
+    seed: (gh) => gh.addComment(`${full}#1`, { user: 'alice', body: '/lgtm' }),
+    text: `listComments ${full}#1`,
+    answer: [expect.objectContaining({ body: '/lgtm', user: { login: 'alice', type: 'User' } })],
+  }),
+  // A fresh fake numbers its first comment 1000.
+  c({ name: 'editComment', args: [repo, 1000, 'edited'], seed: (gh) => gh.addComment(`${full}#1`, { user: 'alice', body: 'x' }), text: `editComment ${full} comment 1000 edited`, answer: undefined }),
+  c({ name: 'deleteComment', args: [repo, 4242], text: `deleteComment ${full} comment 4242`, answer: undefined }),
+  c({ name: 'addAssignees', args: [pr, ['alice', 'mallory']], seed: (gh) => gh.setRole(full, 'alice', 'write'), text: `addAssignees ${full}#1 [alice, mallory]`, answer: ['alice'] }),
+  c({ name: 'removeAssignees', args: [pr, ['alice']], text: `removeAssignees ${full}#1 [alice]`, answer: undefined }),
+  c({
+    name: 'requestReviewers',
+    args: [pr, { reviewers: ['bob'], teamReviewers: ['core'] }],
+    seed: (gh) => gh.setPullRequest(`${full}#1`).setRole(full, 'bob', 'read').setTeam('acme', { name: 'Core', slug: 'core', members: [] }),
+    text: `requestReviewers ${full}#1 [bob] teams [core]`,
+    answer: undefined,
+  }),
+  c({ name: 'removeReviewRequests', args: [pr, { reviewers: ['bob'] }], seed: (gh) => gh.setPullRequest(`${full}#1`), text: `removeReviewRequests ${full}#1 [bob]`, answer: undefined }),
+  c({
+    name: 'listReviews',
+    args: [pr],
+    seed: (gh) => gh.setPullRequest(`${full}#1`, { head: { sha: 'abc' } }).addReview(`${full}#1`, { user: 'bob', state: 'APPROVED' }),
+    text: `listReviews ${full}#1`,
+    answer: [expect.objectContaining({ state: 'APPROVED', commitId: 'abc', user: { login: 'bob', type: 'User' } })],
+  }),
+  c({
+    name: 'getPullRequest',
+    args: [pr],
+    seed: (gh) => gh.setPullRequest(`${full}#1`, { author: 'carol', draft: true }),
+    text: `getPullRequest ${full}#1`,
+    answer: expect.objectContaining({ number: 1, draft: true, user: { login: 'carol', type: 'User' } }),
+  }),
+  c({
+    name: 'getPullRequestChanges',
+    args: [pr],
+    seed: (gh) => gh.setChanges(`${full}#1`, [{ filename: 'a.go', additions: 1, deletions: 2, changes: 3, status: 'modified' }]),
+    text: `getPullRequestChanges ${full}#1`,
+    answer: [{ filename: 'a.go', additions: 1, deletions: 2, changes: 3, status: 'modified' }],
+  }),
+  c({ name: 'getFile', args: [repo, 'OWNERS', 'abc'], seed: (gh) => gh.setFile(full, 'abc', 'OWNERS', 'approvers: [a]\n'), text: `getFile ${full}@abc:OWNERS`, answer: 'approvers: [a]\n' }),
+  c({
+    name: 'getTree',
+    args: [repo, 'abc'],
+    seed: (gh) => gh.setFile(full, 'abc', 'docs/OWNERS', 'x\n'),
+    text: `getTree ${full}@abc`,
+    answer: expect.objectContaining({ entries: [expect.objectContaining({ path: 'docs', type: 'tree' }), expect.objectContaining({ path: 'docs/OWNERS', type: 'blob' })] }),
+  }),
+  c({
+    name: 'getBlob',
+    args: [repo, 'f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f'], // `printf abc | git hash-object --stdin`
+    seed: (gh) => gh.setFile(full, 'main', 'f', 'abc'),
+    text: `getBlob ${full} f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f`,
+    answer: 'abc',
+  }),
+  c({ name: 'getRepoRole', args: [repo, 'dave'], seed: (gh) => gh.setRole(full, 'dave', 'maintain'), text: `getRepoRole ${full} dave`, answer: 'maintain' }),
+  c({ name: 'isOrgMember', args: [repo, 'erin'], seed: (gh) => gh.setOrgMembers('acme', ['erin']), text: 'isOrgMember acme erin', answer: true }),
+  c({ name: 'listTeams', args: [repo], seed: (gh) => gh.setTeam('acme', { name: 'Core', slug: 'core', members: [] }), text: 'listTeams acme', answer: [{ id: expect.any(Number), name: 'Core', slug: 'core' }] }),
+  c({ name: 'isTeamMember', args: [repo, 'core', 'frank'], seed: (gh) => gh.setTeam('acme', { name: 'Core', slug: 'core', members: ['frank'] }), text: 'isTeamMember acme/core frank', answer: true }),
+];
+
+const call = (gh: GitHubClient, x: Case) => (gh[x.name] as (...a: unknown[]) => Promise<unknown>)(...x.args);
+
+describe('MemoryGitHub', () => {
+  it('has a case for every GitHubClient method', () => {
+    expect(cases.map((x) => x.name).sort()).toEqual([...githubMethodNames].sort());
+  });
+
+  it.each(cases)('$name: recorded as describeCall says, answered by the fake GitHub', async (x) => {
+    // Prepare
+    const gh = new MemoryGitHub();
+    x.seed?.(gh);
+
+    // Act
+    const answer = await call(gh, x);
+
+    // Assess
+    expect(answer).toEqual(x.answer);
+    expect(gh.calls).toEqual([x.text]);
+    const write = isWriteMethod(x.name);
+    expect(gh.writes).toEqual(write ? [x.text] : []);
+    expect(gh.reads).toEqual(write ? [] : [x.text]);
+  });
+
+  it.each(cases)('$name: failNext records the call, throws, and the next call goes through', async (x) => {
+    // Prepare
+    const gh = new MemoryGitHub();
+    x.seed?.(gh);
+    const error = new Error('injected');
+    gh.failNext(x.name, error);
+
+    // Act
+    const first = call(gh, x);
+    await expect(first).rejects.toBe(error);
+    const second = await call(gh, x);
+
+    // Assess
+    expect(second).toEqual(x.answer);
+    expect(gh.calls).toEqual([x.text, x.text]);
+    expect(gh.writes.length).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the state plugins rely on: labels case-insensitively, comments posted, writes only when they succeed', async () => {
+    // Prepare
+    const gh = new MemoryGitHub().setLabels(`${full}#1`, ['LGTM']);
+
+    // Act
+    await gh.addLabel(pr, 'lgtm');
+    await gh.removeLabel(pr, 'do-not-merge/hold'); // absent: GitHub's 404 is success
+    await gh.createComment(pr, 'line one\nline two');
+    const refused = gh.requestReviewers(pr, { reviewers: ['mallory'] }); // no such pull request: 404
+
+    // Assess
+    await expect(refused).rejects.toBeInstanceOf(GitHubError);
+    expect(gh.labelsOf(`${full}#1`)).toEqual(['LGTM']);
+    expect(gh.comments).toEqual([{ ref: `${full}#1`, body: 'line one\nline two' }]);
+    expect(gh.commentsOf(`${full}#1`)).toEqual([{ id: expect.any(Number), user: 'skiff-bot', body: 'line one\nline two' }]);
+    expect(gh.writes).toEqual([`addLabel ${full}#1 lgtm`, `removeLabel ${full}#1 do-not-merge/hold`, `createComment ${full}#1 line one\nline two`]);
+    expect(gh.calls.at(-1)).toBe(`requestReviewers ${full}#1 [mallory]`);
+  });
+
+  it('a reviewer who is not a collaborator: GitHub’s 422, with its message, and no write', async () => {
+    // Prepare
+    const gh = new MemoryGitHub().setPullRequest(`${full}#1`).setRole(full, 'bob', 'write');
+
+    // Act
+    const refused = gh.requestReviewers(pr, { reviewers: ['bob', 'mallory'] });
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ name: 'GitHubError', status: 422, cause: { message: expect.stringContaining('Reviews may only be requested from collaborators') } });
+    expect(gh.writes).toEqual([]);
+    expect(gh.requestedOf(`${full}#1`)).toEqual({ reviewers: [], teams: [] });
+  });
+
+  it('an object derived with Object.create may override one method; the others still work', async () => {
+    // Prepare
+    const gh = new MemoryGitHub().setLabels(`${full}#1`, ['bug']);
+    const seen: string[] = [];
+    const derived = Object.assign(Object.create(gh) as MemoryGitHub, {
+      addLabel: async (...args: Parameters<GitHubClient['addLabel']>) => {
+        seen.push(args[1]);
+        return gh.addLabel(...args);
+      },
+    });
+
+    // Act
+    await derived.addLabel(pr, 'lgtm');
+    const labels = await derived.getIssueLabels(pr);
+
+    // Assess
+    expect(seen).toEqual(['lgtm']);
+    expect(labels).toEqual(['bug', 'lgtm']);
+    expect(gh.calls).toEqual([`addLabel ${full}#1 lgtm`, `getIssueLabels ${full}#1`]);
+  });
+
+  it('never opens a socket: the fake behind it is in-process', () => {
+    // Act
+    const gh = new MemoryGitHub();
+
+    // Assess
+    expect(gh.fake.url).toBe('https://api.github.test');
+  });
+});
