@@ -5,8 +5,10 @@
 // base SHA, cached by tree SHA) lives beside it in this folder.
 
 /**
- * Sets by distance from the file: `layers[0]` from the closest OWNERS file, then its parent's, and
- * so on (Prow's layeredsets.String). `all()` is their union.
+ * Sets by distance from the path, as Prow's layeredsets.String: `layers[i]` holds who the OWNERS
+ * `i` steps up from the path add (for a file, `layers[0]` is only a markdown header of its own and
+ * `layers[1]` its directory's OWNERS); someone already in a closer layer is not repeated, so
+ * layers may be empty. Walk them in order and skip the empty ones. `all()` is their union.
  */
 export interface LayeredSet {
   readonly layers: readonly ReadonlySet<string>[];
@@ -27,7 +29,10 @@ export interface RepoOwners {
   findReviewersOwnersForFile(path: string): string;
   /** Labels of every OWNERS file (and matching filter) covering `path`. */
   findLabelsForFile(path: string): Set<string>;
-  /** Whether the OWNERS file of `path`'s directory (or of `path` itself when it is a directory) sets `no_parent_owners`. */
+  /**
+   * Whether the OWNERS file in directory `path` (as findApproverOwnersForFile returns it) sets
+   * `no_parent_owners`; an exact lookup, as Prow's, so a file path answers false.
+   */
   isNoParentOwners(path: string): boolean;
   isAutoApproveUnownedSubfolders(directory: string): boolean;
   /** Approvers of the closest OWNERS file with approvers only. */
