@@ -10,7 +10,7 @@ import { ConfigError, formatIssue, type ConfigIssue } from './issues.js';
 import { mergeFiles, type Merged } from './merge.js';
 import { allProwKeys, isProwKey } from './prow-keys.js';
 import { isProwPlugin, prowPluginNames, prowPluginSees, renamedProwPlugins, unneededProwPlugins } from './prow-plugins.js';
-import { buildSchema, skiffKeys, type SkiffConfig } from './schema.js';
+import { buildSchema, sectionsOf, skiffKeys, type SkiffConfig } from './schema.js';
 import { loadYamlFile, positionIn, type ConfigFile, type LoadedFile } from './yaml-file.js';
 
 export { ConfigError, type ConfigIssue } from './issues.js';
@@ -85,9 +85,7 @@ export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], so
 
   const data = result.data as Record<string, unknown>;
   const sections: Record<string, unknown> = Object.create(null);
-  for (const plugin of registry) {
-    if (plugin.config) sections[plugin.config.key] = Object.hasOwn(data, plugin.config.key) ? data[plugin.config.key] : undefined;
-  }
+  for (const { key } of sectionsOf(registry)) sections[key] = Object.hasOwn(data, key) ? data[key] : undefined;
   const config: SkiffConfig = { plugins: result.data.plugins, externalPlugins: result.data.external_plugins, sections };
 
   const warnings = [...keyWarnings(merged, known), ...pluginWarnings(config, merged, registry)];

@@ -4,8 +4,21 @@
 // Skiff does not read, so a real Prow plugins.yaml / config.yaml loads unchanged.
 // Namespace import: unlike `import { z }`, it lets the bundler drop zod's unused locales (~360 KB).
 import * as z from 'zod';
-import type { Plugin } from '../plugins/types.js';
+import type { Plugin, PluginConfigSpec } from '../plugins/types.js';
+import { ownersDirDenylistSection, ownersSection } from '../owners/config.js';
 import { externalPluginsSchema, type ExternalPluginsSection } from './external-plugins.js';
+
+/**
+ * Sections several plugins read, beside each plugin's own: plugins.yaml's `owners:` and
+ * config.yaml's `owners_dir_denylist` (lgtm, approve, blunderbuss, owners-label, verify-owners).
+ */
+export const sharedSections: readonly PluginConfigSpec<unknown>[] = [ownersSection, ownersDirDenylistSection];
+
+/** Every section's spec: the shared ones, then each plugin's own. */
+export const sectionsOf = (registry: readonly Plugin[]): PluginConfigSpec<unknown>[] => [
+  ...sharedSections,
+  ...registry.flatMap((p) => (p.config ? [p.config] : [])),
+];
 
 export interface RepoPlugins {
   plugins: string[];
@@ -21,7 +34,7 @@ export interface SkiffConfig {
   plugins: Record<string, RepoPlugins>;
   /** `external_plugins`, with Prow's default endpoints, keyed like `plugins` (also without a prototype). */
   externalPlugins: ExternalPluginsSection;
-  /** Each plugin's parsed section, by the plugin's config key (also without a prototype). */
+  /** Each section's parsed value, by its key (also without a prototype): the shared ones and each plugin's. */
   sections: Record<string, unknown>;
 }
 
@@ -31,7 +44,7 @@ const entriesOf = (value: unknown): unknown =>
 
 /** The keys Skiff reads, with what they hold; `plugins` and `external_plugins` and each plugin's section. */
 export function skiffKeys(registry: readonly Plugin[]): string[] {
-  return ['plugins', 'external_plugins', ...registry.flatMap((p) => (p.config ? [p.config.key] : []))];
+  return ['plugins', 'external_plugins', ...new Set(sectionsOf(registry).map((s) => s.key))];
 }
 
 export function buildSchema(registry: readonly Plugin[]) {
@@ -47,7 +60,7 @@ export function buildSchema(registry: readonly Plugin[]) {
     }),
   );
   const sections: Record<string, z.ZodType> = {};
-  for (const plugin of registry) if (plugin.config) sections[plugin.config.key] = plugin.config.schema;
+  for (const section of sectionsOf(registry)) sections[section.key] = section.schema;
   return z.looseObject({
     plugins: z
       .preprocess(

@@ -1,6 +1,12 @@
 // The narrow GitHub surface that plugins and the dispatcher see. Only shared/github/ talks to
-// Octokit; everything else depends on this interface, so the in-memory fake and the dry-run
-// client can stand in for it.
+// Octokit; everything else depends on this interface, so the in-memory fake, the offline client
+// and the dry-run client can stand in for it.
+//
+// Every method is declared once more, as data, in `githubMethods` below: whether it writes, how
+// a call reads in a trace, and how long a read's answer may be reused. The trace recorder,
+// dry-run, the write journal, per-delivery memoisation and the one-repository guard are all
+// built from that table by `wrapClient`, so a new method is one interface line, one table line
+// and its Octokit call — never a wrapper per layer.
 
 export interface RepoRef {
   owner: string;
@@ -18,47 +24,256 @@ export interface PullRequestChange {
   deletions: number;
   changes: number;
   status: string;
+  /** The old name of a renamed file. */
+  previousFilename?: string;
+}
+
+export interface GitHubUser {
+  login: string;
+  /** `User`, `Bot` or `Organization`. */
+  type: string;
+}
+
+/** A comment on an issue or pull request (the conversation, not a review's line comments). */
+export interface IssueComment {
+  id: number;
+  body: string;
+  user: GitHubUser;
+  createdAt: string;
+  updatedAt: string;
+  htmlUrl: string;
+}
+
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+
+export interface Review {
+  id: number;
+  state: ReviewState;
+  body: string;
+  user: GitHubUser;
+  submittedAt: string;
+  /** The head commit the review was made on. */
+  commitId: string;
+  htmlUrl: string;
+}
+
+export interface PullRequest {
+  number: number;
+  title: string;
+  body: string;
+  state: string;
+  draft: boolean;
+  merged: boolean;
+  user: GitHubUser;
+  htmlUrl: string;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  labels: string[];
+  assignees: string[];
+  requestedReviewers: string[];
+  /** Team slugs. */
+  requestedTeams: string[];
+}
+
+export interface TreeEntry {
+  path: string;
+  /** `blob`, `tree` or `commit` (a submodule). */
+  type: string;
+  sha: string;
+}
+
+export interface GitTree {
+  /** The tree's own SHA: the same content has the same SHA whatever commit points to it. */
+  sha: string;
+  entries: TreeEntry[];
+  /** GitHub lists at most 100,000 entries (7 MB) of a recursive tree and sets this past it. */
+  truncated: boolean;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+export interface RepoLabel {
+  name: string;
+  color: string;
+  description: string;
+}
+
+/**
+ * A user's effective role on a repository, after every grant (direct, team, org base role,
+ * enterprise): GitHub's `role_name`, or `none`. Custom roles come through by name.
+ */
+export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none' | (string & {});
+
+export interface ReviewRequest {
+  reviewers?: string[];
+  /** Team slugs. */
+  teamReviewers?: string[];
 }
 
 export interface GitHubClient {
+  // Labels.
   /** Idempotent: adding a label the issue already has changes nothing on GitHub. */
   addLabel(ref: IssueRef, label: string): Promise<void>;
   /** Idempotent: removing a label the issue does not have is success (GitHub answers 404). */
   removeLabel(ref: IssueRef, label: string): Promise<void>;
   getIssueLabels(ref: IssueRef): Promise<string[]>;
+  /** The repository's labels (those that can be added without creating one). */
+  getRepoLabels(repo: RepoRef): Promise<RepoLabel[]>;
+
+  // Comments.
+  /** Returns the new comment's id. */
+  createComment(ref: IssueRef, body: string): Promise<number>;
+  /** All comments, oldest first, every page. */
+  listComments(ref: IssueRef): Promise<IssueComment[]>;
+  editComment(repo: RepoRef, id: number, body: string): Promise<void>;
+  /** Idempotent: a comment that is already gone is success. */
+  deleteComment(repo: RepoRef, id: number): Promise<void>;
+
+  // Assignees and reviews.
+  /** Returns who is assigned afterwards: GitHub silently leaves out users it cannot assign. */
+  addAssignees(ref: IssueRef, logins: string[]): Promise<string[]>;
+  removeAssignees(ref: IssueRef, logins: string[]): Promise<void>;
+  /** GitHub refuses (422) the whole request if one reviewer is not a collaborator. */
+  requestReviewers(ref: IssueRef, request: ReviewRequest): Promise<void>;
+  removeReviewRequests(ref: IssueRef, request: ReviewRequest): Promise<void>;
+  /** All reviews, oldest first, every page. */
+  listReviews(ref: IssueRef): Promise<Review[]>;
+
+  // Pull requests and code.
+  getPullRequest(ref: IssueRef): Promise<PullRequest>;
   /** All changed files, every page. */
   getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]>;
   /** A file's text at a commit, or `undefined` when it does not exist there. */
   getFile(repo: RepoRef, path: string, commit: string): Promise<string | undefined>;
-  createComment(ref: IssueRef, body: string): Promise<void>;
+  /** The tree of a commit (or tree) SHA, recursively. */
+  getTree(repo: RepoRef, sha: string): Promise<GitTree>;
+  /** A blob's text by its SHA. */
+  getBlob(repo: RepoRef, sha: string): Promise<string>;
+
+  // People.
+  getRepoRole(repo: RepoRef, login: string): Promise<RepoRole>;
+  /** Public or private membership of the repository owner's organization (the bot must be able to see it). */
+  isOrgMember(repo: RepoRef, login: string): Promise<boolean>;
+  /** Teams of the repository owner's organization, every page. */
+  listTeams(repo: RepoRef): Promise<Team[]>;
+  /** An active member of the team with this slug, in the repository owner's organization. */
+  isTeamMember(repo: RepoRef, teamSlug: string, login: string): Promise<boolean>;
 }
 
-/** Methods that change GitHub; the dispatcher records each call into the delivery's trace. */
-export const writeMethods = ['addLabel', 'removeLabel', 'createComment'] as const satisfies readonly (keyof GitHubClient)[];
+export type GitHubMethod = keyof GitHubClient;
+
+/**
+ * How long a read's answer may be reused within one delivery. `delivery`: until any write in the
+ * delivery (a label read after a label write must see it). `stable`: for the whole delivery —
+ * content addressed by SHA, or facts (roles, memberships) that a plugin's own writes cannot change.
+ */
+export type ReadReuse = 'delivery' | 'stable';
+
+interface MethodSpec<M extends GitHubMethod> {
+  write: boolean;
+  /** Reads only. */
+  reuse?: ReadReuse;
+  /** The call's arguments after the first, as one readable line (the first is the repository or issue). */
+  describe(...args: Parameters<GitHubClient[M]>): string;
+}
+
+const quote = (text: string) => JSON.stringify(text);
+const list = (names: readonly string[] | undefined) => `[${(names ?? []).join(', ')}]`;
+const request = (r: ReviewRequest) => `${list(r.reviewers)}${r.teamReviewers?.length ? ` teams ${list(r.teamReviewers)}` : ''}`;
+const repoName = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
+const issue = (ref: IssueRef) => formatIssueRef(ref);
+
+/** Every method, declared once. The first argument of each is the repository (or issue) it acts on. */
+export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
+  addLabel: { write: true, describe: (ref, label) => `${issue(ref)} ${label}` },
+  removeLabel: { write: true, describe: (ref, label) => `${issue(ref)} ${label}` },
+  getIssueLabels: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  getRepoLabels: { write: false, reuse: 'delivery', describe: (repo) => repoName(repo) },
+  createComment: { write: true, describe: (ref, body) => `${issue(ref)} ${body}` },
+  listComments: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  editComment: { write: true, describe: (repo, id, body) => `${repoName(repo)} comment ${id} ${body}` },
+  deleteComment: { write: true, describe: (repo, id) => `${repoName(repo)} comment ${id}` },
+  addAssignees: { write: true, describe: (ref, logins) => `${issue(ref)} ${list(logins)}` },
+  removeAssignees: { write: true, describe: (ref, logins) => `${issue(ref)} ${list(logins)}` },
+  requestReviewers: { write: true, describe: (ref, r) => `${issue(ref)} ${request(r)}` },
+  removeReviewRequests: { write: true, describe: (ref, r) => `${issue(ref)} ${request(r)}` },
+  listReviews: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  getPullRequest: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  getPullRequestChanges: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  getFile: { write: false, reuse: 'stable', describe: (repo, path, commit) => `${repoName(repo)}@${commit}:${path}` },
+  getTree: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
+  getBlob: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)} ${sha}` },
+  getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
+  isOrgMember: { write: false, reuse: 'stable', describe: (repo, login) => `${repo.owner} ${login}` },
+  listTeams: { write: false, reuse: 'stable', describe: (repo) => repo.owner },
+  isTeamMember: { write: false, reuse: 'stable', describe: (repo, team, login) => `${repo.owner}/${team} ${login}` },
+};
+
+export const githubMethodNames = Object.keys(githubMethods) as GitHubMethod[];
+
+/** Methods that change GitHub. */
+export const writeMethods: readonly GitHubMethod[] = githubMethodNames.filter((m) => githubMethods[m].write);
+
+export const isWriteMethod = (method: string): boolean => Object.hasOwn(githubMethods, method) && githubMethods[method as GitHubMethod].write;
 
 export const formatIssueRef = (ref: IssueRef): string => `${ref.owner}/${ref.repo}#${ref.number}`;
 
-export type WriteMethod = (typeof writeMethods)[number];
+/** One call, readably: `addLabel acme/widgets#1 do-not-merge/hold`. */
+export function describeCall<M extends GitHubMethod>(method: M, args: Parameters<GitHubClient[M]>): string {
+  const describe = githubMethods[method].describe as (...a: unknown[]) => string;
+  return `${method} ${describe(...args)}`;
+}
+
+/** One call as a layer sees it. `send` makes it on the layer below; a layer may skip it or answer itself. */
+export interface Call<M extends GitHubMethod = GitHubMethod> {
+  method: M;
+  args: Parameters<GitHubClient[M]>;
+  write: boolean;
+  reuse: ReadReuse | undefined;
+  /** `describeCall(method, args)`. */
+  text: string;
+  send(): Promise<Awaited<ReturnType<GitHubClient[M]>>>;
+}
 
 /**
- * A client whose reads go straight to `inner` and whose writes go through `around`, which
- * decides whether to `send` them (dry-run does not; the trace recorder does, then notes them).
- * Methods are bound, so an implementation with private state works behind it.
+ * A client whose every call goes through `around`, which decides what to do with it: pass it on
+ * (`call.send()`), record it, refuse it, answer from a cache or a journal. Methods of `inner`
+ * are called bound, so an implementation with private state works behind it.
  */
-export function interceptWrites(
-  inner: GitHubClient,
-  around: (method: WriteMethod, ref: IssueRef, arg: string, send: () => Promise<void>) => Promise<void>,
-): GitHubClient {
-  const write =
-    (method: WriteMethod) =>
-    (ref: IssueRef, arg: string): Promise<void> =>
-      around(method, ref, arg, () => inner[method](ref, arg));
-  return {
-    getIssueLabels: inner.getIssueLabels.bind(inner),
-    getPullRequestChanges: inner.getPullRequestChanges.bind(inner),
-    getFile: inner.getFile.bind(inner),
-    addLabel: write('addLabel'),
-    removeLabel: write('removeLabel'),
-    createComment: write('createComment'),
-  };
+export function wrapClient(inner: GitHubClient, around: (call: Call) => Promise<unknown>): GitHubClient {
+  const client = {} as Record<GitHubMethod, (...args: unknown[]) => Promise<unknown>>;
+  for (const method of githubMethodNames) {
+    const spec = githubMethods[method];
+    client[method] = (...args: unknown[]) =>
+      around({
+        method,
+        args: args as never,
+        write: spec.write,
+        reuse: spec.reuse,
+        text: describeCall(method, args as never),
+        send: () => (inner[method] as (...a: unknown[]) => Promise<never>).apply(inner, args),
+      });
+  }
+  return client as unknown as GitHubClient;
+}
+
+/** A client whose reads go through and whose writes go to `write` instead (dry-run, offline). */
+export function interceptWrites(inner: GitHubClient, write: (call: Call) => Promise<unknown>): GitHubClient {
+  return wrapClient(inner, (call) => (call.write ? write(call) : call.send()));
+}
+
+/** What a write that is not sent answers, so plugins carry on as if it were (dry-run). */
+export function unsentAnswer(method: GitHubMethod, args: readonly unknown[]): unknown {
+  switch (method) {
+    case 'createComment':
+      return 0;
+    case 'addAssignees':
+      return [...(args[1] as string[])];
+    default:
+      return undefined;
+  }
 }

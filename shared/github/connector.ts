@@ -3,7 +3,7 @@
 // logs writes, like Prow's --dry-run; or, when given one (local mode), an offline client that
 // answers reads itself, so nothing goes to the network.
 import { createHash } from 'node:crypto';
-import { formatIssueRef, interceptWrites, type GitHubClient, type RepoRef } from './client.js';
+import { interceptWrites, unsentAnswer, type GitHubClient, type RepoRef } from './client.js';
 import { OctokitGitHub, type ContentResult } from './octokit-client.js';
 import { buildOctokit, type GitHubCredentials, type OctokitOptions, type SkiffOctokit } from './octokit.js';
 import { GitHubError } from './errors.js';
@@ -137,7 +137,8 @@ export class GitHubConnector {
 
 /** Reads go through; writes are logged in full and not sent. */
 export function dryRunClient(inner: GitHubClient, log: Pick<PluginLogger, 'info'>): GitHubClient {
-  return interceptWrites(inner, async (method, ref, arg) => {
-    log.info(`dry-run: not sending ${method}`, { method, ref: formatIssueRef(ref), arg });
+  return interceptWrites(inner, async (call) => {
+    log.info(`dry-run: not sending ${call.method}`, { method: call.method, call: call.text });
+    return unsentAnswer(call.method, call.args);
   });
 }

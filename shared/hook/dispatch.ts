@@ -11,18 +11,22 @@
 //
 // The event acts on one identity only: the `owner/repo` whose webhook secret verified it
 // (`target` in the queued message), never on other repository fields of the payload.
-import type { PullRequestEvent } from '@octokit/webhooks-types';
+//
+// Each plugin sees GitHub through layers built from the method table in github/client.ts
+// (plugin-client.ts): the one-repository guard, then the write journal and the trace recorder,
+// then reads memoised for the whole delivery, so two plugins asking the same question cost one call.
 import type { ConfigAgent } from '../config/agent.js';
 import { externalPluginsFor, type ExternalPluginsSection } from '../config/external-plugins.js';
 import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import { formatIssueRef, interceptWrites } from '../github/client.js';
 import { withGitHubDeadline } from '../github/deadline.js';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
-import type { Outcome, Plugin, PluginContext } from '../plugins/types.js';
-import type { ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import type { Outcome, Plugin, PluginContext, PluginEvent } from '../plugins/types.js';
+import { createTrust } from '../plugins/trust.js';
+import type { CacheStore, ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import { confine, journaledClient, memoisedClient, ownersAccess } from './plugin-client.js';
 import { forwardTraceKey, queueForwards } from './forward.js';
 import { generalizeComment, type GenericCommentEvent } from './generic-comment.js';
 import { decodeQueuedEvent, groupIdOf, numberOf, orgRepoOf, type QueuedEvent } from './queued-event.js';
@@ -41,6 +45,8 @@ export interface DispatchDeps {
   claims: ClaimStore;
   traces: TraceStore;
   payloads: PayloadStore;
+  /** Shared across containers: OWNERS parsed by tree SHA. Without it, only this process's memory caches them. */
+  cache?: CacheStore;
   registry: readonly Plugin[];
   log: Logger;
   /** How long a claim protects a running plugin: a record's worst case (recordTiming in worker.ts). */
@@ -162,7 +168,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
     for (const plugin of deps.registry) {
       if (!enabled.has(plugin.name)) records[plugin.name] = skip(`not enabled for ${where}`);
       else if (!handles(plugin, event, comment)) records[plugin.name] = skip(`does not handle ${event}${summary.action ? `/${summary.action}` : ''} events`);
-      else if (ownComment && !(event === 'pull_request' && plugin.pullRequest)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
+      else if (ownComment && !handlerFor(plugin, event)) records[plugin.name] = skip(`the comment is by the bot itself (${botLogin})`);
       else toRun.push(plugin);
     }
     const notImplemented = notImplementedFor(config, repo.owner, repo.repo, event, deps.registry);
@@ -174,7 +180,10 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
     forwarding.catch(() => undefined);
 
     const installation = (payload.installation as { id?: unknown } | undefined)?.id;
-    const github = toRun.length ? await deps.github.forEvent(repo, Number.isSafeInteger(installation) ? (installation as number) : undefined) : undefined;
+    const eventClient = toRun.length ? await deps.github.forEvent(repo, Number.isSafeInteger(installation) ? (installation as number) : undefined) : undefined;
+    // Reads shared by every plugin of this delivery; a write makes the changeable ones stale.
+    const github = eventClient && memoisedClient(eventClient);
+    const owners = github && ownersAccess(config.sections, repo, github, deps.cache, log);
     const retry: string[] = [];
     // The longest wait GitHub asked for among the failures, so the record comes back after it.
     let retryAfter: number | undefined;
@@ -189,21 +198,43 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         continue;
       }
       const writes: string[] = [];
+      const checks: string[] = [];
+      const note = (line: string) => void checks.push(line);
+      const journal = await deps.claims.journaled(delivery, plugin.name);
+      const client = confine(
+        journaledClient(github!, { claims: deps.claims, delivery, plugin: plugin.name, journal, writes, prefix: deps.github.dryRun ? 'dry-run: ' : '' }),
+        repo,
+        (ref) => new ForeignRepoError(`${plugin.name} tried to act on ${ref.owner}/${ref.repo}, but this event is for ${repo.owner}/${repo.repo}`),
+      );
       const ctx: PluginContext = {
-        github: confine(recordWrites(github!, writes, deps.github.dryRun ? 'dry-run: ' : ''), repo, plugin.name),
+        github: client,
         config: plugin.config && Object.hasOwn(config.sections, plugin.config.key) ? config.sections[plugin.config.key] : undefined,
         repo,
         log: log.createChild({ persistentKeys: { plugin: plugin.name, delivery } }),
+        delivery,
+        botLogin,
+        trust: createTrust(client, repo, note),
+        owners: owners!.forPlugin(note),
+        note,
       };
       let record: PluginRecord;
       try {
         const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
-        record = { ...outcome, writes, attempt, at: at() };
+        record = { ...outcome, writes, ...(checks.length ? { checks } : {}), attempt, at: at() };
       } catch (error) {
         const retryable = isRetryable(error);
         const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
         if (wait !== undefined) retryAfter = Math.max(retryAfter ?? 0, wait);
-        record = { status: 'failed', error: describeError(error), retrying: retryable, ...(wait === undefined ? {} : { retryAfterSeconds: wait }), writes, attempt, at: at() };
+        record = {
+          status: 'failed',
+          error: describeError(error),
+          retrying: retryable,
+          ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
+          writes,
+          ...(checks.length ? { checks } : {}),
+          attempt,
+          at: at(),
+        };
         // One line at error level; the stack only at debug (a GitHub error's stacks run to kilobytes).
         log.error(`plugin ${plugin.name} failed`, { delivery, plugin: plugin.name, retryable, retryAfterSeconds: wait, error: record.error });
         log.debug(`plugin ${plugin.name} failed: stack`, { delivery, plugin: plugin.name, stack: stackOf(error) });
@@ -302,29 +333,14 @@ function targetOf(message: QueuedEvent, payload: Record<string, any>): { owner: 
   return { owner, repo };
 }
 
-/**
- * The client a plugin sees: every call, read or write, must be on the event's repository, so a
- * plugin that takes a repository from the payload (a pull request's base) cannot be steered to
- * another one. GitHub names are case-insensitive.
- */
-function confine(inner: GitHubClient, repo: RepoRef, plugin: string): GitHubClient {
-  const check = (ref: RepoRef) => {
-    if (String(ref.owner).toLowerCase() !== repo.owner.toLowerCase() || String(ref.repo).toLowerCase() !== repo.repo.toLowerCase()) {
-      throw new ForeignRepoError(`${plugin} tried to act on ${ref.owner}/${ref.repo}, but this event is for ${repo.owner}/${repo.repo}`);
-    }
-  };
-  return {
-    addLabel: async (ref, label) => (check(ref), inner.addLabel(ref, label)),
-    removeLabel: async (ref, label) => (check(ref), inner.removeLabel(ref, label)),
-    getIssueLabels: async (ref) => (check(ref), inner.getIssueLabels(ref)),
-    getPullRequestChanges: async (ref) => (check(ref), inner.getPullRequestChanges(ref)),
-    getFile: async (ref, path, commit) => (check(ref), inner.getFile(ref, path, commit)),
-    createComment: async (ref, body) => (check(ref), inner.createComment(ref, body)),
-  };
+/** The plugin's handler for this webhook event, if it declares one. */
+function handlerFor(plugin: Plugin, event: string) {
+  const handlers = plugin.on ?? {};
+  return Object.hasOwn(handlers, event) ? handlers[event as PluginEvent] : undefined;
 }
 
 function handles(plugin: Plugin, event: string, comment: GenericCommentEvent | undefined): boolean {
-  return Boolean((comment && plugin.commands?.length) || (event === 'pull_request' && plugin.pullRequest));
+  return Boolean((comment && (plugin.commands?.length || plugin.comment)) || handlerFor(plugin, event));
 }
 
 async function runPlugin(
@@ -335,21 +351,13 @@ async function runPlugin(
   comment: GenericCommentEvent | undefined,
 ): Promise<Omit<PluginRecord, 'writes' | 'attempt' | 'at'>> {
   const outcomes: Outcome[] = [];
-  if (event === 'pull_request' && plugin.pullRequest) {
-    outcomes.push((await plugin.pullRequest(ctx, payload as unknown as PullRequestEvent)) ?? { status: 'ran' });
-  }
+  const handler = handlerFor(plugin, event) as ((ctx: PluginContext, payload: unknown) => Promise<Outcome | void>) | undefined;
+  if (handler) outcomes.push((await handler(ctx, payload)) ?? { status: 'ran' });
   if (comment && plugin.commands?.length) {
     outcomes.push((await runCommands(plugin, ctx, comment)) ?? { status: 'skipped', reason: 'no command for this plugin in the comment' });
   }
-  // One event can reach a plugin both ways (a PR opened with `/hold` in its body): report the
-  // part that did something.
+  if (comment && plugin.comment) outcomes.push((await plugin.comment(ctx, comment)) ?? { status: 'ran' });
+  // One event can reach a plugin more than one way (a PR opened with `/hold` in its body): report
+  // the part that did something.
   return outcomes.find((o) => o.status !== 'skipped') ?? outcomes[0] ?? { status: 'skipped', reason: 'nothing to do' };
-}
-
-/** The client the plugin sees: the same calls, with each write that succeeded noted for the trace. */
-function recordWrites(inner: GitHubClient, writes: string[], prefix: string): GitHubClient {
-  return interceptWrites(inner, async (method, ref, arg, send) => {
-    await send();
-    writes.push(`${prefix}${method} ${formatIssueRef(ref)} ${arg}`);
-  });
 }

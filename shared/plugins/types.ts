@@ -1,14 +1,31 @@
 // What a plugin is. A plugin is plain data plus functions: its name (Prow's), a description,
 // its config schema, the commands it answers (declared as data, see commands.ts) and the
-// webhook events it handles. The registry lists them; nothing registers itself on import.
+// webhook events it handles (`on`, typed with the payload types of @octokit/webhooks). The
+// registry lists them; nothing registers itself on import, and the webhook queues exactly the
+// events the registry's plugins declare.
+import type { EventPayloadMap } from '@octokit/webhooks-types';
 import type { ZodType } from 'zod';
-import { commentEvents, type GenericCommentAction, type GenericCommentEvent } from '../hook/generic-comment.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import type { PullRequestEvent } from '@octokit/webhooks-types';
+import { commentEvents, type GenericCommentAction, type GenericCommentEvent } from '../hook/generic-comment.js';
+import type { OwnersConfig } from '../owners/config.js';
+import type { RepoOwners } from '../owners/types.js';
+import type { Trust } from './trust.js';
 
 export interface PluginLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
   warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** The OWNERS of the event's repository, as the `owners` section and config.yaml's denylist say to read them. */
+export interface OwnersAccess {
+  /** The `owners:` section of plugins.yaml, defaulted. */
+  config: OwnersConfig;
+  /**
+   * The OWNERS at a commit (a pull request's base SHA): one tree listing and the OWNERS blobs on
+   * first use, then cached by tree SHA across deliveries and containers. Malformed files are
+   * skipped, each with a warning in `warnings()` and in the trace.
+   */
+  at(sha: string): Promise<RepoOwners>;
 }
 
 /** `G` is the slice of GitHubClient the plugin uses, e.g. `Pick<GitHubClient, 'addLabel'>`. */
@@ -18,6 +35,15 @@ export interface PluginContext<C = unknown, G = GitHubClient> {
   config: C;
   repo: RepoRef;
   log: PluginLogger;
+  /** GitHub's delivery id: a seed for choices that must come out the same on a retry. */
+  delivery: string;
+  /** The bot's own login (its comments are recognised by it), when known. */
+  botLogin: string | undefined;
+  /** Who may do what: each check's question and answer goes into the trace. */
+  trust: Trust;
+  owners: OwnersAccess;
+  /** A line for this plugin's record in the trace (`checks`), e.g. why nothing was done. */
+  note(line: string): void;
 }
 
 /** What a plugin did with an event; recorded in the delivery's trace. */
@@ -61,6 +87,13 @@ export interface PluginConfigSpec<C> {
   schema: ZodType<C>;
 }
 
+/** Webhook events a plugin may handle with `on`, beside the comments its commands read. */
+export type PluginEvent = 'pull_request' | 'pull_request_review' | 'issues' | 'push' | 'status' | 'check_run' | 'check_suite' | 'workflow_run';
+
+export type EventHandlers<C, G> = {
+  [E in PluginEvent]?: (ctx: PluginContext<C, G>, event: EventPayloadMap[E]) => Promise<Outcome | void>;
+};
+
 export interface Plugin<C = any, G = any> {
   name: string;
   description: string;
@@ -70,16 +103,22 @@ export interface Plugin<C = any, G = any> {
    * any line runs, once. (Prow's hold: a comment with both `/hold` and `/hold cancel` cancels.)
    */
   commands?: CommandSpec<C, G>[];
-  /** Handler for `pull_request` events (all actions; the plugin filters). */
-  pullRequest?(ctx: PluginContext<C, G>, event: PullRequestEvent): Promise<Outcome | void>;
+  /**
+   * Every comment-like event (see generic-comment.ts), commands or not, after the commands ran:
+   * for plugins that recompute state from the whole conversation (approve). Not called for the
+   * bot's own comments.
+   */
+  comment?(ctx: PluginContext<C, G>, event: GenericCommentEvent): Promise<Outcome | void>;
+  /** Handlers by webhook event (all actions; the plugin filters). */
+  on?: EventHandlers<C, G>;
 }
 
 /** Webhook event names a plugin needs queued. */
 export function eventsOf(plugin: Plugin): string[] {
   const events = new Set<string>();
-  if (plugin.commands?.length) {
+  if (plugin.commands?.length || plugin.comment) {
     for (const e of commentEvents) events.add(e);
   }
-  if (plugin.pullRequest) events.add('pull_request');
+  for (const e of Object.keys(plugin.on ?? {})) events.add(e);
   return [...events];
 }

@@ -90,6 +90,7 @@ export async function dispatchDeps(
     config: new ConfigAgent(source, plugins),
     github: connector,
     claims: store,
+    cache: store,
     traces: store,
     payloads: new S3Payloads(aws.s3, required(env, 'SKIFF_PAYLOAD_BUCKET')),
     registry: plugins,

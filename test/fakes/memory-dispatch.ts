@@ -26,6 +26,7 @@ export function memoryDispatch({ source, clock, revalidateMs, ...overrides }: Me
     config: new ConfigAgent(configSource, registry, { ...(clock ? { now: clock } : {}), ...(revalidateMs ? { revalidateMs } : {}) }),
     github: { forEvent: async () => github, botLogin: async () => 'skiff-bot' },
     claims: store,
+    cache: store,
     traces: store,
     payloads: new MemoryPayloads(),
     registry,

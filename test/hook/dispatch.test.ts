@@ -1,5 +1,5 @@
 // dispatch (shared/hook/dispatch.ts) in memory: real webhook payloads queued as the webhook queues
-// them, the real plugin registry and config parser, an in-memory GitHub that records writes, and
+// them, the real hold and size plugins and config parser, an in-memory GitHub that records writes, and
 // an in-memory claim and trace store with DynamoStore's semantics. Each row checks what the plugins
 // did on GitHub and what the trace says about it, including why a plugin did not run.
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,8 @@ import type { ContentResult } from '../../shared/github/octokit-client.js';
 import { dispatch, MalformedEventError, type DispatchDeps, type GitHubProvider } from '../../shared/hook/dispatch.js';
 import { encodeQueuedEvent, orgRepoOf } from '../../shared/hook/queued-event.js';
 import { createLogger } from '../../shared/log.js';
-import { holdLabel } from '../../shared/plugins/hold/index.js';
-import { plugins as registry } from '../../shared/plugins/registry.js';
+import { size } from '../../shared/plugins/size/index.js';
+import { hold, holdLabel } from '../../shared/plugins/hold/index.js';
 import type { Plugin } from '../../shared/plugins/types.js';
 import type { PluginRecord } from '../../shared/storage/ports.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
@@ -113,6 +113,9 @@ interface SetupOptions {
   afterPlugin?: DispatchDeps['afterPlugin'];
   recordGitHubMs?: number;
 }
+
+/** The plugins these rows are about; other plugins' records would only add noise. */
+const registry: readonly Plugin[] = [hold, size];
 
 function setup(options: SetupOptions = {}) {
   const clock = { ms: Date.parse(receivedAt) };
@@ -938,5 +941,139 @@ describe('dispatch: org and repository names that are Object.prototype members',
     expect(result.outcomes.hold).toMatchObject(hold === 'ran' ? ran([addHold(`${where}#1`)]) : skipped(`not enabled for ${where}`));
     expect(github.writes).toEqual(hold === 'ran' ? [addHold(`${where}#1`)] : []);
     expect(await store.get(message.delivery)).toMatchObject({ status: 'processed', repo: where, attempts: 1 });
+  });
+});
+
+// ---- the grown contract: event handlers, the write journal, shared reads, checks -----------------
+
+describe('dispatch: the plugin contract', () => {
+  const ref = { owner: 'Codertocat', repo: 'Hello-World', number: 2 };
+  /** Comments, then labels: the order where a failure in between used to repeat the comment. */
+  const greeter: Plugin = {
+    name: 'greeter',
+    description: 'test plugin: greets, then labels',
+    on: {
+      async pull_request(ctx) {
+        await ctx.github.createComment(ref, 'hello');
+        await ctx.github.addLabel(ref, 'greeted');
+      },
+    },
+  };
+  const reader = (name: string): Plugin => ({
+    name,
+    description: 'test plugin: reads the labels and the collaborator check',
+    on: {
+      async pull_request(ctx) {
+        await ctx.github.getIssueLabels(ref);
+        await ctx.trust.isCollaborator('octocat');
+      },
+    },
+  });
+  const config = (...names: string[]) => `plugins:\n  ${repo}: [${names.join(', ')}]\n`;
+
+  it('a 502 between a comment and a label: the retry adds the label and posts no second comment', async () => {
+    // Prepare
+    const { github, store, deps } = setup({ registry: [greeter], config: config('greeter') });
+    const message = queued('pull_request', pullRequest('opened'));
+    github.failNext('addLabel', httpError(502, 'Bad Gateway'));
+
+    // Act
+    await expect(dispatch(message.body, deps)).rejects.toBeInstanceOf(RetryableError);
+    const second = await dispatch(message.body, deps);
+
+    // Assess
+    expect(github.writes).toEqual([`createComment ${pr} hello`, `addLabel ${pr} greeted`]);
+    expect(second.outcomes.greeter).toMatchObject(ran([`createComment ${pr} hello (done on an earlier attempt)`, `addLabel ${pr} greeted`]));
+    expect(store.calls.filter((c) => c.startsWith('journal'))).toEqual([`journal ${message.delivery}#greeter#0`, `journal ${message.delivery}#greeter#1`]);
+  });
+
+  it('a journal write that fails after the comment: the retry repeats nothing else and ends with one comment and the label', async () => {
+    // Prepare: the comment is sent, its journal entry is not written (the store failed); at worst
+    // that one write can repeat, which is why it is journaled before the plugin goes on.
+    const { github, store, deps } = setup({ registry: [greeter], config: config('greeter') });
+    const message = queued('pull_request', pullRequest('opened'));
+    store.failNext('journal', new RetryableError('DynamoDB throttled'));
+
+    // Act
+    await expect(dispatch(message.body, deps)).rejects.toBeInstanceOf(RetryableError);
+    await dispatch(message.body, deps);
+
+    // Assess: the label was never attempted on the first try.
+    expect(github.writes.filter((w) => w.startsWith('addLabel'))).toEqual([`addLabel ${pr} greeted`]);
+  });
+
+  it('two plugins asking the same questions in one delivery cost one GitHub call each', async () => {
+    // Prepare
+    const { github, deps } = setup({ registry: [reader('first'), reader('second')], config: config('first', 'second') });
+    const message = queued('pull_request', pullRequest('opened'));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(github.reads).toEqual([`getIssueLabels ${pr}`, `getRepoRole ${repo} octocat`]);
+    expect(result.outcomes.first!.checks).toEqual([`collaborator octocat on ${repo}: no (role read)`]);
+    expect(result.outcomes.second!.checks).toEqual(result.outcomes.first!.checks);
+  });
+
+  it('a write between two reads makes the changeable one stale, not the stable one', async () => {
+    // Prepare
+    const labeller: Plugin = { name: 'labeller', description: 'test plugin', on: { pull_request: async (ctx) => void (await ctx.github.addLabel(ref, 'x')) } };
+    const { github, deps } = setup({ registry: [reader('first'), labeller, reader('second')], config: config('first', 'labeller', 'second') });
+    const message = queued('pull_request', pullRequest('opened'));
+
+    // Act
+    await dispatch(message.body, deps);
+
+    // Assess
+    expect(github.reads).toEqual([`getIssueLabels ${pr}`, `getRepoRole ${repo} octocat`, `getIssueLabels ${pr}`]);
+  });
+
+  it('handlers by event: a pull_request_review handler gets the review event; a plugin without one is skipped with why', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const reviewer: Plugin = {
+      name: 'reviewer',
+      description: 'test plugin',
+      on: { pull_request_review: async (_ctx, event) => void seen.push(`${event.action} ${event.review.state}`) },
+    };
+    const { deps } = setup({ registry: [reviewer, greeter], config: config('reviewer', 'greeter') });
+    const message = queued('pull_request_review', samplePayload('pull_request_review', 'submitted'));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^submitted /);
+    expect(result.outcomes.reviewer).toMatchObject({ status: 'ran' });
+    expect(result.outcomes.greeter).toMatchObject(skipped('does not handle pull_request_review/submitted events'));
+  });
+
+  it.each([
+    { name: 'a read of another repository', call: 'getIssueLabels' as const },
+    { name: 'a write to another repository', call: 'createComment' as const },
+  ])('every method is confined to the event repository: $name is refused', async ({ call }) => {
+    // Prepare
+    const elsewhere = { owner: 'evilorg', repo: 'x', number: 1 };
+    const stray: Plugin = {
+      name: 'stray',
+      description: 'test plugin',
+      on: {
+        async pull_request(ctx) {
+          if (call === 'getIssueLabels') await ctx.github.getIssueLabels(elsewhere);
+          else await ctx.github.createComment(elsewhere, 'hi');
+        },
+      },
+    };
+    const { github, deps } = setup({ registry: [stray], config: config('stray') });
+    const message = queued('pull_request', pullRequest('opened'));
+
+    // Act
+    const result = await dispatch(message.body, deps);
+
+    // Assess
+    expect(result.outcomes.stray).toMatchObject({ status: 'failed', retrying: false, error: `stray tried to act on evilorg/x, but this event is for ${repo}` });
+    expect(github.calls).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/g
 import { runCommands } from '../../shared/plugins/commands.js';
 import { hold, holdLabel } from '../../shared/plugins/hold/index.js';
 import type { Outcome, PluginContext } from '../../shared/plugins/types.js';
+import { pluginContext } from '../fakes/plugin-context.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
 
 const example = (name: Source, action: string) => samplePayload(name, action);
@@ -111,7 +112,7 @@ describe('hold plugin', () => {
   it.each(cases)('$name', async ({ event, writes, status }) => {
     // Prepare
     const gh = new MemoryGitHub();
-    const ctx: PluginContext<void, MemoryGitHub> = { github: gh, config: undefined, repo: event.repo, log: { info() {}, warn() {} } };
+    const ctx: PluginContext<void, MemoryGitHub> = pluginContext({ github: gh, config: undefined, repo: event.repo });
 
     // Act
     const outcome = await runCommands(hold, ctx, event);
@@ -127,7 +128,7 @@ describe('hold plugin', () => {
   it('holding twice and cancelling twice ends unheld, one call per command', async () => {
     // Prepare
     const gh = new MemoryGitHub();
-    const ctx: PluginContext<void, MemoryGitHub> = { github: gh, config: undefined, repo: { owner: 'Codertocat', repo: 'Hello-World' }, log: { info() {}, warn() {} } };
+    const ctx: PluginContext<void, MemoryGitHub> = pluginContext({ github: gh, config: undefined, repo: { owner: 'Codertocat', repo: 'Hello-World' } });
 
     // Act
     for (const text of ['/hold', '/hold', '/unhold', '/hold cancel']) await runCommands(hold, ctx, comment(text));
@@ -140,7 +141,7 @@ describe('hold plugin', () => {
   it('keeps the label set right when seeded: /hold adds once, cancel removes only hold', async () => {
     // Prepare
     const gh = new MemoryGitHub().setLabels(issue, ['lgtm', holdLabel]);
-    const ctx: PluginContext<void, MemoryGitHub> = { github: gh, config: undefined, repo: { owner: 'Codertocat', repo: 'Hello-World' }, log: { info() {}, warn() {} } };
+    const ctx: PluginContext<void, MemoryGitHub> = pluginContext({ github: gh, config: undefined, repo: { owner: 'Codertocat', repo: 'Hello-World' } });
 
     // Act
     await runCommands(hold, ctx, comment('/hold'));

@@ -5,6 +5,7 @@ import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { PullRequestChange } from '../../shared/github/client.js';
 import type { PluginContext, PluginLogger } from '../../shared/plugins/types.js';
+import { pluginContext } from '../fakes/plugin-context.js';
 import { size, sizeLabel, type SizeConfig, type SizeGitHub } from '../../shared/plugins/size/index.js';
 import { sizeConfigSchema } from '../../shared/plugins/size/config.js';
 import { pathPattern } from '../../shared/plugins/size/path-pattern.js';
@@ -37,7 +38,7 @@ function recordingLog(): PluginLogger & { warnings: string[] } {
 
 function contextFor(github: SizeGitHub, config: SizeConfig) {
   const log = recordingLog();
-  const ctx: PluginContext<SizeConfig, SizeGitHub> = { github, config, repo, log };
+  const ctx: PluginContext<SizeConfig, SizeGitHub> = { ...pluginContext({ github, config, repo }), log };
   return { ctx, log };
 }
 
@@ -347,7 +348,7 @@ describe('size plugin', () => {
     const { ctx, log } = contextFor(gh, sizeConfigSchema.parse(c.config));
 
     // Act
-    const outcome = await size.pullRequest!(ctx, event);
+    const outcome = await size.on!.pull_request!(ctx, event);
 
     // Assess
     expect(gh.writes).toEqual(c.writes);
@@ -368,7 +369,7 @@ describe('size plugin', () => {
     const { ctx } = contextFor(gh, sizeConfigSchema.parse({}));
 
     // Act
-    const outcome = await size.pullRequest!(ctx, pullRequestExample('opened'));
+    const outcome = await size.on!.pull_request!(ctx, pullRequestExample('opened'));
 
     // Assess
     expect(gh.calls).toEqual([
@@ -390,7 +391,7 @@ describe('size plugin', () => {
     const { ctx } = contextFor(gh, sizeConfigSchema.parse(undefined));
 
     // Act
-    const outcome = await size.pullRequest!(ctx, pullRequestExample('opened'));
+    const outcome = await size.on!.pull_request!(ctx, pullRequestExample('opened'));
 
     // Assess
     expect(outcome).toEqual({
@@ -407,7 +408,7 @@ describe('size plugin', () => {
       const { ctx } = contextFor(gh, sizeConfigSchema.parse({}));
 
       // Act
-      const run = size.pullRequest!(ctx, pullRequestExample('opened'));
+      const run = size.on!.pull_request!(ctx, pullRequestExample('opened'));
 
       // Assess
       await expect(run).rejects.toThrow('502 Bad Gateway');
@@ -421,7 +422,7 @@ describe('size plugin', () => {
       const { ctx } = contextFor(gh, sizeConfigSchema.parse({}));
 
       // Act
-      const run = size.pullRequest!(ctx, pullRequestExample('opened'));
+      const run = size.on!.pull_request!(ctx, pullRequestExample('opened'));
 
       // Assess
       await expect(run).rejects.toThrow('500 Internal Server Error');
@@ -435,7 +436,7 @@ describe('size plugin', () => {
       const { ctx } = contextFor(gh, sizeConfigSchema.parse({}));
 
       // Act
-      const run = size.pullRequest!(ctx, pullRequestExample('opened'));
+      const run = size.on!.pull_request!(ctx, pullRequestExample('opened'));
 
       // Assess
       await expect(run).rejects.toThrow(`failed to remove size/XS from ${ref}`);
@@ -451,7 +452,7 @@ describe('size plugin', () => {
       const { ctx } = contextFor(gh, sizeConfigSchema.parse({}));
 
       // Act
-      const run = size.pullRequest!(ctx, pullRequestExample('opened'));
+      const run = size.on!.pull_request!(ctx, pullRequestExample('opened'));
 
       // Assess
       await expect(run).rejects.toMatchObject({ message: `failed to add label size/M to ${ref}`, cause });

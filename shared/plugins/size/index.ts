@@ -47,68 +47,70 @@ export const size: Plugin<SizeConfig, SizeGitHub> = {
     "Labels each pull request size/XS to size/XXL by the lines it adds and deletes, leaving out generated files listed in '.generated_files' or marked linguist-generated in '.gitattributes'.",
   config: { key: 'size', schema: sizeConfigSchema },
 
-  async pullRequest(ctx, event: PullRequestEvent) {
-    if (!diffActions.has(event.action)) {
-      return { status: 'skipped', reason: `pull_request action "${event.action}" does not change the diff` };
-    }
-    const pr = event.pull_request;
-    const repo = { owner: pr.base.repo.owner.login, repo: pr.base.repo.name };
-    const ref: IssueRef = { ...repo, number: pr.number };
-    const readAtBase = (path: string) => ctx.github.getFile(repo, path, pr.base.sha);
-
-    // Three independent reads; run them together to keep the handler short.
-    const [generatedFiles, gitattributes, changes] = await Promise.all([
-      loadGeneratedFiles(readAtBase),
-      readAtBase('.gitattributes').then(parseGitattributes),
-      ctx.github.getPullRequestChanges(ref),
-    ]);
-    // A broken config line should not cost the PR its label (Prow: "Continue on parse errors,
-    // but warn that something is wrong").
-    for (const warning of [...generatedFiles.warnings, ...gitattributes.warnings]) {
-      ctx.log.warn(warning, { pullRequest: formatIssueRef(ref), sha: pr.base.sha });
-    }
-
-    let lines = 0;
-    let skipped = 0;
-    for (const change of changes) {
-      if (generatedFiles.isGenerated(change.filename) || gitattributes.isGenerated(change.filename)) {
-        skipped++;
-        continue;
+  on: {
+    async pull_request(ctx, event: PullRequestEvent) {
+      if (!diffActions.has(event.action)) {
+        return { status: 'skipped', reason: `pull_request action "${event.action}" does not change the diff` };
       }
-      lines += change.additions + change.deletions;
-    }
-    const wanted = sizeLabel(lines, ctx.config);
-    const counted = `${plural(lines, 'line', 'lines')} changed${skipped ? ` (${plural(skipped, 'generated file', 'generated files')} not counted)` : ''}`;
+      const pr = event.pull_request;
+      const repo = { owner: pr.base.repo.owner.login, repo: pr.base.repo.name };
+      const ref: IssueRef = { ...repo, number: pr.number };
+      const readAtBase = (path: string) => ctx.github.getFile(repo, path, pr.base.sha);
 
-    // Read just before writing, so the decision rests on the freshest labels.
-    const current = await ctx.github.getIssueLabels(ref);
-    const stale = current.filter((l) => l.startsWith(sizeLabelPrefix) && l !== wanted);
-    const missing = !current.includes(wanted);
-    if (!stale.length && !missing) return { status: 'ran', reason: `${counted} → ${wanted}, already labelled` };
+      // Three independent reads; run them together to keep the handler short.
+      const [generatedFiles, gitattributes, changes] = await Promise.all([
+        loadGeneratedFiles(readAtBase),
+        readAtBase('.gitattributes').then(parseGitattributes),
+        ctx.github.getPullRequestChanges(ref),
+      ]);
+      // A broken config line should not cost the PR its label (Prow: "Continue on parse errors,
+      // but warn that something is wrong").
+      for (const warning of [...generatedFiles.warnings, ...gitattributes.warnings]) {
+        ctx.log.warn(warning, { pullRequest: formatIssueRef(ref), sha: pr.base.sha });
+      }
 
-    // Removals are best effort, as in Prow, so a failed one does not keep the right label off;
-    // a failure is still raised afterwards so the event is retried (every step is idempotent).
-    const failed: { label: string; error: unknown }[] = [];
-    for (const label of stale) {
-      try {
-        await ctx.github.removeLabel(ref, label);
-      } catch (error) {
-        failed.push({ label, error });
+      let lines = 0;
+      let skipped = 0;
+      for (const change of changes) {
+        if (generatedFiles.isGenerated(change.filename) || gitattributes.isGenerated(change.filename)) {
+          skipped++;
+          continue;
+        }
+        lines += change.additions + change.deletions;
       }
-    }
-    if (missing) {
-      try {
-        await ctx.github.addLabel(ref, wanted);
-      } catch (cause) {
-        throw new Error(`failed to add label ${wanted} to ${formatIssueRef(ref)}`, { cause });
+      const wanted = sizeLabel(lines, ctx.config);
+      const counted = `${plural(lines, 'line', 'lines')} changed${skipped ? ` (${plural(skipped, 'generated file', 'generated files')} not counted)` : ''}`;
+
+      // Read just before writing, so the decision rests on the freshest labels.
+      const current = await ctx.github.getIssueLabels(ref);
+      const stale = current.filter((l) => l.startsWith(sizeLabelPrefix) && l !== wanted);
+      const missing = !current.includes(wanted);
+      if (!stale.length && !missing) return { status: 'ran', reason: `${counted} → ${wanted}, already labelled` };
+
+      // Removals are best effort, as in Prow, so a failed one does not keep the right label off;
+      // a failure is still raised afterwards so the event is retried (every step is idempotent).
+      const failed: { label: string; error: unknown }[] = [];
+      for (const label of stale) {
+        try {
+          await ctx.github.removeLabel(ref, label);
+        } catch (error) {
+          failed.push({ label, error });
+        }
       }
-    }
-    if (failed.length) {
-      throw new Error(`failed to remove ${failed.map((f) => f.label).join(', ')} from ${formatIssueRef(ref)}`, {
-        cause: failed.length === 1 ? failed[0]!.error : new AggregateError(failed.map((f) => f.error)),
-      });
-    }
-    const removed = stale.length ? `, removed ${stale.join(', ')}` : '';
-    return { status: 'ran', reason: `${counted} → ${wanted}${removed}` };
+      if (missing) {
+        try {
+          await ctx.github.addLabel(ref, wanted);
+        } catch (cause) {
+          throw new Error(`failed to add label ${wanted} to ${formatIssueRef(ref)}`, { cause });
+        }
+      }
+      if (failed.length) {
+        throw new Error(`failed to remove ${failed.map((f) => f.label).join(', ')} from ${formatIssueRef(ref)}`, {
+          cause: failed.length === 1 ? failed[0]!.error : new AggregateError(failed.map((f) => f.error)),
+        });
+      }
+      const removed = stale.length ? `, removed ${stale.join(', ')}` : '';
+      return { status: 'ran', reason: `${counted} → ${wanted}${removed}` };
+    },
   },
 };
