@@ -250,6 +250,381 @@ describe('OctokitGitHub', () => {
   });
 });
 
+describe('OctokitGitHub: comments, assignees and reviews', () => {
+  it('getRepoLabels reads every page, descriptions as strings', async () => {
+    // Prepare
+    const labels = Array.from({ length: 130 }, (_, i) => ({ name: `area/${i}`, color: 'c0ffee', ...(i === 0 ? { description: 'the first' } : {}) }));
+    fake.setRepoLabels(full, labels);
+
+    // Act
+    const read = await client().getRepoLabels(repo);
+
+    // Assess
+    expect(read).toHaveLength(130);
+    expect(read[0]).toEqual({ name: 'area/0', color: 'c0ffee', description: 'the first' });
+    expect(read[129]).toEqual({ name: 'area/129', color: 'c0ffee', description: '' });
+    expect(calls()).toEqual([`listRepoLabels ${full} → 200`, `listRepoLabels ${full} page 2 → 200`]);
+  });
+
+  it('createComment returns the new id; listComments reads every page, oldest first, in the client’s shape', async () => {
+    // Prepare
+    for (let i = 0; i < 120; i++) fake.addComment(full, 30, { user: i % 2 ? 'alice' : 'ci[bot]', body: `comment ${i}` });
+
+    // Act
+    const id = await client().createComment(issue(30), 'mine');
+    const comments = await client().listComments(issue(30));
+
+    // Assess
+    expect(comments).toHaveLength(121);
+    expect(comments[0]).toEqual({
+      id: expect.any(Number),
+      body: 'comment 0',
+      user: { login: 'ci[bot]', type: 'Bot' },
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      updatedAt: expect.any(String),
+      htmlUrl: expect.stringContaining(`/${full}/issues/30#issuecomment-`),
+    });
+    expect(comments[120]).toMatchObject({ id, body: 'mine', user: { login: 'skiff-bot' } });
+    expect(calls()).toEqual([expect.stringMatching(/^createComment .* → 201$/), `listComments ${full}#30 → 200`, `listComments ${full}#30 page 2 → 200`]);
+  });
+
+  it('editComment changes the body; a comment that is gone is a GitHubError with the call’s context', async () => {
+    // Prepare
+    const id = fake.addComment(full, 31, { user: 'skiff-bot', body: 'old' });
+
+    // Act
+    await client().editComment(repo, id, 'new');
+    const gone = client().editComment(repo, 99_999, 'new');
+
+    // Assess
+    expect(fake.commentsOf(full, 31)).toEqual([{ id, user: 'skiff-bot', body: 'new' }]);
+    await expect(gone).rejects.toMatchObject({ name: 'GitHubError', status: 404, message: `failed to edit comment 99999 in ${full}` });
+    expect(fake.writes()).toEqual([`editComment ${full} ${id} new`]);
+  });
+
+  it('deleteComment deletes; deleting it again (GitHub answers 404) is success', async () => {
+    // Prepare
+    const id = fake.addComment(full, 32, { user: 'skiff-bot', body: 'bye' });
+
+    // Act
+    await client().deleteComment(repo, id);
+    const again = client().deleteComment(repo, id);
+
+    // Assess
+    await expect(again).resolves.toBeUndefined();
+    expect(fake.commentsOf(full, 32)).toEqual([]);
+    expect(calls()).toEqual([`deleteComment ${full} ${id} → 204`, `deleteComment ${full} ${id} → 404`]);
+    expect(fake.writes()).toEqual([`deleteComment ${full} ${id}`]);
+  });
+
+  it('addAssignees answers who is assigned afterwards: GitHub drops, silently, those it cannot assign', async () => {
+    // Prepare: triage and up can be assigned; bob only reads (anyone can, on a public repository).
+    fake.setRole(full, 'alice', 'triage');
+    fake.setRole(full, 'carol', 'admin');
+    fake.setAssignees(full, 33, ['carol']);
+
+    // Act
+    const assigned = await client().addAssignees(issue(33), ['alice', 'bob']);
+
+    // Assess
+    expect(assigned).toEqual(['carol', 'alice']);
+    expect(fake.assigneesOf(full, 33)).toEqual(['carol', 'alice']);
+    expect(fake.calls[0]).toMatchObject({ method: 'POST', path: `/repos/${full}/issues/33/assignees`, status: 201, body: { assignees: ['alice', 'bob'] } });
+    expect(fake.writes()).toEqual([`addAssignees ${full}#33 [alice, bob]`]);
+  });
+
+  it('removeAssignees of someone who is not assigned is success', async () => {
+    // Prepare
+    fake.setAssignees(full, 34, ['carol']);
+
+    // Act
+    await client().removeAssignees(issue(34), ['carol', 'nobody']);
+
+    // Assess
+    expect(fake.assigneesOf(full, 34)).toEqual([]);
+    expect(fake.calls[0]).toMatchObject({ method: 'DELETE', path: `/repos/${full}/issues/34/assignees`, status: 200, body: { assignees: ['carol', 'nobody'] } });
+  });
+
+  it('requestReviewers sends users and teams; removeReviewRequests takes them back', async () => {
+    // Prepare
+    fake.setPullRequest(full, 35, { author: 'alice' });
+    fake.setRole(full, 'bob', 'write');
+    fake.setTeam(owner, { name: 'Core', slug: 'core', members: ['bob'] });
+
+    // Act
+    await client().requestReviewers(issue(35), { reviewers: ['bob'], teamReviewers: ['core'] });
+    const requested = fake.requestedOf(full, 35);
+    await client().removeReviewRequests(issue(35), { reviewers: ['bob'] });
+
+    // Assess
+    expect(requested).toEqual({ reviewers: ['bob'], teams: ['core'] });
+    expect(fake.requestedOf(full, 35)).toEqual({ reviewers: [], teams: ['core'] });
+    expect(fake.calls.map((c) => [c.method, c.path, c.body])).toEqual([
+      ['POST', `/repos/${full}/pulls/35/requested_reviewers`, { reviewers: ['bob'], team_reviewers: ['core'] }],
+      ['DELETE', `/repos/${full}/pulls/35/requested_reviewers`, { reviewers: ['bob'], team_reviewers: [] }],
+    ]);
+  });
+
+  it.each([
+    { name: 'a user who is not a collaborator', request: { reviewers: ['bob', 'mallory'] }, message: 'Reviews may only be requested from collaborators' },
+    { name: 'a team the organization does not have', request: { teamReviewers: ['ghosts'] }, message: 'Reviews may only be requested from collaborators' },
+    { name: 'the pull request’s author', request: { reviewers: ['alice'] }, message: 'Review cannot be requested from pull request author.' },
+  ])('requestReviewers refuses the whole request (422, terminal) for $name', async ({ request, message }) => {
+    // Prepare
+    fake.setPullRequest(full, 36, { author: 'alice' });
+    fake.setRole(full, 'alice', 'write');
+    fake.setRole(full, 'bob', 'write');
+
+    // Act
+    const refused = client().requestReviewers(issue(36), request);
+
+    // Assess
+    const error = await refused.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubError);
+    expect(error).toMatchObject({ status: 422, message: expect.stringMatching(new RegExp(`^failed to request reviews from .* on ${full}#36$`)) });
+    expect(describeError(error)).toContain(message);
+    expect(isRetryable(error)).toBe(false);
+    expect(fake.requestedOf(full, 36)).toEqual({ reviewers: [], teams: [] });
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('listReviews reads every page, states upper-case as GitHub sends them', async () => {
+    // Prepare
+    fake.setPullRequest(full, 37, { head: { sha: 'head37' } });
+    const states = ['APPROVED', 'CHANGES_REQUESTED', 'COMMENTED', 'DISMISSED'] as const;
+    for (let i = 0; i < 105; i++) fake.addReview(full, 37, { user: `user${i}`, state: states[i % 4]!, body: i === 0 ? 'lgtm' : '', submittedAt: '2024-01-02T03:04:05Z' });
+
+    // Act
+    const reviews = await client().listReviews(issue(37));
+
+    // Assess
+    expect(reviews).toHaveLength(105);
+    expect(reviews[0]).toEqual({
+      id: expect.any(Number),
+      state: 'APPROVED',
+      body: 'lgtm',
+      user: { login: 'user0', type: 'User' },
+      submittedAt: '2024-01-02T03:04:05Z',
+      commitId: 'head37',
+      htmlUrl: expect.stringContaining(`/${full}/pull/37#pullrequestreview-`),
+    });
+    expect(reviews.slice(0, 4).map((r) => r.state)).toEqual([...states]);
+    expect(calls()).toEqual([`listReviews ${full}#37 → 200`, `listReviews ${full}#37 page 2 → 200`]);
+  });
+});
+
+describe('OctokitGitHub: pull requests and code', () => {
+  it('getPullRequest maps GitHub’s pull request: label names, team slugs, draft and merged as booleans', async () => {
+    // Prepare
+    fake.setPullRequest(full, 40, { author: 'alice', title: 'Fix it', body: 'Fixes #1', draft: true, head: { ref: 'fix', sha: 'h40' }, base: { sha: 'b40' } });
+    fake.setLabels(full, 40, ['lgtm', 'size/S']);
+    fake.setAssignees(full, 40, ['carol']);
+    fake.setTeam(owner, { name: 'Core Team', slug: 'core', members: [] });
+    fake.setRequestedReviewers(full, 40, { reviewers: ['bob'], teams: ['core'] });
+
+    // Act
+    const pr = await client().getPullRequest(issue(40));
+
+    // Assess
+    expect(pr).toEqual({
+      number: 40,
+      title: 'Fix it',
+      body: 'Fixes #1',
+      state: 'open',
+      draft: true,
+      merged: false,
+      user: { login: 'alice', type: 'User' },
+      htmlUrl: `https://github.com/${full}/pull/40`,
+      head: { ref: 'fix', sha: 'h40' },
+      base: { ref: 'main', sha: 'b40' },
+      labels: ['lgtm', 'size/S'],
+      assignees: ['carol'],
+      requestedReviewers: ['bob'],
+      requestedTeams: ['core'],
+    });
+  });
+
+  it('getPullRequest of one that does not exist: a terminal GitHubError naming it', async () => {
+    // Act
+    const missing = client().getPullRequest(issue(4040));
+
+    // Assess
+    await expect(missing).rejects.toMatchObject({ name: 'GitHubError', status: 404, message: `failed to read pull request ${full}#4040` });
+  });
+
+  it('getPullRequestChanges keeps a renamed file’s old name', async () => {
+    // Prepare
+    fake.setChanges(full, 41, [{ filename: 'new.go', previousFilename: 'old.go', additions: 0, deletions: 0, status: 'renamed' }]);
+
+    // Act
+    const changes = await client().getPullRequestChanges(issue(41));
+
+    // Assess
+    expect(changes).toEqual([{ filename: 'new.go', previousFilename: 'old.go', additions: 0, deletions: 0, changes: 0, status: 'renamed' }]);
+  });
+
+  it('getTree lists every level with git’s SHAs (known answer from git write-tree), directories before their contents', async () => {
+    // Prepare: `docs-a` sorts before `docs`, since git compares a directory as `docs/`.
+    for (const ref of ['t1', 't2']) {
+      fake.setFile(full, ref, 'OWNERS', 'approvers:\n- alice\n');
+      fake.setFile(full, ref, 'docs/README.md', '# docs\n');
+      fake.setFile(full, ref, 'docs-a', 'x');
+    }
+
+    // Act
+    const tree = await client().getTree(repo, 't1');
+    const again = await client().getTree(repo, 't2');
+    const docs = await client().getTree(repo, 'abf2d0ce15c7f5c1673c5372cbe44083b309e4f4');
+
+    // Assess
+    expect(tree).toEqual({
+      sha: 'aab73d5610d8f6002277f8c7f6d97083330b80f1',
+      truncated: false,
+      entries: [
+        { path: 'OWNERS', type: 'blob', sha: '58c3a732c86d7be16df6ac0ead868786a58603e7' },
+        { path: 'docs-a', type: 'blob', sha: 'c1b0730e0133447badcfd47fd144e254807b06e1' },
+        { path: 'docs', type: 'tree', sha: 'abf2d0ce15c7f5c1673c5372cbe44083b309e4f4' },
+        { path: 'docs/README.md', type: 'blob', sha: '9b693281560ca6be7cb405a08f9268819adefefd' },
+      ],
+    });
+    expect(again.sha).toBe(tree.sha);
+    expect(docs).toEqual({ sha: 'abf2d0ce15c7f5c1673c5372cbe44083b309e4f4', truncated: false, entries: [{ path: 'README.md', type: 'blob', sha: '9b693281560ca6be7cb405a08f9268819adefefd' }] });
+    expect(fake.calls[0]?.path).toBe(`/repos/${full}/git/trees/t1?recursive=1`);
+  });
+
+  it('getBlob decodes GitHub’s line-wrapped base64 to UTF-8; an unknown SHA is a GitHubError', async () => {
+    // Prepare: longer than one 60-character base64 line, and not ASCII.
+    const text = `${'ünïcødé '.repeat(20)}\n`;
+    fake.setFile(full, 'blobs', 'README', text);
+    const { entries } = await client().getTree(repo, 'blobs');
+
+    // Act
+    const read = await client().getBlob(repo, entries[0]!.sha);
+    const unknown = client().getBlob(repo, '0000000000000000000000000000000000000000');
+
+    // Assess
+    expect(read).toBe(text);
+    await expect(unknown).rejects.toMatchObject({ name: 'GitHubError', status: 404, message: `failed to read the blob 0000000000000000000000000000000000000000 of ${full}` });
+  });
+});
+
+describe('OctokitGitHub: people', () => {
+  it.each([
+    { name: 'a custom role comes through by name', login: 'dana', setup: () => fake.setRole('acme/people', 'dana', 'release-manager'), role: 'release-manager' },
+    { name: 'maintain (permission says write)', login: 'mia', setup: () => fake.setRole('acme/people', 'mia', 'maintain'), role: 'maintain' },
+    { name: 'triage (permission says read)', login: 'tom', setup: () => fake.setRole('acme/people', 'tom', 'triage'), role: 'triage' },
+    { name: 'no role on a public repository: read', login: 'pat', setup: () => {}, role: 'read' },
+    { name: 'no role on a private repository: none', login: 'pat', setup: () => fake.setVisibility('acme/people', 'private'), role: 'none' },
+    {
+      name: 'no role_name (an older GitHub Enterprise): permission',
+      login: 'old',
+      setup: () => fake.failNext({ method: 'GET', path: /\/permission$/ }, { status: 200, body: { permission: 'write', user: { login: 'old' } } }),
+      role: 'write',
+    },
+    { name: 'a login that is no user (404): none', login: 'ghost-user', setup: () => fake.failNext({ method: 'GET', path: /\/permission$/ }, { status: 404 }), role: 'none' },
+  ])('getRepoRole: $name', async ({ login, setup, role }) => {
+    // Prepare
+    fake.setVisibility('acme/people', 'public');
+    setup();
+
+    // Act
+    const got = await client().getRepoRole({ owner: 'acme', repo: 'people' }, login);
+
+    // Assess
+    expect(got).toBe(role);
+    expect(fake.calls.map((c) => c.path)).toEqual([`/repos/acme/people/collaborators/${login}/permission`]);
+  });
+
+  it.each([
+    { name: 'the bot is a member: a member', bot: true, login: 'alice', member: true, calls: ['checkMembership org1 alice → 204'] },
+    { name: 'the bot is a member: a concealed member', bot: true, login: 'carol', member: true, calls: ['checkMembership org1 carol → 204'] },
+    { name: 'the bot is a member: not a member', bot: true, login: 'zed', member: false, calls: ['checkMembership org1 zed → 404'] },
+    { name: 'the bot is not a member: a public member, through the 302', bot: false, login: 'alice', member: true, calls: ['checkMembership org1 alice → 302', 'checkPublicMembership org1 alice → 204'] },
+    { name: 'the bot is not a member: a concealed member cannot be seen', bot: false, login: 'carol', member: false, calls: ['checkMembership org1 carol → 302', 'checkPublicMembership org1 carol → 404'] },
+    { name: 'the bot is not a member: not a member', bot: false, login: 'zed', member: false, calls: ['checkMembership org1 zed → 302', 'checkPublicMembership org1 zed → 404'] },
+  ])('isOrgMember: $name', async ({ bot, login, member, calls: expected }) => {
+    // Prepare
+    fake.setOrgMembers('org1', ['alice', 'carol', ...(bot ? ['skiff-bot'] : [])], { concealed: ['carol'] });
+
+    // Act
+    const got = await client().isOrgMember({ owner: 'org1', repo: 'any' }, login);
+
+    // Assess
+    expect(got).toBe(member);
+    expect(calls()).toEqual(expected);
+  });
+
+  it('isOrgMember: a failure that is not an answer is a GitHubError', async () => {
+    // Prepare
+    fake.failNext({ method: 'GET', path: /\/members\// }, { status: 403, body: { message: 'Resource not accessible by integration' } });
+
+    // Act
+    const failed = client().isOrgMember(repo, 'alice');
+
+    // Assess
+    await expect(failed).rejects.toMatchObject({ name: 'GitHubError', status: 403, message: `failed to check whether alice is a member of ${owner}` });
+  });
+
+  it('listTeams reads every page', async () => {
+    // Prepare
+    for (let i = 0; i < 120; i++) fake.setTeam('teams-org', { name: `Team ${i}`, slug: `team-${i}`, members: [] });
+
+    // Act
+    const teams = await client().listTeams({ owner: 'teams-org', repo: 'any' });
+
+    // Assess
+    expect(teams).toHaveLength(120);
+    expect(teams[119]).toEqual({ id: expect.any(Number), name: 'Team 119', slug: 'team-119' });
+    expect(calls()).toEqual(['listTeams teams-org → 200', 'listTeams teams-org page 2 → 200']);
+  });
+
+  it.each([
+    { name: 'an active member', login: 'alice', slug: 'core', member: true, status: 200 },
+    { name: 'a pending invitation is not membership', login: 'ivy', slug: 'core', member: false, status: 200 },
+    { name: 'not in the team (404)', login: 'zed', slug: 'core', member: false, status: 404 },
+    { name: 'no such team (404)', login: 'alice', slug: 'nope', member: false, status: 404 },
+  ])('isTeamMember: $name', async ({ login, slug, member, status }) => {
+    // Prepare
+    fake.setTeam(owner, { name: 'Core', slug: 'core', members: ['alice'], pending: ['ivy'] });
+
+    // Act
+    const got = await client().isTeamMember(repo, slug, login);
+
+    // Assess
+    expect(got).toBe(member);
+    expect(fake.calls.map((c) => [c.path, c.status])).toEqual([[`/orgs/${owner}/teams/${slug}/memberships/${login}`, status]]);
+  });
+});
+
+describe('OctokitGitHub: errors keep the call’s context and GitHub’s answer', () => {
+  const forbidden: FakeResponse = { status: 403, body: { message: 'Resource not accessible by integration' } };
+  it.each([
+    { name: 'getRepoLabels', method: 'GET', path: /\/labels$/, act: (g: OctokitGitHub) => g.getRepoLabels(repo), message: `failed to list the labels of ${full}` },
+    { name: 'listComments', method: 'GET', path: /\/comments$/, act: (g: OctokitGitHub) => g.listComments(issue(50)), message: `failed to list comments of ${full}#50` },
+    { name: 'deleteComment', method: 'DELETE', path: /\/comments\/\d+$/, act: (g: OctokitGitHub) => g.deleteComment(repo, 7), message: `failed to delete comment 7 in ${full}` },
+    { name: 'addAssignees', method: 'POST', path: /\/assignees$/, act: (g: OctokitGitHub) => g.addAssignees(issue(50), ['a', 'b']), message: `failed to assign a, b to ${full}#50` },
+    { name: 'removeAssignees', method: 'DELETE', path: /\/assignees$/, act: (g: OctokitGitHub) => g.removeAssignees(issue(50), ['a']), message: `failed to unassign a from ${full}#50` },
+    { name: 'removeReviewRequests', method: 'DELETE', path: /\/requested_reviewers$/, act: (g: OctokitGitHub) => g.removeReviewRequests(issue(50), { teamReviewers: ['core'] }), message: `failed to remove review requests for team core on ${full}#50` },
+    { name: 'listReviews', method: 'GET', path: /\/reviews$/, act: (g: OctokitGitHub) => g.listReviews(issue(50)), message: `failed to list reviews of ${full}#50` },
+    { name: 'getTree', method: 'GET', path: /\/git\/trees\//, act: (g: OctokitGitHub) => g.getTree(repo, 'abc'), message: `failed to read the tree abc of ${full}` },
+    { name: 'getRepoRole', method: 'GET', path: /\/permission$/, act: (g: OctokitGitHub) => g.getRepoRole(repo, 'alice'), message: `failed to read the role of alice in ${full}` },
+    { name: 'listTeams', method: 'GET', path: /\/teams$/, act: (g: OctokitGitHub) => g.listTeams(repo), message: `failed to list the teams of ${owner}` },
+    { name: 'isTeamMember', method: 'GET', path: /\/memberships\//, act: (g: OctokitGitHub) => g.isTeamMember(repo, 'core', 'alice'), message: `failed to check whether alice is in the team ${owner}/core` },
+  ])('$name: a 403 is a terminal GitHubError', async ({ method, path, act, message }) => {
+    // Prepare
+    fake.failNext({ method, path }, forbidden);
+
+    // Act
+    const error = await act(client()).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GitHubError);
+    expect(error).toMatchObject({ message, status: 403 });
+    expect(describeError(error)).toContain('Resource not accessible by integration');
+    expect(isRetryable(error)).toBe(false);
+  });
+});
+
 // Time limits and network failures, with an injected fetch (probot's way): one that never answers
 // until its signal aborts, or one that fails as undici does when the network does.
 describe('OctokitGitHub: time limits and network failures', () => {
@@ -535,9 +910,9 @@ describe('dryRunClient', () => {
     expect(labels).toEqual(['lgtm']);
     expect(inner.calls).toEqual([`getIssueLabels ${full}#1`]);
     expect(logged).toEqual([
-      { message: 'dry-run: not sending addLabel', extra: [{ method: 'addLabel', ref: `${full}#1`, arg: hold }] },
-      { message: 'dry-run: not sending removeLabel', extra: [{ method: 'removeLabel', ref: `${full}#1`, arg: 'lgtm' }] },
-      { message: 'dry-run: not sending createComment', extra: [{ method: 'createComment', ref: `${full}#1`, arg: 'hello' }] },
+      { message: 'dry-run: not sending addLabel', extra: [{ method: 'addLabel', call: `addLabel ${full}#1 ${hold}` }] },
+      { message: 'dry-run: not sending removeLabel', extra: [{ method: 'removeLabel', call: `removeLabel ${full}#1 lgtm` }] },
+      { message: 'dry-run: not sending createComment', extra: [{ method: 'createComment', call: `createComment ${full}#1 hello` }] },
     ]);
   });
 });
