@@ -248,15 +248,20 @@ export function wrapClient(inner: GitHubClient, around: (call: Call) => Promise<
   const client = {} as Record<GitHubMethod, (...args: unknown[]) => Promise<unknown>>;
   for (const method of githubMethodNames) {
     const spec = githubMethods[method];
-    client[method] = (...args: unknown[]) =>
-      around({
+    client[method] = (...args: unknown[]) => {
+      let text: string | undefined;
+      return around({
         method,
         args: args as never,
         write: spec.write,
         reuse: spec.reuse,
-        text: describeCall(method, args as never),
+        // Described when a layer asks: most calls pass through layers that never need the text.
+        get text() {
+          return (text ??= describeCall(method, args as never));
+        },
         send: () => (inner[method] as (...a: unknown[]) => Promise<never>).apply(inner, args),
       });
+    };
   }
   return client as unknown as GitHubClient;
 }
