@@ -399,3 +399,203 @@ describe('GitHub App installation tokens', () => {
     expect(byPath('/issues/13/comments')?.auth).toBe('token ghs_fake_1');
   });
 });
+
+describe('pull requests, assignees and review requests', () => {
+  it('answers 404 for a pull request never seeded, and GitHub’s shape for one that was', async () => {
+    fake.setPullRequest(full, 60, { author: 'alice', head: { sha: 'h60' }, merged: true, state: 'closed' });
+    fake.setLabels(full, 60, ['lgtm']);
+    fake.setTeam(owner, { name: 'Core', slug: 'core', members: [] });
+    fake.setRequestedReviewers(full, 60, { reviewers: ['bob'], teams: ['core'] });
+
+    const missing = await octokit.rest.pulls.get({ owner, repo, pull_number: 61 }).catch((e: unknown) => e);
+    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: 60 });
+
+    expect(missing).toMatchObject({ status: 404 });
+    expect(data).toMatchObject({
+      number: 60,
+      state: 'closed',
+      merged: true,
+      draft: false,
+      user: { login: 'alice', type: 'User' },
+      head: { sha: 'h60', ref: 'feature-60', label: `${owner}:feature-60` },
+      base: { ref: 'main', sha: expect.stringMatching(/^[0-9a-f]{40}$/) },
+      labels: [{ name: 'lgtm', color: 'ededed' }],
+      requested_reviewers: [{ login: 'bob' }],
+      requested_teams: [{ slug: 'core', name: 'Core' }],
+    });
+    expect(fake.calls.map((c) => c.text)).toEqual([`getPullRequest ${full}#61 → 404`, `getPullRequest ${full}#60 → 200`]);
+  });
+
+  it('assigns only those with triage or more, at most 10, and answers with the issue', async () => {
+    fake.setRole(full, 'tri', 'triage');
+    fake.setRole(full, 'reader', 'read');
+    const many = Array.from({ length: 12 }, (_, i) => `dev${i}`);
+    for (const login of many) fake.setRole(full, login, 'write');
+
+    const { status, data } = await octokit.rest.issues.addAssignees({ owner, repo, issue_number: 62, assignees: ['tri', 'reader', 'stranger'] });
+    await octokit.rest.issues.addAssignees({ owner, repo, issue_number: 62, assignees: many });
+
+    expect(status).toBe(201);
+    expect(data.assignees?.map((a) => a.login)).toEqual(['tri']);
+    expect(fake.assigneesOf(full, 62)).toEqual(['tri', ...many.slice(0, 9)]);
+    expect(fake.writes()).toEqual([`addAssignees ${full}#62 [tri, reader, stranger]`, `addAssignees ${full}#62 [${many.join(', ')}]`]);
+  });
+
+  it('refuses a review request from a non-collaborator with 422, changing nothing; a review fulfils a request', async () => {
+    fake.setPullRequest(full, 63, { author: 'alice', head: { sha: 'h63' } });
+    fake.setRole(full, 'bob', 'write');
+
+    const refused = octokit.rest.pulls.requestReviewers({ owner, repo, pull_number: 63, reviewers: ['bob', 'stranger'] });
+    await expect(refused).rejects.toMatchObject({ status: 422, response: { data: { message: expect.stringContaining(`not a collaborator of the ${full} repository`) } } });
+    await octokit.rest.pulls.requestReviewers({ owner, repo, pull_number: 63, reviewers: ['bob'] });
+    const requested = fake.requestedOf(full, 63);
+    fake.addReview(full, 63, { user: 'bob', state: 'APPROVED' });
+    fake.addReview(full, 63, { user: 'carol', state: 'PENDING' });
+    const { data: reviews } = await octokit.rest.pulls.listReviews({ owner, repo, pull_number: 63 });
+
+    expect(requested).toEqual({ reviewers: ['bob'], teams: [] });
+    expect(fake.requestedOf(full, 63)).toEqual({ reviewers: [], teams: [] });
+    expect(reviews.map((r) => [r.user?.login, r.state, r.commit_id, r.submitted_at === undefined])).toEqual([
+      ['bob', 'APPROVED', 'h63', false],
+      ['carol', 'PENDING', 'h63', true],
+    ]);
+    expect(fake.writes()).toEqual([`requestReviewers ${full}#63 [bob]`]);
+  });
+});
+
+describe('comments by others, edits and deletions', () => {
+  it('edits and deletes a comment by id within its repository, 404 elsewhere, and records the writes', async () => {
+    const id = fake.addComment(full, 64, { user: 'alice', body: '/lgtm' });
+    const other = fake.addComment('acme/other', 1, { user: 'alice', body: 'elsewhere' });
+
+    const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body: '/lgtm cancel' });
+    const wrongRepo = await octokit.rest.issues.deleteComment({ owner, repo, comment_id: other }).catch((e: unknown) => e);
+    const deleted = await octokit.rest.issues.deleteComment({ owner, repo, comment_id: id });
+    const again = await octokit.rest.issues.deleteComment({ owner, repo, comment_id: id }).catch((e: unknown) => e);
+
+    expect(data).toMatchObject({ id, body: '/lgtm cancel', user: { login: 'alice' } });
+    expect(deleted.status).toBe(204);
+    expect(wrongRepo).toMatchObject({ status: 404 });
+    expect(again).toMatchObject({ status: 404 });
+    expect(fake.commentsOf(full, 64)).toEqual([]);
+    expect(fake.commentsOf('acme/other', 1)).toEqual([{ id: other, user: 'alice', body: 'elsewhere' }]);
+    expect(fake.writes()).toEqual([`editComment ${full} ${id} /lgtm cancel`, `deleteComment ${full} ${id}`]);
+  });
+
+  it('types a [bot] login as a Bot', async () => {
+    fake.addComment(full, 65, { user: 'ci[bot]', body: 'green' });
+
+    const { data } = await octokit.rest.issues.listComments({ owner, repo, issue_number: 65 });
+
+    expect(data.map((c) => c.user?.type)).toEqual(['Bot']);
+  });
+});
+
+describe('repository labels, roles and organizations', () => {
+  it('creates a repository label when an issue gets one the repository lacks, as GitHub does', async () => {
+    fake.setRepoLabels('acme/labels', [{ name: 'bug', color: 'd73a4a', description: 'Something is broken' }]);
+
+    await octokit.rest.issues.addLabels({ owner, repo: 'labels', issue_number: 1, labels: ['BUG', 'new-one'] });
+    const { data } = await octokit.rest.issues.listLabelsForRepo({ owner, repo: 'labels' });
+
+    expect(data.map((l) => [l.name, l.color, l.description])).toEqual([
+      ['bug', 'd73a4a', 'Something is broken'],
+      ['new-one', 'ededed', null],
+    ]);
+  });
+
+  it.each([
+    { role: 'admin', permission: 'admin' },
+    { role: 'maintain', permission: 'write' },
+    { role: 'write', permission: 'write' },
+    { role: 'triage', permission: 'read' },
+    { role: 'read', permission: 'read' },
+  ])('reports role $role with the legacy permission $permission', async ({ role, permission }) => {
+    fake.setRole(full, `has-${role}`, role);
+
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: `has-${role}` });
+
+    expect(data).toMatchObject({ permission, role_name: role, user: { login: `has-${role}` } });
+  });
+
+  it('redirects the members check to the public one when the bot is not a member', async () => {
+    fake.setOrgMembers('org2', ['alice']);
+
+    const manual = await octokit.request('GET /orgs/{org}/members/{username}', { org: 'org2', username: 'alice', request: { redirect: 'manual' } });
+
+    expect(manual.status).toBe(302);
+    expect(manual.headers.location).toBe(`${fake.url}/orgs/org2/public_members/alice`);
+  });
+});
+
+describe('git trees and blobs', () => {
+  it('lists one level without recursive, the same SHAs as the contents route, and git’s empty tree for an unknown name', async () => {
+    fake.setFile(full, 'tree1', 'a/b/c.txt', 'c\n');
+    fake.setFile(full, 'tree1', 'top.txt', 'top\n');
+
+    const { data: top } = await octokit.rest.git.getTree({ owner, repo, tree_sha: 'tree1' });
+    const { data: dir } = await octokit.rest.repos.getContent({ owner, repo, path: '', ref: 'tree1' });
+    const { data: empty } = await octokit.rest.git.getTree({ owner, repo, tree_sha: 'never-set', recursive: '1' });
+
+    expect(top.tree.map((e) => [e.path, e.type, e.mode])).toEqual([
+      ['a', 'tree', '040000'],
+      ['top.txt', 'blob', '100644'],
+    ]);
+    expect(Array.isArray(dir) && dir.map((e) => e.sha)).toEqual(top.tree.map((e) => e.sha));
+    expect(empty).toMatchObject({ sha: '4b825dc642cb6eb9a060e54bf8d69288fbee4904', tree: [], truncated: false });
+  });
+
+  it('serves a blob as base64 JSON by default and as text with the raw media type; 404 for an unknown SHA', async () => {
+    fake.setFile(full, 'blob1', 'f.txt', 'hello\n');
+    const sha = 'ce013625030ba8dba906f756967f9e9ca394464a'; // printf 'hello\n' | git hash-object --stdin
+
+    const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+    const raw = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha, mediaType: { format: 'raw' } });
+    const unknown = await octokit.rest.git.getBlob({ owner, repo, file_sha: '1'.repeat(40) }).catch((e: unknown) => e);
+
+    expect(data).toMatchObject({ sha, size: 6, encoding: 'base64', content: 'aGVsbG8K\n' });
+    expect(raw.data).toBe('hello\n');
+    expect(unknown).toMatchObject({ status: 404 });
+  });
+});
+
+describe('the in-process transport', () => {
+  it('serves Octokit through fetch without a socket, with the same routes, state, recording and faults', async () => {
+    const local = FakeGitHub.inProcess();
+    const client = new Octokit({ baseUrl: local.url, auth: 'test-token', request: { fetch: local.fetch, retries: 0 }, log: quiet });
+    local.setLabels(full, 1, ['lgtm']);
+    local.failNext({ method: 'GET', path: /\/labels$/ }, faults.serverError(503));
+
+    const failed = client.rest.issues.listLabelsOnIssue({ owner, repo, issue_number: 1 });
+    await expect(failed).rejects.toMatchObject({ status: 503 });
+    const labels = await client.paginate(client.rest.issues.listLabelsOnIssue, { owner, repo, issue_number: 1, per_page: 1 });
+    await client.rest.issues.createComment({ owner, repo, issue_number: 1, body: 'hi' });
+
+    expect(labels.map((l) => l.name)).toEqual(['lgtm']);
+    expect(local.calls.map((c) => c.text)).toEqual([`listLabels ${full}#1 → 503 (injected)`, `listLabels ${full}#1 → 200`, `createComment ${full}#1 hi → 201`]);
+    expect(local.calls[2]).toMatchObject({ auth: 'token test-token', body: { body: 'hi' } });
+    expect(local.writes()).toEqual([`createComment ${full}#1 hi`]);
+    await expect(local.close()).resolves.toBeUndefined();
+  });
+
+  it('follows a redirect as fetch does, or hands it back with redirect: manual', async () => {
+    const local = FakeGitHub.inProcess();
+    local.setOrgMembers('org3', ['alice']);
+
+    const followed = await local.fetch(`${local.url}/orgs/org3/members/alice`);
+    const manual = await local.fetch(`${local.url}/orgs/org3/members/alice`, { redirect: 'manual' });
+
+    expect(followed.status).toBe(204);
+    expect(manual.status).toBe(302);
+    expect(local.calls.map((c) => c.text)).toEqual(['checkMembership org3 alice → 302', 'checkPublicMembership org3 alice → 204', 'checkMembership org3 alice → 302']);
+  });
+
+  it('refuses a request for any other host, so nothing can reach a real GitHub', async () => {
+    const local = FakeGitHub.inProcess();
+
+    const elsewhere = local.fetch('https://api.github.com/user');
+
+    await expect(elsewhere).rejects.toThrow(/serves only https:\/\/api\.github\.test/);
+    expect(local.calls).toEqual([]);
+  });
+});
