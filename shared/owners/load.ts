@@ -183,7 +183,8 @@ async function readTree(
 /** Each distinct blob once (identical OWNERS files share a SHA), `blobConcurrency` at a time. */
 async function fetchBlobs(github: OwnersGitHub, repo: RepoRef, entries: readonly TreeEntry[]): Promise<Map<string, string>> {
   const shas = [...new Set(entries.map((e) => e.sha))];
-  const pathOf = new Map(entries.map((e) => [e.sha, e.path]));
+  const pathOf = new Map<string, string>();
+  for (const e of entries) if (!pathOf.has(e.sha)) pathOf.set(e.sha, e.path);
   const texts = new Map<string, string>();
   let next = 0;
   const worker = async () => {

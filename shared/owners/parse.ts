@@ -162,24 +162,33 @@ function failure(path: string, file: LoadedFile, error: DecodeError): { ok: fals
 /**
  * An OWNERS file. As Prow's walk: a simple config unless it does not decode as one or names
  * nobody and no label, then a full config (`filters:`); when neither decodes, the full config's
- * error is the file's. A filter whose regular expression does not compile makes the file an error.
+ * error is the file's. Unlike Prow, a file that is no simple config for a type error and has no
+ * filters is an error too (Prow quietly reads it as naming nobody), and so is a filter whose
+ * regular expression does not compile (Prow skips that filter with a debug line).
  */
 export function parseOwnersFile(path: string, text: string): ParseResult<ParsedOwners> {
   const loaded = load(path, text);
   if (!loaded.ok) return loaded;
   const root = loaded.file.value;
+  let simpleError: DecodeError | undefined;
   try {
     const simple = decodeSimple(root);
     if (!isEmpty(simple.filters[0]!.entry)) return { ok: true, value: simple };
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
+    simpleError = error;
   }
+  let full: ParsedOwners;
   try {
-    return { ok: true, value: decodeFull(root) };
+    full = decodeFull(root);
   } catch (error) {
     if (!(error instanceof DecodeError)) throw error;
     return failure(path, loaded.file, error);
   }
+  // `approvers: alice` fails as a simple config and then decodes as a full config with no
+  // filters, which Prow applies without a word: the file names nobody. Say why instead.
+  if (simpleError && !full.filters.length) return failure(path, loaded.file, simpleError);
+  return { ok: true, value: full };
 }
 
 /** An OWNERS_ALIASES file: `aliases:` mapping each name to a list of logins (Prow's ParseAliasesConfig). */

@@ -88,6 +88,7 @@ describe('parseOwnersFile', () => {
   const errors: { name: string; text: string; error: RegExp; line?: number }[] = [
     { name: 'bad YAML, with its line', text: 'approvers:\n- a\n  - b: [\n', error: /^dir\/OWNERS:2:\d+: cannot parse: /, line: 2 },
     { name: 'a string where a list belongs', text: 'filters:\n  ".*":\n    approvers: alice\n', error: /^dir\/OWNERS:3:16: filters\.\.\*\.approvers: expected a list of strings, got a string$/, line: 3 },
+    { name: 'a top-level string where a list belongs (Prow reads it as naming nobody)', text: 'options:\n  no_parent_owners: true\napprovers: alice\n', error: /^dir\/OWNERS:3:12: approvers: expected a list of strings, got a string$/, line: 3 },
     { name: 'a mapping as a login', text: 'filters:\n  ".*":\n    reviewers:\n    - {a: b}\n', error: /filters\.\.\*\.reviewers\.0: expected a string, got a mapping/, line: 4 },
     { name: 'an option that is not a boolean', text: 'options:\n  no_parent_owners: 3\n', error: /^dir\/OWNERS:2:21: options\.no_parent_owners: expected true or false, got a number$/, line: 2 },
     { name: 'a list at the top', text: '- alice\n', error: /^dir\/OWNERS:1:1: expected a mapping, got a list$/, line: 1 },
