@@ -160,7 +160,9 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
     const generic = generalizeComment(event, payload);
     // Commands act on the event's identity, whatever the payload's other fields say.
     const comment = generic && { ...generic, repo };
-    const botLogin = comment ? await deps.github.botLogin() : undefined;
+    // Every event with a plugin enabled asks (resolved once per container): plugins recognise the
+    // bot's own comments by it on any event, not only on comments.
+    const botLogin = comment || enabled.size ? await deps.github.botLogin() : undefined;
     const ownComment = Boolean(comment && botLogin && comment.user.login.toLowerCase() === botLogin.toLowerCase());
     const where = `${repo.owner}/${repo.repo}`;
 
