@@ -107,11 +107,12 @@ export function ownersAccess(
 ): { forPlugin(note: (line: string) => void): OwnersAccess } {
   const config = (sections[ownersSection.key] ?? ownersSection.schema.parse(undefined)) as OwnersConfig;
   const denylist = (sections[ownersDirDenylistSection.key] ?? ownersDirDenylistSection.schema.parse(undefined)) as OwnersDirDenylist;
+  const settings = ownersSettingsFor(config, denylist, repo);
   const loads = new Map<string, Promise<RepoOwners>>();
   const load = (sha: string) => {
     let loading = loads.get(sha);
     if (!loading) {
-      loading = loadRepoOwners({ github, cache, log }, repo, sha, ownersSettingsFor(config, denylist, repo));
+      loading = loadRepoOwners({ github, cache, log }, repo, sha, settings);
       loading.catch(() => loads.delete(sha));
       loads.set(sha, loading);
     }
@@ -121,6 +122,7 @@ export function ownersAccess(
     forPlugin(note) {
       return {
         config,
+        settings,
         async at(sha) {
           const owners = await load(sha);
           for (const warning of owners.warnings()) note(`OWNERS: ${warning}`);

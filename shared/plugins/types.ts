@@ -7,7 +7,7 @@ import type { EventPayloadMap } from '@octokit/webhooks-types';
 import type { ZodType } from 'zod';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { commentEvents, type GenericCommentAction, type GenericCommentEvent } from '../hook/generic-comment.js';
-import type { OwnersConfig } from '../owners/config.js';
+import type { OwnersConfig, OwnersSettings } from '../owners/config.js';
 import type { RepoOwners } from '../owners/types.js';
 import type { Trust } from './trust.js';
 
@@ -20,6 +20,12 @@ export interface PluginLogger {
 export interface OwnersAccess {
   /** The `owners:` section of plugins.yaml, defaulted. */
   config: OwnersConfig;
+  /**
+   * What that section and config.yaml's `owners_dir_denylist` say for this repository: its OWNERS
+   * file names, the directories whose OWNERS are not read (`isDeniedDir` in owners/repo-owners.ts),
+   * `skip_collaborators`, the labels OWNERS may not set.
+   */
+  settings: OwnersSettings;
   /**
    * The OWNERS at a commit (a pull request's base SHA): one tree listing and the OWNERS blobs on
    * first use, then cached by tree SHA across deliveries and containers. Malformed files are

@@ -3,7 +3,7 @@
 // clear errors for what it cannot know offline.
 import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
-import { githubMethodNames } from '../../shared/github/client.js';
+import { githubMethodNames, type GitHubClient } from '../../shared/github/client.js';
 import { OfflineGitHub } from '../../shared/local/offline-github.js';
 
 const repo = { owner: 'Codertocat', repo: 'Hello-World' };
@@ -11,7 +11,9 @@ const pr = { ...repo, number: 2 };
 
 function offline() {
   const printed: string[] = [];
-  const gh = new OfflineGitHub((line) => void printed.push(line));
+  const offline = new OfflineGitHub((line) => void printed.push(line));
+  // Seen as the port plugins see it (some methods take no arguments offline).
+  const gh = offline as unknown as GitHubClient & Pick<OfflineGitHub, 'observe'>;
   return { gh, printed };
 }
 

@@ -75,7 +75,7 @@ function fakeOwnersSetup(owners: RepoOwners, section: unknown, files: string[], 
   gh.setPullRequest(ref, { author: 'author' });
   gh.setChanges(ref, files.map((f) => change(f)));
   const base = pluginContext<BlunderbussConfig, BlunderbussGitHub>({ github: gh, config: config(section), repo });
-  const ctx = { ...base, owners: { config: base.owners.config, at: async () => owners } };
+  const ctx = { ...base, owners: { ...base.owners, at: async () => owners } };
   return { gh, ctx };
 }
 
