@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import type { PullRequestChange } from '../../shared/github/client.js';
 import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/generic-comment.js';
-import { ownersSection } from '../../shared/owners/config.js';
+import { ownersDirDenylistSection, ownersSection } from '../../shared/owners/config.js';
 import { runCommands } from '../../shared/plugins/commands.js';
 import { addedLines, isNewlyAdded } from '../../shared/plugins/verify-owners/check.js';
 import { invalidOwnersLabel, verifyOwners } from '../../shared/plugins/verify-owners/index.js';
@@ -96,6 +96,8 @@ interface Scenario {
   orgMembers?: string[];
   /** The `owners:` section as written in plugins.yaml. */
   owners?: unknown;
+  /** config.yaml's `owners_dir_denylist` as written (Prow's preconfigured patterns apply without it). */
+  denylist?: unknown;
   comments?: CommentSeed[];
   prBody?: string;
 }
@@ -116,7 +118,7 @@ function setup(s: Scenario) {
     github,
     config: undefined,
     repo,
-    sections: { owners: ownersSection.schema.parse(s.owners) },
+    sections: { owners: ownersSection.schema.parse(s.owners), owners_dir_denylist: ownersDirDenylistSection.schema.parse(s.denylist) },
   });
   const event = {
     ...opened,
@@ -289,6 +291,8 @@ describe("verify-owners: Prow's TestNonCollaborators", () => {
     ownersAliasesFile?: keyof typeof ownersAliases;
     ownersAliasesPatch?: keyof typeof ownersAliasesPatch;
     skipTrustedUserCheck?: boolean;
+    /** Prow's includeVendorOwners: the preconfigured `vendor/.*\/.*` denylist pattern is off. */
+    includeVendorOwners?: boolean;
     shouldLabel: boolean;
     commentShouldContain?: string;
   }
@@ -382,10 +386,18 @@ describe("verify-owners: Prow's TestNonCollaborators", () => {
       commentShouldContain: notTrusted,
     },
     {
+      name: 'non-collaborators additions in OWNERS file in vendor subdir',
+      filesChanged: ['vendor/k8s.io/client-go/OWNERS'],
+      ownersFile: 'nonCollaborators',
+      ownersPatch: 'nonCollaboratorAdditions',
+      shouldLabel: false,
+    },
+    {
       name: 'non-collaborators additions in OWNERS file in vendor subdir, but include it',
       filesChanged: ['vendor/k8s.io/client-go/OWNERS'],
       ownersFile: 'nonCollaborators',
       ownersPatch: 'nonCollaboratorAdditions',
+      includeVendorOwners: true,
       shouldLabel: true,
       commentShouldContain: notTrusted,
     },
@@ -405,7 +417,8 @@ describe("verify-owners: Prow's TestNonCollaborators", () => {
       }
     }
     const owners = row.skipTrustedUserCheck ? { skip_collaborators: [`${repo.owner}/${repo.repo}`] } : undefined;
-    const { github, ctx, event } = setup({ base, head, changed: row.filesChanged, owners });
+    const denylist = row.includeVendorOwners ? { ignore_preconfigured_defaults: true } : undefined;
+    const { github, ctx, event } = setup({ base, head, changed: row.filesChanged, owners, denylist });
 
     // Act
     await verifyOwners.on!.pull_request!(ctx, event);
@@ -417,9 +430,6 @@ describe("verify-owners: Prow's TestNonCollaborators", () => {
     if (row.commentShouldContain) expect(comments[0]!.body).toContain(row.commentShouldContain);
   });
 
-  // Prow's "in vendor subdir" row expects the file to go unchecked: owners_dir_denylist's
-  // preconfigured `vendor/.*/.*`. A plugin cannot see that section yet (see the report).
-  it.todo('non-collaborators additions in OWNERS file in vendor subdir (owners_dir_denylist) are not checked');
 });
 
 describe("verify-owners: Prow's TestHandleGenericComment and the command's odd rows", () => {

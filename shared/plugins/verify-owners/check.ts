@@ -12,7 +12,7 @@
 // head texts instead (see addedLines): the same lines, with the same expression run over them.
 import type { PullRequestChange } from '../../github/client.js';
 import { parseOwnersAliases, parseOwnersFile, type OwnersAliases } from '../../owners/parse.js';
-import { normLogin } from '../../owners/repo-owners.js';
+import { normLogin, isDeniedDir } from '../../owners/repo-owners.js';
 import type { OwnersFilenames } from '../../owners/types.js';
 
 export interface TrustAnswer {
@@ -33,6 +33,8 @@ export interface CheckInput {
   isTrusted(login: string): Promise<TrustAnswer>;
   /** A line for the trace. */
   note(line: string): void;
+  /** `owners_dir_denylist` for the repository: OWNERS in these directories are not read, so not checked (Prow's SkipDir). */
+  dirDenylist?: readonly RegExp[];
 }
 
 export interface InvalidFile {
@@ -158,6 +160,11 @@ export async function checkOwnersChanges(input: CheckInput): Promise<Findings> {
 
   for (const change of changed.owners) {
     const path = change.filename;
+    const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    if (input.dirDenylist && isDeniedDir(dir, input.dirDenylist)) {
+      input.note(`${path}: in a directory owners_dir_denylist leaves out; not checked`);
+      continue;
+    }
     const text = await input.read(path, 'head');
     if (text === undefined) {
       // The list of changes is newer than the head commit in hand: the next event has both.

@@ -74,6 +74,7 @@ async function verify(ctx: Ctx, pr: PullRequestInfo): Promise<Outcome> {
     skipTrustedUserCheck,
     isTrusted: (login) => trustedUser(ctx, login),
     note: ctx.note,
+    dirDenylist: ctx.owners.settings.dirDenylist,
   });
   if (skipTrustedUserCheck) ctx.note(`owners.skip_collaborators lists ${org}/${repo}: new owners not checked for trust`);
 
