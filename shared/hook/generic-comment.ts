@@ -24,6 +24,8 @@ export interface GenericCommentEvent {
   htmlUrl: string;
   user: { login: string; type: string };
   issueAuthor: string;
+  /** The issue's or pull request's assignees as the payload has them (Prow's Assignees). */
+  assignees: string[];
   issueState: string;
   issueTitle: string;
   issueHtmlUrl: string;
@@ -52,12 +54,20 @@ const userOf = (user: { login: string; type: string } | null | undefined) => ({
   type: user?.type ?? 'User',
 });
 
-type Thread = Pick<GenericCommentEvent, 'number' | 'issueAuthor' | 'issueState' | 'issueTitle' | 'issueHtmlUrl'>;
+type Thread = Pick<GenericCommentEvent, 'number' | 'issueAuthor' | 'assignees' | 'issueState' | 'issueTitle' | 'issueHtmlUrl'>;
 
 /** What an issue or pull request contributes: the thread the comment belongs to. */
-const threadOf = (item: { number: number; user?: { login: string } | null; state?: string; title: string; html_url: string }): Thread => ({
+const threadOf = (item: {
+  number: number;
+  user?: { login: string } | null;
+  assignees?: ({ login?: string } | null)[] | null;
+  state?: string;
+  title: string;
+  html_url: string;
+}): Thread => ({
   number: item.number,
   issueAuthor: item.user?.login ?? '',
+  assignees: (item.assignees ?? []).flatMap((a) => (typeof a?.login === 'string' ? [a.login] : [])),
   issueState: item.state ?? 'open',
   issueTitle: item.title,
   issueHtmlUrl: item.html_url,

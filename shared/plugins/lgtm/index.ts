@@ -69,15 +69,6 @@ const hasLgtm = (labels: readonly string[]) => labels.some((l) => l.toLowerCase(
 
 const optionsOf = (ctx: Ctx): LgtmOptions => lgtmFor(ctx.config, ctx.repo.owner, ctx.repo.repo);
 
-/**
- * The event's assignees, when the generic comment carries them (Prow's GenericCommentEvent has
- * `Assignees`); Skiff's does not yet, and then they are read with the pull request.
- */
-function assigneesOf(event: GenericCommentEvent): readonly string[] | undefined {
-  const assignees = (event as { assignees?: unknown }).assignees;
-  return Array.isArray(assignees) && assignees.every((a) => typeof a === 'string') ? assignees : undefined;
-}
-
 /** A failure that a retry could cure goes up (the event is retried); any other is only noted. */
 async function bestEffort(ctx: Ctx, what: string, write: () => Promise<void>): Promise<void> {
   try {
@@ -222,7 +213,7 @@ async function onComment(ctx: Ctx, event: GenericCommentEvent, line: string): Pr
     asker: event,
     issueAuthor: event.issueAuthor,
     number: event.number,
-    assignees: assigneesOf(event),
+    assignees: event.assignees,
     what: want ? '/lgtm' : '/lgtm cancel',
   });
 }
