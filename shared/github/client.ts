@@ -90,6 +90,12 @@ export interface GitTree {
   truncated: boolean;
 }
 
+export interface GitCommit {
+  sha: string;
+  /** The SHA of the commit's root tree: equal for equal content. */
+  treeSha: string;
+}
+
 export interface Team {
   id: number;
   name: string;
@@ -151,6 +157,8 @@ export interface GitHubClient {
   getFile(repo: RepoRef, path: string, commit: string): Promise<string | undefined>;
   /** The tree of a commit (or tree) SHA, recursively. */
   getTree(repo: RepoRef, sha: string): Promise<GitTree>;
+  /** A commit's own tree SHA, without listing the tree (lgtm's tree hash on a large repository). */
+  getCommit(repo: RepoRef, sha: string): Promise<GitCommit>;
   /** A blob's text by its SHA. */
   getBlob(repo: RepoRef, sha: string): Promise<string>;
 
@@ -206,6 +214,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getPullRequestChanges: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   getFile: { write: false, reuse: 'stable', describe: (repo, path, commit) => `${repoName(repo)}@${commit}:${path}` },
   getTree: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
+  getCommit: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   getBlob: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)} ${sha}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
   isOrgMember: { write: false, reuse: 'stable', describe: (repo, login) => `${repo.owner} ${login}` },

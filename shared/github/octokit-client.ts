@@ -4,6 +4,7 @@ import type { Octokit } from '@octokit/rest';
 import type {
   GitHubClient,
   GitHubUser,
+  GitCommit,
   GitTree,
   IssueComment,
   IssueRef,
@@ -258,6 +259,16 @@ export class OctokitGitHub implements GitHubClient {
       return { sha: data.sha, entries, truncated: data.truncated };
     } catch (cause) {
       throw new GitHubError(`failed to read the tree ${sha} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /** A commit by SHA (GET git/commits/{sha}): its tree's SHA without the tree. */
+  async getCommit(repo: RepoRef, sha: string): Promise<GitCommit> {
+    try {
+      const { data } = await this.octokit.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: sha });
+      return { sha: data.sha, treeSha: data.tree.sha };
+    } catch (cause) {
+      throw new GitHubError(`failed to read the commit ${sha} of ${repoName(repo)}`, { cause });
     }
   }
 

@@ -28,6 +28,7 @@ import {
   formatIssueRef,
   type GitHubClient,
   type GitHubMethod,
+  type GitCommit,
   type GitTree,
   type IssueComment,
   type IssueRef,
@@ -303,6 +304,11 @@ export class OfflineGitHub implements GitHubClient {
   /** No files are known, so every tree is git's empty tree. */
   async getTree(): Promise<GitTree> {
     return { sha: emptyTreeSha, entries: [], truncated: false };
+  }
+
+  /** Every commit has git's empty tree, as getTree answers. */
+  async getCommit(_repo: RepoRef, sha: string): Promise<GitCommit> {
+    return { sha, treeSha: emptyTreeSha };
   }
 
   async getBlob(repo: RepoRef, sha: string): Promise<string> {

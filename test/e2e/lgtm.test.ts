@@ -97,6 +97,7 @@ describe('lgtm through the pipeline, with the kubernetes lgtm section', () => {
     payload.review.state = 'approved';
     payload.review.body = 'Nice.\n/lgtm';
     payload.review.user = { ...payload.review.user, login: 'bob' };
+    payload.pull_request.assignees = [{ ...payload.review.user, login: 'bob' }];
 
     // Act
     const sent = await h.post('pull_request_review', payload);

@@ -765,6 +765,12 @@ export class FakeGitHub {
       },
       {
         method: 'GET',
+        pattern: re(`${repo}/git/commits/([^/]+)`),
+        describe: (req) => `getCommit ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#getCommit(req),
+      },
+      {
+        method: 'GET',
         pattern: re(`${repo}/git/trees/([^/]+)`),
         describe: (req) => `getTree ${repoRef(req)} ${req.params[2] ?? ''}${req.query.get('recursive') ? ' (recursive)' : ''}`,
         handle: (req) => this.#getTree(req),
@@ -1208,6 +1214,19 @@ export class FakeGitHub {
     };
     walk(root, '');
     return { status: 200, json: { sha: root.sha, url: `${this.url}/repos/${owner}/${repo}/git/trees/${root.sha}`, tree: entries, truncated: false } };
+  }
+
+  /**
+   * A commit is one of the names given to `setFile` (or any name: an empty tree, as the other
+   * git routes answer); its tree is that name's root tree
+   * (https://docs.github.com/en/rest/git/commits#get-a-commit-object).
+   */
+  #getCommit(req: Req): Reply {
+    const [owner = '', repo = '', sha = ''] = req.params;
+    const named = this.#trees.get(treeKey(repoRef(req), sha));
+    const root = gitTree(named ?? new Map()).get('') ?? { sha: emptyTreeSha, entries: [] };
+    const url = `${this.url}/repos/${owner}/${repo}/git`;
+    return { status: 200, json: { sha, url: `${url}/commits/${sha}`, tree: { sha: root.sha, url: `${url}/trees/${root.sha}` }, message: 'fake commit', parents: [] } };
   }
 
   #getBlob(req: Req): Reply {

@@ -83,6 +83,13 @@ const cases: Case[] = [
     answer: expect.objectContaining({ entries: [expect.objectContaining({ path: 'docs', type: 'tree' }), expect.objectContaining({ path: 'docs/OWNERS', type: 'blob' })] }),
   }),
   c({
+    name: 'getCommit',
+    args: [repo, 'abc'],
+    seed: (gh) => gh.setFile(full, 'abc', 'README.md', 'hi\n'),
+    text: `getCommit ${full}@abc`,
+    answer: { sha: 'abc', treeSha: expect.stringMatching(/^[0-9a-f]{40}$/) },
+  }),
+  c({
     name: 'getBlob',
     args: [repo, 'f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f'], // `printf abc | git hash-object --stdin`
     seed: (gh) => gh.setFile(full, 'main', 'f', 'abc'),

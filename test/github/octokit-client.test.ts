@@ -492,6 +492,20 @@ describe('OctokitGitHub: pull requests and code', () => {
     expect(fake.calls[0]?.path).toBe(`/repos/${full}/git/trees/t1?recursive=1`);
   });
 
+  it('getCommit gives the commit’s tree SHA, the one getTree lists, without the tree', async () => {
+    // Prepare
+    fake.setFile(full, 'c1', 'OWNERS', 'approvers:\n- alice\n');
+    fake.setFile(full, 'c1', 'docs/README.md', '# docs\n');
+
+    // Act
+    const commit = await client().getCommit(repo, 'c1');
+    const tree = await client().getTree(repo, 'c1');
+
+    // Assess
+    expect(commit).toEqual({ sha: 'c1', treeSha: tree.sha });
+    expect(fake.calls[0]?.path).toBe(`/repos/${full}/git/commits/c1`);
+  });
+
   it('getBlob decodes GitHub’s line-wrapped base64 to UTF-8; an unknown SHA is a GitHubError', async () => {
     // Prepare: longer than one 60-character base64 line, and not ASCII.
     const text = `${'ünïcødé '.repeat(20)}\n`;
@@ -607,6 +621,7 @@ describe('OctokitGitHub: errors keep the call’s context and GitHub’s answer'
     { name: 'removeReviewRequests', method: 'DELETE', path: /\/requested_reviewers$/, act: (g: OctokitGitHub) => g.removeReviewRequests(issue(50), { teamReviewers: ['core'] }), message: `failed to remove review requests for team core on ${full}#50` },
     { name: 'listReviews', method: 'GET', path: /\/reviews$/, act: (g: OctokitGitHub) => g.listReviews(issue(50)), message: `failed to list reviews of ${full}#50` },
     { name: 'getTree', method: 'GET', path: /\/git\/trees\//, act: (g: OctokitGitHub) => g.getTree(repo, 'abc'), message: `failed to read the tree abc of ${full}` },
+    { name: 'getCommit', method: 'GET', path: /\/git\/commits\//, act: (g: OctokitGitHub) => g.getCommit(repo, 'abc'), message: `failed to read the commit abc of ${full}` },
     { name: 'getRepoRole', method: 'GET', path: /\/permission$/, act: (g: OctokitGitHub) => g.getRepoRole(repo, 'alice'), message: `failed to read the role of alice in ${full}` },
     { name: 'listTeams', method: 'GET', path: /\/teams$/, act: (g: OctokitGitHub) => g.listTeams(repo), message: `failed to list the teams of ${owner}` },
     { name: 'isTeamMember', method: 'GET', path: /\/memberships\//, act: (g: OctokitGitHub) => g.isTeamMember(repo, 'core', 'alice'), message: `failed to check whether alice is in the team ${owner}/core` },

@@ -44,7 +44,7 @@ export type LgtmGitHub = Pick<
   | 'requestReviewers'
   | 'getPullRequest'
   | 'getPullRequestChanges'
-  | 'getTree'
+  | 'getCommit'
 >;
 
 type Ctx = PluginContext<LgtmConfig, LgtmGitHub>;
@@ -193,9 +193,10 @@ async function handle(ctx: Ctx, request: Request): Promise<Outcome> {
   let stored = '';
   if (options.storeTreeHash) {
     // Prow reads the head commit's tree SHA; a tree read by the commit SHA gives the same SHA.
-    const tree = await ctx.github.getTree(ctx.repo, (await pullRequest()).head.sha);
-    await ctx.github.createComment(ref, treeHashNotice(tree.sha));
-    stored = `, tree ${tree.sha} stored`;
+    // The commit's tree SHA, not the tree: a recursive listing of a large repository runs to megabytes.
+    const { treeSha } = await ctx.github.getCommit(ctx.repo, (await pullRequest()).head.sha);
+    await ctx.github.createComment(ref, treeHashNotice(treeSha));
+    stored = `, tree ${treeSha} stored`;
   }
   const pruned = await pruneComments(ctx, ref, (c) => c.body.includes(removedNotice));
   await ctx.github.addLabel(ref, lgtmLabel);
@@ -264,9 +265,9 @@ async function onPush(ctx: Ctx, event: PullRequestEvent): Promise<Outcome> {
     const stored = bot ? storedTreeHash(await ctx.github.listComments(ref), bot) : undefined;
     if (!bot) ctx.note('the bot login is unknown, so no tree-hash comment can be trusted');
     if (stored) {
-      const tree = await ctx.github.getTree(ctx.repo, pr.head.sha);
-      if (tree.sha === stored) return { status: 'ran', reason: `${lgtmLabel} kept: the tree is still ${tree.sha}` };
-      ctx.note(`tree ${tree.sha} at ${pr.head.sha}; ${lgtmLabel} was given to tree ${stored}`);
+      const { treeSha } = await ctx.github.getCommit(ctx.repo, pr.head.sha);
+      if (treeSha === stored) return { status: 'ran', reason: `${lgtmLabel} kept: the tree is still ${treeSha}` };
+      ctx.note(`tree ${treeSha} at ${pr.head.sha}; ${lgtmLabel} was given to tree ${stored}`);
     }
   }
 
