@@ -161,6 +161,12 @@ export interface GitHubClient {
   getCommit(repo: RepoRef, sha: string): Promise<GitCommit>;
   /** A blob's text by its SHA. */
   getBlob(repo: RepoRef, sha: string): Promise<string>;
+  /**
+   * Many blobs' texts by SHA, in as few requests as GitHub allows (GraphQL, one query per
+   * `blobsPerQuery`): the OWNERS files of a tree cost one call, not one each. A SHA that is not a
+   * text blob of the repository is left out of the answer.
+   */
+  getBlobs(repo: RepoRef, shas: readonly string[]): Promise<Record<string, string>>;
 
   // People.
   getRepoRole(repo: RepoRef, login: string): Promise<RepoRole>;
@@ -216,6 +222,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getTree: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   getCommit: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   getBlob: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)} ${sha}` },
+  getBlobs: { write: false, reuse: 'stable', describe: (repo, shas) => `${repoName(repo)} ${shas.length === 1 ? shas[0] : `${shas.length} blobs`}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
   isOrgMember: { write: false, reuse: 'stable', describe: (repo, login) => `${repo.owner} ${login}` },
   listTeams: { write: false, reuse: 'stable', describe: (repo) => repo.owner },

@@ -306,6 +306,11 @@ export class OfflineGitHub implements GitHubClient {
     return { sha: emptyTreeSha, entries: [], truncated: false };
   }
 
+  /** No blobs are known offline (every tree is empty), so none are answered. */
+  async getBlobs(): Promise<Record<string, string>> {
+    return {};
+  }
+
   /** Every commit has git's empty tree, as getTree answers. */
   async getCommit(_repo: RepoRef, sha: string): Promise<GitCommit> {
     return { sha, treeSha: emptyTreeSha };

@@ -15,7 +15,7 @@ import type { OwnersSettings } from './config.js';
 import { parseMarkdownOwners, parseOwnersAliases, parseOwnersFile, type ParsedOwners } from './parse.js';
 import { buildRepoOwners, canonicalize, goDir, isDeniedDir, type ParsedRepoOwners } from './repo-owners.js';
 
-export type OwnersGitHub = Pick<GitHubClient, 'getTree' | 'getBlob'>;
+export type OwnersGitHub = Pick<GitHubClient, 'getTree' | 'getBlobs'>;
 
 export interface LoadOwnersDeps {
   github: OwnersGitHub;
@@ -31,8 +31,6 @@ export const ownersCacheTtlSeconds = 24 * 60 * 60;
 /** DynamoDB's item limit is 400 KB (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html); leave room for the key and attributes. */
 export const maxCachedBytes = 350 * 1024;
 
-/** GitHub calls at once: enough to load kubernetes/kubernetes' ~1,000 OWNERS in seconds, without tripping secondary rate limits. */
-const blobConcurrency = 8;
 
 /** Bumped when the cached shape changes, so old entries are misses rather than misread. */
 const cacheVersion = 1;
@@ -180,25 +178,27 @@ async function readTree(
   return result;
 }
 
-/** Each distinct blob once (identical OWNERS files share a SHA), `blobConcurrency` at a time. */
+/**
+ * Each distinct blob once (identical OWNERS files share a SHA), all in one `getBlobs` (GraphQL,
+ * 50 a query): kubernetes/kubernetes' ~1,000 OWNERS files are about 20 calls rather than 1,000.
+ */
 async function fetchBlobs(github: OwnersGitHub, repo: RepoRef, entries: readonly TreeEntry[]): Promise<Map<string, string>> {
   const shas = [...new Set(entries.map((e) => e.sha))];
+  if (!shas.length) return new Map();
   const pathOf = new Map<string, string>();
   for (const e of entries) if (!pathOf.has(e.sha)) pathOf.set(e.sha, e.path);
-  const texts = new Map<string, string>();
-  let next = 0;
-  const worker = async () => {
-    while (next < shas.length) {
-      const blobSha = shas[next++]!;
-      try {
-        texts.set(blobSha, await github.getBlob(repo, blobSha));
-      } catch (error) {
-        throw new OwnersLoadError(`failed to read ${pathOf.get(blobSha)} (blob ${blobSha}) of ${repoName(repo)}`, { cause: error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(blobConcurrency, shas.length) }, worker));
-  return texts;
+  let texts: Record<string, string>;
+  try {
+    texts = await github.getBlobs(repo, shas);
+  } catch (error) {
+    throw new OwnersLoadError(`failed to read ${shas.length === 1 ? pathOf.get(shas[0]!) : `${shas.length} OWNERS files`} of ${repoName(repo)}`, { cause: error });
+  }
+  const missing = shas.filter((sha) => !Object.hasOwn(texts, sha));
+  if (missing.length) {
+    // Listed in the tree a moment ago, so GitHub should have them: a retry will tell.
+    throw new OwnersLoadError(`GitHub did not return ${missing.map((sha) => `${pathOf.get(sha)} (blob ${sha})`).join(', ')} of ${repoName(repo)}`);
+  }
+  return new Map(Object.entries(texts));
 }
 
 export class OwnersLoadError extends Error {

@@ -764,6 +764,12 @@ export class FakeGitHub {
         handle: (req) => this.#getContent(req),
       },
       {
+        method: 'POST',
+        pattern: re('/graphql'),
+        describe: (req) => `graphql ${graphqlSummary(req.body)}`,
+        handle: (req) => this.#graphql(req),
+      },
+      {
         method: 'GET',
         pattern: re(`${repo}/git/commits/([^/]+)`),
         describe: (req) => `getCommit ${repoRef(req)} ${req.params[2] ?? ''}`,
@@ -1229,15 +1235,42 @@ export class FakeGitHub {
     return { status: 200, json: { sha, url: `${url}/commits/${sha}`, tree: { sha: root.sha, url: `${url}/trees/${root.sha}` }, message: 'fake commit', parents: [] } };
   }
 
-  #getBlob(req: Req): Reply {
-    const [owner = '', repo = '', sha = ''] = req.params;
-    const prefix = `${checkRepo(repoRef(req))}@`;
-    let text: string | undefined;
+  /** The blob with this SHA in any tree of `repo` (`owner/repo`, lower-cased as trees are keyed). */
+  #blobText(repo: string, sha: string): string | undefined {
+    const prefix = `${checkRepo(repo)}@`;
     for (const [key, files] of this.#trees) {
       if (!key.startsWith(prefix)) continue;
-      text = [...files.values()].find((t) => blobSha(t) === sha);
-      if (text !== undefined) break;
+      const text = [...files.values()].find((t) => blobSha(t) === sha);
+      if (text !== undefined) return text;
     }
+    return undefined;
+  }
+
+  /**
+   * The one GraphQL query Skiff sends: blobs by SHA, `bN: object(oid: $oN) { ... on Blob { text
+   * isBinary } }` inside `repository(owner: $owner, name: $name)`. Anything else is answered as
+   * GitHub answers a query it cannot run: 200 with `errors`.
+   */
+  #graphql(req: Req): Reply {
+    const body = (req.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+    const query = typeof body.query === 'string' ? body.query : '';
+    const variables = body.variables ?? {};
+    const fields = [...query.matchAll(/(\w+): object\(oid: \$(\w+)\) \{ \.\.\. on Blob \{ text isBinary \} \}/g)];
+    if (!/repository\(owner: \$owner, name: \$name\)/.test(query) || !fields.length) {
+      return { status: 200, json: { errors: [{ type: 'UNSUPPORTED', message: 'the fake GitHub answers only blob queries' }] } };
+    }
+    const repo = `${String(variables.owner)}/${String(variables.name)}`;
+    const repository: Record<string, unknown> = {};
+    for (const [, alias = '', variable = ''] of fields) {
+      const text = this.#blobText(repo, String(variables[variable]));
+      repository[alias] = text === undefined ? null : { text, isBinary: false };
+    }
+    return { status: 200, json: { data: { repository } } };
+  }
+
+  #getBlob(req: Req): Reply {
+    const [owner = '', repo = '', sha = ''] = req.params;
+    const text = this.#blobText(repoRef(req), sha);
     if (text === undefined) return notFound(`${docs}/git/blobs#get-a-blob`);
     if (wantsRaw(req)) return { status: 200, raw: text };
     return {
@@ -1479,6 +1512,13 @@ export class FakeGitHub {
 // ---- helpers -------------------------------------------------------------------------------
 
 const re = (pattern: string): RegExp => new RegExp(`^${pattern}$`);
+
+/** `blobs Codertocat/Hello-World ×3`, for the call log. */
+function graphqlSummary(body: unknown): string {
+  const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+  const blobs = typeof query === 'string' ? (query.match(/: object\(oid:/g) ?? []).length : 0;
+  return blobs ? `getBlobs ${String(variables?.owner)}/${String(variables?.name)} ×${blobs}` : 'query';
+}
 
 function safeDecode(s: string): string {
   try {

@@ -83,6 +83,13 @@ const cases: Case[] = [
     answer: expect.objectContaining({ entries: [expect.objectContaining({ path: 'docs', type: 'tree' }), expect.objectContaining({ path: 'docs/OWNERS', type: 'blob' })] }),
   }),
   c({
+    name: 'getBlobs',
+    args: [repo, ['f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f', '0000000000000000000000000000000000000000']],
+    seed: (gh) => gh.setFile(full, 'main', 'f', 'abc'),
+    text: `getBlobs ${full} 2 blobs`,
+    answer: { f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f: 'abc' },
+  }),
+  c({
     name: 'getCommit',
     args: [repo, 'abc'],
     seed: (gh) => gh.setFile(full, 'abc', 'README.md', 'hi\n'),

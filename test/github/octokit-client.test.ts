@@ -492,6 +492,23 @@ describe('OctokitGitHub: pull requests and code', () => {
     expect(fake.calls[0]?.path).toBe(`/repos/${full}/git/trees/t1?recursive=1`);
   });
 
+  it('getBlobs reads many blobs in one GraphQL query per 50, leaving out SHAs that are no blob here', async () => {
+    // Prepare: 60 distinct files, so two queries.
+    const texts = Array.from({ length: 60 }, (_, i) => `approvers:\n- user${i}\n`);
+    texts.forEach((text, i) => fake.setFile(full, 'many', `d${i}/OWNERS`, text));
+    const { entries } = await client().getTree(repo, 'many');
+    const shas = entries.filter((e) => e.type === 'blob').map((e) => e.sha);
+    fake.resetCalls();
+
+    // Act
+    const blobs = await client().getBlobs(repo, [...shas, '0000000000000000000000000000000000000000']);
+
+    // Assess
+    expect(Object.keys(blobs)).toHaveLength(60);
+    expect(new Set(Object.values(blobs))).toEqual(new Set(texts));
+    expect(fake.calls.map((c) => c.text)).toEqual([`graphql getBlobs ${full} ×50 → 200`, `graphql getBlobs ${full} ×11 → 200`]);
+  });
+
   it('getCommit gives the commit’s tree SHA, the one getTree lists, without the tree', async () => {
     // Prepare
     fake.setFile(full, 'c1', 'OWNERS', 'approvers:\n- alice\n');

@@ -42,7 +42,7 @@ describe('loadRepoOwners: GitHub calls and caching', () => {
     // Act
     const owners = await loadRepoOwners({ github, cache: new MemoryStore(), memo: new OwnersMemo() }, repo, sha, settingsOf());
     // Assess
-    expect(github.calls).toEqual([`getTree acme/widgets@${sha}`, 'getBlob OWNERS', 'getBlob docs/OWNERS', 'getBlob OWNERS_ALIASES']);
+    expect(github.calls).toEqual([`getTree acme/widgets@${sha}`, 'getBlobs OWNERS, docs/OWNERS, OWNERS_ALIASES']);
     expect(owners.ownersFiles()).toEqual(['OWNERS', 'docs/OWNERS', 'src/OWNERS']);
     expect([...owners.leafReviewers('README.md')].sort()).toEqual(['rita', 'rob']);
     expect([...owners.leafApprovers('src/main.go')]).toEqual(['sam']);
@@ -111,28 +111,20 @@ describe('loadRepoOwners: GitHub calls and caching', () => {
     expect(github.calls).toEqual([]);
   });
 
-  it('reads at most 8 blobs at a time', async () => {
+  it('reads every OWNERS file in one call, and a blob GitHub does not return is an error naming the file', async () => {
     // Prepare
     const many = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`d${i}/OWNERS`, `approvers:\n- user${i}\n`]));
     const github = fakeTree(many);
-    let inFlight = 0;
-    let most = 0;
-    const counting = {
-      getTree: github.getTree,
-      async getBlob(r: typeof repo, blob: string) {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        // Yield to the event loop, so the other workers get to start theirs.
-        await new Promise((resolve) => setImmediate(resolve));
-        inFlight--;
-        return github.getBlob(r, blob);
-      },
-    };
+    const forgetful = { getTree: github.getTree, getBlobs: async (r: typeof repo, shas: readonly string[]) => ({ ...(await github.getBlobs(r, shas.slice(1))) }) };
+
     // Act
-    const owners = await loadRepoOwners({ github: counting, memo: new OwnersMemo() }, repo, sha, settingsOf());
+    const owners = await loadRepoOwners({ github, memo: new OwnersMemo() }, repo, sha, settingsOf());
+    const lost = loadRepoOwners({ github: forgetful, memo: new OwnersMemo() }, repo, sha, settingsOf());
+
     // Assess
-    expect(most).toBe(8);
+    expect(github.calls.filter((c) => c.startsWith('getBlobs'))).toHaveLength(1);
     expect(owners.ownersFiles()).toHaveLength(30);
+    await expect(lost).rejects.toThrow(/GitHub did not return d0\/OWNERS \(blob [0-9a-f]{40}\) of acme\/widgets/);
   });
 });
 
@@ -173,7 +165,7 @@ describe('loadRepoOwners: what cannot be used', () => {
     expect(owners.ownersFiles()).toHaveLength(3);
   });
 
-  it('a blob GitHub fails to give fails the load, naming the file, and nothing is cached', async () => {
+  it('blobs GitHub fails to give fail the load, saying what was being read, and nothing is cached', async () => {
     // Prepare
     const github = fakeTree(files, { failBlob: 'docs/OWNERS' });
     const cache = new MemoryStore();
@@ -182,10 +174,10 @@ describe('loadRepoOwners: what cannot be used', () => {
     const failed = loadRepoOwners({ github, cache, memo }, repo, sha, settingsOf());
     // Assess
     await expect(failed).rejects.toThrow(OwnersLoadError);
-    await expect(failed).rejects.toThrow(`failed to read docs/OWNERS (blob`);
+    await expect(failed).rejects.toThrow(`failed to read 3 OWNERS files of acme/widgets`);
     github.calls.length = 0;
     await expect(loadRepoOwners({ github, cache, memo }, repo, sha, settingsOf())).rejects.toThrow(OwnersLoadError);
-    expect(github.calls.filter((c) => c.startsWith('getBlob')).length).toBeGreaterThan(0);
+    expect(github.calls.filter((c) => c.startsWith('getBlobs')).length).toBeGreaterThan(0);
   });
 
   const cacheFailures: { name: string; method: 'getCached' | 'putCached'; times: number }[] = [
@@ -220,7 +212,7 @@ describe('loadRepoOwners: what cannot be used', () => {
     // Assess
     expect(keys).toHaveLength(1);
     expect(owners.ownersFiles()).toHaveLength(3);
-    expect(github.calls.some((c) => c.startsWith('getBlob'))).toBe(true);
+    expect(github.calls.some((c) => c.startsWith('getBlobs'))).toBe(true);
     expect(log.lines.some((l) => /unreadable/.test(l))).toBe(true);
   });
 
