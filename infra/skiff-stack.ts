@@ -222,9 +222,10 @@ export class SkiffStack extends Stack {
     // PutItem records "queued"; DeleteItem takes that record back when the SQS send failed.
     this.table.grants.actions(webhook, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     this.grantSecretValue(webhook, this.hmacSecret);
-    // UpdateItem: claims and trace progress; GetItem: whether a claim someone else holds is done;
-    // DeleteItem: a claim given up after a retryable failure (shared/storage/dynamo-store.ts).
-    this.table.grants.actions(plugins, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    // UpdateItem: claims (taken, journaled, given up, done) and trace progress; GetItem: whether a
+    // claim someone else holds is done, and cached OWNERS; PutItem: OWNERS put in the cache
+    // (shared/storage/dynamo-store.ts).
+    this.table.grants.actions(plugins, 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
     // PutObject: a forward to an external plugin a few hundred bytes too large for a message.
     this.payloadBucket.grants.actionsOnObjectKeys(plugins, '*', 's3:GetObject', 's3:PutObject');
     this.grantSecretValue(plugins, this.githubSecret);

@@ -340,7 +340,7 @@ describe('SkiffStack', () => {
         hmacSecret: ['secretsmanager:GetSecretValue'],
       },
       plugins: {
-        table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         bucket: ['s3:GetObject', 's3:PutObject'],
         queue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
         forwardQueue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
@@ -473,8 +473,12 @@ describe('SkiffStack', () => {
       expect(await store.claim('d', 'size', 60_000)).toBe('held');
       await store.started(summary, {});
       await store.plugins('d', { hold: { status: 'ran', writes: [], attempt: 1, at: summary.receivedAt } });
+      await store.journal('d', 'hold', { n: 0, call: 'addLabel o/r#1 lgtm' });
       await store.complete('d', 'hold');
       await store.release('d', 'size');
+      // OWNERS parsed at a tree SHA, shared across containers.
+      await store.putCached('owners#tree', new Uint8Array([1]), 60);
+      await store.getCached('owners#tree');
       await store.finish('d', 'processed');
       await new S3Payloads(aws.clients.s3, 'payloads').get({ bucket: 'payloads', key: 'payloads/d.json' });
       await new SqsRedelivery(aws.clients.sqs, 'https://sqs.us-east-1.amazonaws.com/123456789012/skiff.fifo').redeliverAfter('receipt', 60);
