@@ -3,15 +3,19 @@
 import { usageOf } from './commands.js';
 import type { Plugin } from './types.js';
 
+// A pipe ends a table cell even inside a code span, so it is escaped everywhere.
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function pluginTable(registry: readonly Plugin[]): string {
   const rows = ['| plugin | what it does | commands | who can use them |', '| --- | --- | --- | --- |'];
   for (const plugin of registry) {
-    const commands = (plugin.commands ?? []).map((c) => `\`${usageOf(c)}\``).join('<br>') || '—';
-    const who = [...new Set((plugin.commands ?? []).map((c) => c.who))].join(', ') || '—';
+    const specs = plugin.commands ?? [];
+    const commands = specs.map((c) => `\`${usageOf(c)}\``).join('<br>') || '—';
+    // One line per command, beside its usage, unless every command has the same answer.
+    const whos = specs.map((c) => c.who);
+    const who = (new Set(whos).size > 1 ? whos.map((w, i) => `\`/${specs[i]!.name}\`: ${w}`).join('<br>') : whos[0]) || '—';
     const config = plugin.config ? ` Configured under \`${plugin.config.key}:\`.` : '';
-    rows.push(`| \`${plugin.name}\` | ${cell(plugin.description + config)} | ${commands} | ${who} |`);
+    rows.push(`| \`${plugin.name}\` | ${cell(plugin.description + config)} | ${cell(commands)} | ${cell(who)} |`);
   }
   return rows.join('\n');
 }

@@ -128,7 +128,7 @@ export interface Trace extends DeliverySummary {
   configWarnings?: string[];
   /**
    * Plugins enabled for the repository that Skiff does not implement yet and that would have seen
-   * this event in Prow (`['lgtm', 'approve']`): why a `/lgtm` did nothing.
+   * this event in Prow (`['label', 'lifecycle']`): why a `/label` did nothing.
    */
   notImplemented?: string[];
   note?: string;

@@ -39,15 +39,18 @@ const fixtures: Fixture[] = [
     name: 'kubernetes (plugins.yaml, config.yaml and the jobs directory)',
     flags: { 'plugin-config': 'kubernetes/plugins.yaml', 'config-path': 'kubernetes/config.yaml', 'job-config-path': 'kubernetes/jobs' },
     paths: ['kubernetes/plugins.yaml', 'kubernetes/config.yaml', 'kubernetes/jobs'],
-    warnings: 80,
+    warnings: 70,
     some: [
-      'kubernetes/plugins.yaml:64:1: approve: a Prow key Skiff does not implement yet; ignored',
+      'kubernetes/plugins.yaml:1267:1: cherry_pick_unapproved: a Prow key Skiff does not implement yet; ignored',
       'kubernetes/config.yaml:207:1: ["branch-protection"]: a Prow key Skiff does not implement yet; ignored',
       'kubernetes/jobs/kubernetes/sig-cli/sig-cli-config.yaml:575:1: postsubmits: a Prow key Skiff does not implement yet; ignored; also set in 1 more file (kubernetes/jobs/kubernetes-sigs/kind/kind-postsubmits.yaml)',
       'kubernetes/plugins.yaml:1446:7: plugins["kubernetes/test-infra"].plugins[1]: "config-updater" is not needed: Skiff reads the config straight from the repository (enabled for kubernetes/test-infra)',
       'kubernetes/plugins.yaml:1406:7: plugins["kubernetes/kubernetes"].plugins[1]: "cherry-pick-approved" is a Prow plugin Skiff does not implement yet; inactive (enabled for kubernetes/kubernetes)',
     ],
-    active: { 'kubernetes/kubernetes': ['hold', 'size'], 'kubernetes-sigs/kind': ['hold', 'size'] },
+    active: {
+      'kubernetes/kubernetes': ['approve', 'assign', 'blunderbuss', 'hold', 'lgtm', 'owners-label', 'size', 'verify-owners'],
+      'kubernetes-sigs/kind': ['approve', 'assign', 'blunderbuss', 'hold', 'lgtm', 'owners-label', 'size', 'verify-owners'],
+    },
   },
   {
     name: 'istio on GCP (merge keys)',
@@ -61,33 +64,43 @@ const fixtures: Fixture[] = [
     name: 'istio on AWS (merge keys)',
     flags: { 'plugin-config': 'istio/aws/plugins.yaml', 'config-path': 'istio/aws/config.yaml' },
     paths: ['istio/aws/plugins.yaml', 'istio/aws/config.yaml'],
-    warnings: 23,
+    warnings: 21,
     some: ['istio/aws/plugins.yaml:57:7: plugins["istio/test-infra"].plugins[1]: "config-updater" is not needed: Skiff reads the config straight from the repository (enabled for istio/test-infra)'],
-    active: { 'istio/test-infra': ['size', 'hold'], 'istio-ecosystem/sail-operator': ['size', 'hold'] },
+    active: { 'istio/test-infra': ['size', 'assign', 'hold'], 'istio-ecosystem/sail-operator': ['size', 'assign', 'hold'] },
   },
   {
     name: 'knative',
     flags: { 'plugin-config': 'knative/plugins.yaml', 'config-path': 'knative/config.yaml' },
     paths: ['knative/plugins.yaml', 'knative/config.yaml'],
-    warnings: 44,
+    warnings: 35,
     some: ['knative/config.yaml:15:1: plank: a Prow key Skiff does not implement yet; ignored'],
-    active: { 'knative/infra': ['hold', 'size'], 'knative/serving': ['hold', 'size'], 'knative-extensions/anything': ['hold', 'size'] },
+    active: {
+      'knative/infra': ['approve', 'assign', 'blunderbuss', 'hold', 'lgtm', 'owners-label', 'size', 'verify-owners'],
+      'knative/serving': ['approve', 'assign', 'blunderbuss', 'hold', 'lgtm', 'owners-label', 'size', 'verify-owners'],
+      'knative-extensions/anything': ['approve', 'assign', 'blunderbuss', 'hold', 'lgtm', 'owners-label', 'size', 'verify-owners'],
+    },
   },
   {
     name: 'jetstack (the bare-list plugins form, a jobs directory)',
     flags: { 'plugin-config': 'jetstack/plugins.yaml', 'config-path': 'jetstack/config.yaml', 'job-config-path': 'jetstack/jobs' },
     paths: ['jetstack/plugins.yaml', 'jetstack/config.yaml', 'jetstack/jobs'],
-    warnings: 42,
-    some: ['jetstack/plugins.yaml:153:5: plugins.jetstack[8]: "lgtm" is a Prow plugin Skiff does not implement yet; inactive (enabled for jetstack and cert-manager)'],
-    active: { 'jetstack/cert-manager': ['hold', 'size'], 'jetstack/testing': ['hold', 'size'] },
+    warnings: 35,
+    some: ['jetstack/plugins.yaml:146:5: plugins.jetstack[1]: "blockade" is a Prow plugin Skiff does not implement yet; inactive (enabled for jetstack and cert-manager)'],
+    active: {
+      'jetstack/cert-manager': ['assign', 'hold', 'lgtm', 'size', 'approve', 'blunderbuss', 'owners-label', 'verify-owners'],
+      'jetstack/testing': ['assign', 'hold', 'lgtm', 'size', 'approve', 'blunderbuss', 'owners-label', 'verify-owners'],
+    },
   },
   {
     name: 'oss-test-infra (a plugin Prow folded into another)',
     flags: { 'plugin-config': 'oss-test-infra/plugins.yaml', 'config-path': 'oss-test-infra/config.yaml' },
     paths: ['oss-test-infra/plugins.yaml', 'oss-test-infra/config.yaml'],
-    warnings: 47,
+    warnings: 38,
     some: ['oss-test-infra/plugins.yaml:419:7: plugins.kubeflow.plugins[17]: "transfer-issue" is a Prow plugin that Prow has folded into "issue-management"; inactive (enabled for kubeflow)'],
-    active: { 'GoogleCloudPlatform/oss-test-infra': ['hold', 'size'], 'GoogleCloudPlatform/gke-enterprise-mt': ['hold'] },
+    active: {
+      'GoogleCloudPlatform/oss-test-infra': ['assign', 'hold', 'approve', 'blunderbuss', 'lgtm', 'owners-label', 'size', 'verify-owners'],
+      'GoogleCloudPlatform/gke-enterprise-mt': ['assign', 'hold', 'approve', 'lgtm', 'verify-owners'],
+    },
   },
   {
     name: 'openshift: the global files and the whole shard tree (the ViaQ org shard, the Azure/ARO-HCP repo shards)',
@@ -98,9 +111,12 @@ const fixtures: Fixture[] = [
       'supplemental-prow-config-dir': [os],
     },
     paths: [os],
-    warnings: 72,
+    warnings: 62,
     some: [`${os}/_config.yaml:6:1: deck: a Prow key Skiff does not implement yet; ignored`],
-    active: { 'ViaQ/anything': ['hold'], 'Azure/ARO-HCP': ['hold'] },
+    active: {
+      'ViaQ/anything': ['assign', 'blunderbuss', 'hold', 'lgtm', 'verify-owners', 'owners-label'],
+      'Azure/ARO-HCP': ['assign', 'approve', 'blunderbuss', 'hold', 'lgtm', 'verify-owners', 'owners-label'],
+    },
   },
   {
     name: 'openshift: the global files with an older ViaQ/vector repo shard and the Azure/ARO-HCP repo shards',
@@ -111,9 +127,13 @@ const fixtures: Fixture[] = [
       'supplemental-prow-config-dir': [`${older}/ViaQ/vector`, `${os}/Azure`],
     },
     paths: [`${os}/_plugins.yaml`, `${os}/_config.yaml`, `${older}/ViaQ/vector`, `${os}/Azure`],
-    warnings: 73,
+    warnings: 63,
     some: [],
-    active: { 'ViaQ/vector': ['hold'], 'Azure/ARO-HCP': ['hold'], 'ViaQ/other': [] },
+    active: {
+      'ViaQ/vector': ['approve', 'assign', 'hold', 'lgtm', 'verify-owners', 'owners-label'],
+      'Azure/ARO-HCP': ['assign', 'approve', 'blunderbuss', 'hold', 'lgtm', 'verify-owners', 'owners-label'],
+      'ViaQ/other': [],
+    },
   },
 ];
 
@@ -158,8 +178,8 @@ describe('real Prow configs load with warnings only', () => {
 
     // Assess: what an issue comment on kubernetes/kubernetes would have reached in Prow.
     const missing = notImplementedFor(config, 'kubernetes', 'kubernetes', 'issue_comment', registry);
-    expect(missing).toEqual(expect.arrayContaining(['lgtm', 'approve', 'trigger', 'assign']));
-    expect(missing).not.toContain('hold'); // implemented
+    expect(missing).toEqual(expect.arrayContaining(['trigger', 'label', 'lifecycle', 'retitle']));
+    for (const implemented of ['hold', 'lgtm', 'approve', 'assign']) expect(missing).not.toContain(implemented);
     expect(missing).not.toContain('cherry-pick-approved'); // reviews only
     expect(notImplementedFor(config, 'kubernetes', 'kubernetes', 'pull_request_review', registry)).toContain('cherry-pick-approved');
     expect(notImplementedFor(config, 'kubernetes', 'test-infra', 'pull_request', registry)).not.toContain('config-updater'); // not needed

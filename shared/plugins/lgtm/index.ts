@@ -284,8 +284,7 @@ const who = "Collaborators on the repository. '/lgtm cancel' can be used additio
 const commands: CommandSpec<LgtmConfig, LgtmGitHub>[] = [
   {
     name: 'lgtm',
-    // No `|` in the usage: the README's plugin table is Markdown, where it would split the cell.
-    arg: { pattern: 'no-issue|cancel', optional: true, usage: '[cancel]' },
+    arg: { pattern: 'no-issue|cancel', optional: true, usage: '[no-issue|cancel]' },
     description: `Adds the '${lgtmLabel}' label, which is typically used to gate merging (\`/lgtm no-issue\` too); \`/lgtm cancel\` removes it.`,
     examples: ['/lgtm', '/lgtm no-issue', '/lgtm cancel'],
     who,
