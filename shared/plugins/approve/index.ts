@@ -163,8 +163,9 @@ export async function handle(ctx: Ctx, number: number, options: HandleOptions = 
     done.push(`${approvedLabel} added`);
   }
   const who = [...approvers.getCurrentApproversSetCased()].sort().join(', ') || 'nobody';
-  const unapproved = [...approvers.unapprovedFiles()].sort().map((d) => `${d || '/'}`);
-  const state = approved ? 'APPROVED' : `NOT APPROVED${unapproved.length ? ` (needs ${unapproved.join(', ')})` : ''}`;
+  // Directories whose OWNERS still need an approver; the root one by its file's name.
+  const unapproved = [...approvers.unapprovedFiles()].sort().map((d) => `${d ? `${d}/` : ''}${ctx.owners.settings.filenames.owners}`);
+  const state = approved ? 'APPROVED' : `NOT APPROVED${unapproved.length ? ` (needs an approver in ${unapproved.join(', ')})` : ''}`;
   return { status: 'ran', reason: `${state}; approved by ${who}; ${done.join(', ') || 'notification and label already up to date'}` };
 }
 
