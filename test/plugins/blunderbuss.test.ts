@@ -11,7 +11,7 @@ import type { LayeredSet as OwnersLayers, RepoOwners } from '../../shared/owners
 import { blunderbuss, type BlunderbussConfig, type BlunderbussGitHub } from '../../shared/plugins/blunderbuss/index.js';
 import { blunderbussConfigSchema, defaultWaitDescription } from '../../shared/plugins/blunderbuss/config.js';
 import { LayeredSet } from '../../shared/plugins/blunderbuss/layered-set.js';
-import { seededRandom, weightedIndex } from '../../shared/plugins/blunderbuss/seeded-random.js';
+import { seededRandom, weightedIndex } from '../../shared/plugins/seeded-random.js';
 import { runCommands } from '../../shared/plugins/commands.js';
 import type { Outcome } from '../../shared/plugins/types.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';

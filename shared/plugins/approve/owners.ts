@@ -4,7 +4,7 @@
 // people who approved keep their case and are compared case-insensitively.
 import type { RepoOwners } from '../../owners/types.js';
 import { goDir } from './go-path.js';
-import { seededPermutation } from './seeded-permutation.js';
+import { seededPermutation } from '../seeded-random.js';
 
 /** What the approvers algorithm reads from the OWNERS of a repository (Prow's approvers.Repo). */
 export type ApproversRepo = Pick<

@@ -24,7 +24,7 @@ import { requestReviews } from '../assign/request-reviews.js';
 import type { Outcome, Plugin, PluginContext } from '../types.js';
 import { blunderbussConfigSchema, type BlunderbussConfig } from './config.js';
 import { approversAsReviewers, getReviewers, type ReviewerSelector, type ReviewersSource } from './reviewers.js';
-import { seededRandom, weightedIndex } from './seeded-random.js';
+import { seededRandom, weightedIndex } from '../seeded-random.js';
 
 export type { BlunderbussConfig } from './config.js';
 
