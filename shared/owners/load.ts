@@ -13,7 +13,8 @@ import type { PluginLogger } from '../plugins/types.js';
 import type { CacheStore } from '../storage/ports.js';
 import type { OwnersSettings } from './config.js';
 import { parseMarkdownOwners, parseOwnersAliases, parseOwnersFile, type ParsedOwners } from './parse.js';
-import { buildRepoOwners, canonicalize, goDir, isDeniedDir, type ParsedRepoOwners } from './repo-owners.js';
+import { goDir } from './go-path.js';
+import { buildRepoOwners, canonicalize, isDeniedDir, type ParsedRepoOwners } from './repo-owners.js';
 
 export type OwnersGitHub = Pick<GitHubClient, 'getTree' | 'getBlobs'>;
 

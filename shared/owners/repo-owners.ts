@@ -5,6 +5,7 @@
 // as written. The owners_dir_denylist leaves out every OWNERS file in a matching directory or
 // below it, as Prow's walk skips those directories.
 import type { OwnersAliases, OwnersEntry, OwnersOptions, ParsedOwners } from './parse.js';
+import { goDir, goRel } from './go-path.js';
 import { compileRe2 } from './re2.js';
 import type { LayeredSet, OwnersFilenames, RepoOwners } from './types.js';
 
@@ -39,45 +40,12 @@ export interface RepoOwnersInput {
   warnings?: readonly string[];
 }
 
+
 /** github.NormLogin. */
 export const normLogin = (login: string): string => {
   const lower = login.toLowerCase();
   return lower.startsWith('@') ? lower.slice(1) : lower;
 };
-
-// Go's path/filepath on `/`-separated paths.
-
-export function goClean(path: string): string {
-  if (path === '') return '.';
-  const rooted = path.startsWith('/');
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.length && parts[parts.length - 1] !== '..') parts.pop();
-      else if (!rooted) parts.push('..');
-    } else parts.push(part);
-  }
-  const out = (rooted ? '/' : '') + parts.join('/');
-  return out || (rooted ? '/' : '.');
-}
-
-export const goDir = (path: string): string => goClean(path.slice(0, path.lastIndexOf('/') + 1));
-
-/** filepath.Rel; `undefined` where Go returns an error (one path rooted, the other not). */
-export function goRel(base: string, target: string): string | undefined {
-  const b = goClean(base);
-  const t = goClean(target);
-  if (b === t) return '.';
-  if (b.startsWith('/') !== t.startsWith('/')) return undefined;
-  if (b === '.') return t;
-  const bp = b.split('/').filter(Boolean);
-  const tp = t.split('/').filter(Boolean);
-  let common = 0;
-  while (common < bp.length && common < tp.length && bp[common] === tp[common]) common++;
-  if (bp.slice(common).includes('..')) return undefined;
-  return [...bp.slice(common).map(() => '..'), ...tp.slice(common)].join('/') || '.';
-}
 
 /** Prow's canonicalize: `.` is the root, `""`; no trailing slash. */
 export const canonicalize = (path: string): string => (path === '.' ? '' : path.endsWith('/') ? path.slice(0, -1) : path);

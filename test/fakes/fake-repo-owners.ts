@@ -4,7 +4,7 @@
 // The closest key at or above a path owns it; approvers() adds every key above it, nearest first,
 // without stopping at no_parent_owners, as Prow's fake does.
 import type { LayeredSet, OwnersFilenames, RepoOwners } from '../../shared/owners/types.js';
-import { goDir } from '../../shared/plugins/approve/go-path.js';
+import { goDir } from '../../shared/owners/go-path.js';
 
 export interface FakeRepoOwnersOptions {
   /** Directory -> reviewers of its OWNERS file. */

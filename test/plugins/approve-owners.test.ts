@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeRepoOwners, type FakeRepoOwnersOptions } from '../fakes/fake-repo-owners.js';
 import { findMostCoveringApprover, Owners, type SetMap } from '../../shared/plugins/approve/owners.js';
-import { goClean, goDir, goJoin } from '../../shared/plugins/approve/go-path.js';
+import { goClean, goDir, goJoin } from '../../shared/owners/go-path.js';
 import { seededPermutation } from '../../shared/plugins/seeded-random.js';
 
 const rootApprovers = ['Alice', 'Bob'];

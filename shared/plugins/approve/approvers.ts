@@ -2,7 +2,7 @@
 // comment that says so: Prow's approvers.Approvers and GetMessage (kubernetes-sigs/prow
 // pkg/plugins/approve/approvers/owners.go), ported as is, message text included, so a repository
 // moving from Prow sees the same comment and the same `[APPROVALNOTIFIER]` marker.
-import { goJoin } from './go-path.js';
+import { goJoin } from '../../owners/go-path.js';
 import { caseInsensitiveIntersection, type Owners, type SetMap } from './owners.js';
 
 /** The title prefix of the notification comment, upper-cased into `[APPROVALNOTIFIER]`. */

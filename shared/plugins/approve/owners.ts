@@ -3,7 +3,7 @@
 // named as RepoOwners names them ("" for the root); logins from OWNERS are lower-case, logins of
 // people who approved keep their case and are compared case-insensitively.
 import type { RepoOwners } from '../../owners/types.js';
-import { goDir } from './go-path.js';
+import { goDir } from '../../owners/go-path.js';
 import { seededPermutation } from '../seeded-random.js';
 
 /** What the approvers algorithm reads from the OWNERS of a repository (Prow's approvers.Repo). */

@@ -1,6 +1,6 @@
-// Go's path.Clean / filepath.Dir / filepath.Join for `/`-separated repository paths. The approvers
-// algorithm walks directories the way Prow does (kubernetes-sigs/prow
-// pkg/plugins/approve/approvers/owners.go), and the edge cases matter: Dir("a.go") is ".",
+// Go's path.Clean / filepath.Dir / filepath.Join / filepath.Rel for `/`-separated repository
+// paths. OWNERS and the approvers algorithm walk directories the way Prow does
+// (pkg/repoowners, pkg/plugins/approve/approvers), and the edge cases matter: Dir("a.go") is ".",
 // Dir("a/") is "a", Join("", "OWNERS") is "OWNERS". Node's path.posix differs on some of them
 // (dirname("a/") is "."), so these follow Go's source instead.
 
@@ -32,4 +32,19 @@ export function goDir(path: string): string {
 export function goJoin(...elements: string[]): string {
   const nonEmpty = elements.filter((e) => e !== '');
   return nonEmpty.length === 0 ? '' : goClean(nonEmpty.join('/'));
+}
+
+/** Go's filepath.Rel; `undefined` where Go returns an error (one path rooted, the other not). */
+export function goRel(base: string, target: string): string | undefined {
+  const b = goClean(base);
+  const t = goClean(target);
+  if (b === t) return '.';
+  if (b.startsWith('/') !== t.startsWith('/')) return undefined;
+  if (b === '.') return t;
+  const bp = b.split('/').filter(Boolean);
+  const tp = t.split('/').filter(Boolean);
+  let common = 0;
+  while (common < bp.length && common < tp.length && bp[common] === tp[common]) common++;
+  if (bp.slice(common).includes('..')) return undefined;
+  return [...bp.slice(common).map(() => '..'), ...tp.slice(common)].join('/') || '.';
 }
