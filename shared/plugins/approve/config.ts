@@ -4,6 +4,7 @@
 // `validateRepoDupes`).
 // Namespace import: unlike `import { z }`, it lets the bundler drop zod's unused locales (~360 KB).
 import * as z from 'zod';
+import { entryFor } from '../../config/repo-entries.js';
 
 /** Prow's defaults for the two links of the notification (ApproveFor). */
 export const defaultCommandHelpLink = 'https://go.k8s.io/bot-commands';
@@ -105,8 +106,7 @@ export const approveConfigSchema: z.ZodType<ApproveConfig> = z
  * defaults; the links default when empty. Names match exactly, as in Prow.
  */
 export function approveFor(config: ApproveConfig | undefined, org: string, repo: string): ApproveOptions {
-  const entries = config ?? [];
-  const entry = entries.find((e) => e.repos.includes(`${org}/${repo}`)) ?? entries.find((e) => e.repos.includes(org));
+  const entry = entryFor(config, org, repo);
   return {
     issueRequired: entry?.issueRequired ?? false,
     hasSelfApproval: entry?.requireSelfApproval === undefined ? true : !entry.requireSelfApproval,

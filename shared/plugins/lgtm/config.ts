@@ -3,6 +3,7 @@
 // `LgtmFor` for which entry applies to a repository).
 // Namespace import: unlike `import { z }`, it lets the bundler drop zod's unused locales (~360 KB).
 import * as z from 'zod';
+import { entryFor } from '../../config/repo-entries.js';
 
 /** What one repository gets: the first entry naming `org/repo`, else the first naming `org`, else all off. */
 export interface LgtmOptions {
@@ -48,12 +49,9 @@ export const lgtmConfigSchema: z.ZodType<LgtmConfig> = z
 
 const off: LgtmOptions = { reviewActsAsLgtm: false, storeTreeHash: false, stickyLgtmTeam: '' };
 
-/**
- * Prow's LgtmFor: an entry naming the repository wins over one naming its org, whatever their
- * order; among entries of the same kind, the first. Names match exactly, as in Prow.
- */
+/** Prow's LgtmFor: an entry naming the repository wins over one naming its org, whatever their order. */
 export function lgtmFor(config: LgtmConfig, org: string, repo: string): LgtmOptions {
-  const entry = config.find((e) => e.repos.includes(`${org}/${repo}`)) ?? config.find((e) => e.repos.includes(org));
+  const entry = entryFor(config, org, repo);
   if (!entry) return { ...off };
   return { reviewActsAsLgtm: entry.reviewActsAsLgtm, storeTreeHash: entry.storeTreeHash, stickyLgtmTeam: entry.stickyLgtmTeam };
 }
