@@ -89,6 +89,23 @@ describe('lgtm through the pipeline, with the kubernetes lgtm section', () => {
     expect(trace.plugins.lgtm).toMatchObject({ status: 'refused' });
   });
 
+  it("a non-collaborator's /lgtm: one reply saying who can, and the trace says why (GET /api/deliveries/{id})", async () => {
+    // Prepare: mallory has no role on the repository; GitHub reports read on a public one.
+    h = await harness(1);
+
+    // Act
+    const sent = await h.post('issue_comment', prComment('/lgtm', { login: 'mallory', number: 1 }));
+    await h.settled(sent.delivery);
+    const trace = (await (await fetch(`${h.skiff.url}/api/deliveries/${sent.delivery}`)).json()) as Awaited<ReturnType<Harness['settled']>>;
+
+    // Assess
+    const replies = h.github.comments(repo, 1);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatch(/^@mallory: changing LGTM is restricted to collaborators\. You are not a collaborator on Codertocat\/Hello-World/);
+    expect(h.github.labelsOf(repo, 1)).toEqual([]);
+    expect(trace.plugins.lgtm).toMatchObject({ status: 'refused', checks: [`collaborator mallory on ${repo}: no (role read)`] });
+  });
+
   it('an approving review adds LGTM once, even with /lgtm in its body', async () => {
     // Prepare: the example review is on pull request #2.
     h = await harness(2);
