@@ -1624,17 +1624,23 @@ describe('approve command parsing (Prow commandRegex)', () => {
 
 describe('approve notification helpers', () => {
   const comment = (id: number, login: string, body: string, type = 'User') => ({ id, body, user: { login, type }, createdAt: at(id), updatedAt: at(id), htmlUrl: '' });
-  it('only the bot counts, with or without [bot], in any case; without a login, Apps or the META line', () => {
+  it("only the bot counts, in any case, [bot]-less only for an App's comment; without a login, Apps only", () => {
     // Prepare
     const comments = [
-      comment(1, 'Skiff[bot]', '[APPROVALNOTIFIER] x'),
+      comment(1, 'Skiff[bot]', '[APPROVALNOTIFIER] x', 'Bot'),
       comment(2, 'someone', '[ApprovalNotifier] y\n<!-- META={"approvers":[]} -->'),
       comment(3, 'other[bot]', '[APPROVALNOTIFIER] z', 'Bot'),
       comment(4, 'skiff', 'not a notification'),
+      // A person whose login is the App's slug: not the bot, whatever the comment says.
+      comment(5, 'skiff', '[APPROVALNOTIFIER] This PR is **APPROVED**\n<!-- approved label added by skiff, not by the bot -->'),
+      // A token bot's own comment, by its exact login.
+      comment(6, 'skiff-bot', '[APPROVALNOTIFIER] w'),
     ];
     // Act / Assess
     expect(ownNotifications(comments, 'skiff[bot]').map((c) => c.id)).toEqual([1]);
-    expect(ownNotifications(comments, undefined).map((c) => c.id)).toEqual([2, 3]);
+    expect(ownNotifications(comments, 'skiff').map((c) => c.id)).toEqual([1, 5]);
+    expect(ownNotifications(comments, 'skiff-bot').map((c) => c.id)).toEqual([6]);
+    expect(ownNotifications(comments, undefined).map((c) => c.id)).toEqual([1, 3]);
   });
 
   it('the record of a person adding the label round-trips, and its absence forces a rewrite', () => {

@@ -131,7 +131,7 @@ export async function handle(ctx: Ctx, number: number, options: HandleOptions = 
   if (options.commenter && filenames.length) ctx.trust.ownsAny(repoOwners, options.commenter, filenames, 'approvers');
 
   const hasLabel = pr.labels.some(isApprovedLabel);
-  if (!ctx.botLogin) ctx.note("the bot's login is not known for this event: notifications by GitHub Apps, or ending in Prow's META line, are taken as its own");
+  if (!ctx.botLogin) ctx.note("the bot's login is not known (no GitHub credentials): notifications by GitHub Apps are taken as its own");
   const notifications = ownNotifications(comments, ctx.botLogin);
   const addedBy = labelAdder(ctx, hasLabel, approvers.requirementsMet(), recordedLabelAdder(notifications.at(-1)), options.labeledBy);
   // Decided before the message is built: getMessage and isApproved ask it several times.

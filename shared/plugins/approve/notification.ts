@@ -31,16 +31,16 @@ export function isBotLogin(botLogin: string | undefined, login: string): boolean
   return botLogin !== undefined && botLogin !== '' && withoutBotSuffix(login) === withoutBotSuffix(botLogin);
 }
 
-// The last line Prow's getMessage writes (gubernatorMetadata), before any hidden line of Skiff's.
-const metaLine = /\n<!-- META=\{"approvers":\[[^\n]*\]\} -->(?:\n<!-- [^\n]* -->)?$/;
-
 /**
- * The bot's notifications, oldest first. Without a known bot login (the dispatcher resolves it for
- * comment events only), a notification by any GitHub App counts, or one ending in Prow's META
- * line: a person could post such a comment, but no more than the label they can add themselves.
+ * The bot's notifications, oldest first: comments by the bot's own login. The `[bot]`-less form
+ * Prow compares (a login configured without the suffix) counts only for a GitHub App's comment,
+ * so a person whose login is the App's slug cannot pass a comment off as the bot's — the hidden
+ * line of a notification decides whether a human added `approved`. Without a known bot login (no
+ * credentials: dry-run, or offline local mode) only GitHub Apps' comments count.
  */
 export function ownNotifications(comments: readonly IssueComment[], botLogin: string | undefined): IssueComment[] {
-  const own = (c: IssueComment) => (botLogin ? isBotLogin(botLogin, c.user.login) : c.user.type === 'Bot' || metaLine.test(c.body));
+  const own = (c: IssueComment) =>
+    botLogin ? c.user.login.toLowerCase() === botLogin.toLowerCase() || (c.user.type === 'Bot' && isBotLogin(botLogin, c.user.login)) : c.user.type === 'Bot';
   return comments.filter((c) => own(c) && notificationStart.test(c.body));
 }
 
