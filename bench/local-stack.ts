@@ -29,6 +29,10 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Local mode's data directory: with one, the queue is journalled (fsync'd) before each ack. */
   dataDir?: string;
+  /** The plugins.yaml the stack reads (default: the harness's, hold and size for the sample repository). */
+  config?: string;
+  /** How long a received record stays hidden before it is delivered again (default 30 s). */
+  visibilityTimeoutSeconds?: number;
 }
 
 export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
@@ -36,11 +40,13 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
     'starting local mode',
     30_000,
     startHarness({
+      config: options.config,
       env: options.env,
       skiff: {
         // The CDK stack's queue waits 6 × the 60 s function timeout; local mode's default of 30 s
         // is plenty here: nothing in these runs takes seconds, so nothing is redelivered early.
-        visibilityTimeoutSeconds: 30,
+        // A benchmark of the queue's retries asks for less, so a failed record comes back soon.
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
         octokit: { writeIntervalMs: 0, retryBaseMs: 5, ...options.octokit },
         log: createLogger({ logLevel: 'SILENT' }),
         dataDir: options.dataDir,
