@@ -3,12 +3,10 @@
 // again) and SQS delivering a message twice (the same event sent to the queue again under
 // another deduplication id, as at-least-once delivery can) — must end in exactly one
 // `addLabel` per pull request: none lost, none doubled.
-import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { encodeQueuedEvent } from '../shared/hook/queued-event.js';
-import { benchSecret, holdLabel, startBenchStack, type BenchStack } from './local-stack.js';
+import { benchSecret, holdLabel, startBenchStack } from './local-stack.js';
 import type { MetricReport } from './metric.js';
 import { pollUntil } from './waiting.js';
-import { benchRepo, prCommentPayload } from './payloads.js';
+import { prCommentPayload } from './payloads.js';
 import { readTraces } from './traces.js';
 import { mapPool } from './map-pool.js';
 import { WebhookClient, type Delivery } from './webhook-client.js';
@@ -20,26 +18,6 @@ const timeoutMs = 120_000;
 type Duplicate = 'redelivery' | 'sqs' | undefined;
 /** Every 10th event gets a duplicate, alternating between the two kinds: 50 + 50. */
 const duplicateOf = (i: number): Duplicate => (i % 20 === 0 ? 'redelivery' : i % 20 === 10 ? 'sqs' : undefined);
-
-async function injectSqsDuplicate(stack: BenchStack, delivery: Delivery, number: number): Promise<void> {
-  const { sqs } = stack.skiff.standIns.clients;
-  const body = encodeQueuedEvent({ delivery: delivery.delivery, event: delivery.event, receivedAt: new Date().toISOString() }, delivery.body);
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: stack.skiff.standIns.queueUrl,
-      MessageBody: body,
-      MessageGroupId: `${benchRepo}#${number}`,
-      MessageDeduplicationId: `${delivery.delivery}-sqs-duplicate`,
-    }),
-  );
-}
-
-async function dlqDepth(stack: BenchStack): Promise<number> {
-  const { Attributes = {} } = await stack.skiff.standIns.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: stack.skiff.standIns.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
-}
 
 export async function measureExactlyOnce(): Promise<MetricReport> {
   const stack = await startBenchStack();
@@ -65,7 +43,7 @@ export async function measureExactlyOnce(): Promise<MetricReport> {
         if (again.status === 200) acks.redelivery++;
         else acks.failed.push(`${delivery.delivery} (redelivery): ${again.status} ${again.text.trim()}`);
       } else if (duplicate === 'sqs') {
-        await injectSqsDuplicate(stack, delivery, firstPullRequest + i);
+        await stack.injectSqsDuplicate(delivery);
         sqsInjected++;
       }
     });
@@ -116,7 +94,7 @@ export async function measureExactlyOnce(): Promise<MetricReport> {
       duplicated += Math.max(0, n - 1);
       extraPosts += Math.max(0, (posts.get(firstPullRequest + i) ?? 0) - 1);
     }
-    const dead = await dlqDepth(stack);
+    const dead = await stack.deadLetterDepth();
     const unprocessed = events - processed;
 
     return {

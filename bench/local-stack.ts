@@ -2,7 +2,9 @@
 // HTTP and local mode (webhook, queue poller and read API in this process, over embedded
 // DynamoDB/SQS/S3 stand-ins) pointed at it, with the config read from a file in a fake repository.
 // Each benchmark starts its own stack, so counts from one cannot leak into another.
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { encodeQueuedEvent, groupIdOf } from '../shared/hook/queued-event.js';
+import type { Delivery } from './webhook-client.js';
 import type { LocalSkiff } from '../shared/local/local-mode.js';
 import type { OctokitOptions } from '../shared/github/octokit.js';
 import { createLogger } from '../shared/log.js';
@@ -19,6 +21,13 @@ export interface BenchStack {
   skiff: LocalSkiff;
   /** Messages in the events queue: visible, and received but not yet deleted. */
   queueDepth(): Promise<{ visible: number; inFlight: number }>;
+  /** Messages in the dead-letter queue, visible or not. */
+  deadLetterDepth(): Promise<number>;
+  /**
+   * What SQS's at-least-once delivery can do: the same queued event sent again under another
+   * deduplication id, in the event's own FIFO group (as the webhook would queue it).
+   */
+  injectSqsDuplicate(delivery: Delivery): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +74,26 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
         }),
       );
       return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+    },
+    async deadLetterDepth() {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: skiff.standIns.deadLetterQueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    },
+    async injectSqsDuplicate(delivery) {
+      const body = encodeQueuedEvent({ delivery: delivery.delivery, event: delivery.event, receivedAt: new Date().toISOString() }, delivery.body);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: skiff.standIns.queueUrl,
+          MessageBody: body,
+          MessageGroupId: groupIdOf(JSON.parse(delivery.body)),
+          MessageDeduplicationId: `${delivery.delivery}-sqs-duplicate`,
+        }),
+      );
     },
     async close() {
       // Bounded, and never an error: the numbers are already taken, and run.ts exits the process

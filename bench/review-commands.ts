@@ -7,9 +7,7 @@
 //    one bot comment and one label per pull request, nothing lost, nothing dead-lettered.
 // Parts 1 and 2 are set against what Prow's plugins make for the same command, counted from its
 // source (kubernetes-sigs/prow pkg/plugins/lgtm/lgtm.go, pkg/plugins/approve/approve.go).
-import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
-import { groupIdOf, encodeQueuedEvent } from '../shared/hook/queued-event.js';
 import type { Trace } from '../shared/storage/ports.js';
 import { faults, type FileChange, type RecordedCall } from '../test/fakes/github-server.js';
 import { benchSecret, startBenchStack, type BenchStack } from './local-stack.js';
@@ -220,26 +218,6 @@ const lgtmNotice = 'LGTM label has been added.';
 const approveNotice = '[APPROVALNOTIFIER]';
 const numberOf = (i: number) => 1 + i;
 
-async function injectSqsDuplicate(stack: BenchStack, delivery: Delivery): Promise<void> {
-  // What at-least-once delivery can do: the same queued event again, under another deduplication id.
-  const body = encodeQueuedEvent({ delivery: delivery.delivery, event: delivery.event, receivedAt: new Date().toISOString() }, delivery.body);
-  await stack.skiff.standIns.clients.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: stack.skiff.standIns.queueUrl,
-      MessageBody: body,
-      MessageGroupId: groupIdOf(JSON.parse(delivery.body)),
-      MessageDeduplicationId: `${delivery.delivery}-sqs-duplicate`,
-    }),
-  );
-}
-
-async function dlqDepth(stack: BenchStack): Promise<number> {
-  const { Attributes = {} } = await stack.skiff.standIns.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: stack.skiff.standIns.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-}
-
 async function measureUnderFaults() {
   const stack = await startBenchStack({
     config: config(['approve', 'lgtm'], { lgtm: [{ repos: [benchRepo], store_tree_hash: true }], approve: [{ repos: [benchRepo] }] }),
@@ -279,7 +257,7 @@ async function measureUnderFaults() {
         if (again.status === 200) redelivered++;
         else failedPosts.push(`${item.delivery.delivery} (redelivery): ${again.status} ${again.text.trim()}`);
       } else if (item.duplicate === 'sqs') {
-        await injectSqsDuplicate(stack, item.delivery);
+        await stack.injectSqsDuplicate(item.delivery);
         sqsInjected++;
       }
     });
@@ -351,7 +329,7 @@ async function measureUnderFaults() {
       if (reran && !it.faulted) retriedUnfaulted++;
     }
     const faulted = items.filter((it) => it.faulted).length;
-    const dead = await dlqDepth(stack);
+    const dead = await stack.deadLetterDepth();
     const attempts = new Map<number, number>();
     for (const trace of traces.values()) attempts.set(trace?.attempts ?? 0, (attempts.get(trace?.attempts ?? 0) ?? 0) + 1);
     const injected502s = gh.calls.filter((c) => c.status === 502).length;
