@@ -170,6 +170,11 @@ export interface GitHubClient {
 
   // People.
   getRepoRole(repo: RepoRef, login: string): Promise<RepoRole>;
+  /**
+   * Everyone with access to the repository, of any role and from any grant (GitHub's
+   * `affiliation=all`), every page: Prow keeps only them among a repository's OWNERS.
+   */
+  listCollaborators(repo: RepoRef): Promise<string[]>;
   /** Public or private membership of the repository owner's organization (the bot must be able to see it). */
   isOrgMember(repo: RepoRef, login: string): Promise<boolean>;
   /** Teams of the repository owner's organization, every page. */
@@ -224,6 +229,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getBlob: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)} ${sha}` },
   getBlobs: { write: false, reuse: 'stable', describe: (repo, shas) => `${repoName(repo)} ${shas.length === 1 ? shas[0] : `${shas.length} blobs`}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
+  listCollaborators: { write: false, reuse: 'stable', describe: (repo) => repoName(repo) },
   isOrgMember: { write: false, reuse: 'stable', describe: (repo, login) => `${repo.owner} ${login}` },
   listTeams: { write: false, reuse: 'stable', describe: (repo) => repo.owner },
   isTeamMember: { write: false, reuse: 'stable', describe: (repo, team, login) => `${repo.owner}/${team} ${login}` },

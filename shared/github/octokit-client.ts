@@ -322,6 +322,15 @@ export class OctokitGitHub implements GitHubClient {
    * (admin, write, read, none) is the older name for it. GitHub answers 404 for a login that is
    * no user, which has no role.
    */
+  async listCollaborators(repo: RepoRef): Promise<string[]> {
+    try {
+      const users = await this.octokit.paginate(this.octokit.rest.repos.listCollaborators, { owner: repo.owner, repo: repo.repo, affiliation: 'all', per_page: 100 });
+      return users.map((u) => u.login);
+    } catch (cause) {
+      throw new GitHubError(`failed to list the collaborators of ${repoName(repo)}`, { cause });
+    }
+  }
+
   async getRepoRole(repo: RepoRef, login: string): Promise<RepoRole> {
     try {
       const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login });

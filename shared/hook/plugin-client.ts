@@ -93,10 +93,38 @@ export function memoisedClient(inner: GitHubClient): GitHubClient {
   });
 }
 
+/** How long a repository's collaborator list is reused across deliveries and containers. */
+export const collaboratorsTtlSeconds = 600;
+
+/**
+ * The repository's collaborators, from the shared cache when a delivery in the last ten minutes
+ * listed them: kubernetes-sized repositories have thousands, a page per hundred. A cache that
+ * fails is skipped, never a reason to fail the event.
+ */
+async function collaboratorsOf(github: GitHubClient, repo: RepoRef, cache: CacheStore | undefined, log: PluginLogger): Promise<string[]> {
+  const key = `collaborators#${repo.owner}/${repo.repo}`.toLowerCase();
+  try {
+    const hit = await cache?.getCached(key);
+    if (hit) return JSON.parse(Buffer.from(hit).toString('utf8')) as string[];
+  } catch (error) {
+    log.warn(`collaborator cache read failed for ${key}; listing from GitHub`, { error: String(error) });
+  }
+  const logins = await github.listCollaborators(repo);
+  try {
+    await cache?.putCached(key, Buffer.from(JSON.stringify(logins)), collaboratorsTtlSeconds);
+  } catch (error) {
+    log.warn(`collaborator cache write failed for ${key}`, { error: String(error) });
+  }
+  return logins;
+}
+
 /**
  * OWNERS for the delivery: loaded once per SHA whichever plugin asks first, with the settings of
- * the `owners:` section and config.yaml's `owners_dir_denylist`. `forPlugin` adds each OWNERS
- * warning to that plugin's trace record.
+ * the `owners:` section and config.yaml's `owners_dir_denylist`, and — as Prow's
+ * LoadRepoOwnersSha, unless `owners.skip_collaborators` lists the repository — keeping only the
+ * repository's collaborators among its approvers and reviewers, so someone who lost access no
+ * longer approves by being named in an old OWNERS file. `forPlugin` adds each OWNERS warning to
+ * that plugin's trace record.
  */
 export function ownersAccess(
   sections: Record<string, unknown>,
@@ -112,7 +140,9 @@ export function ownersAccess(
   const load = (sha: string) => {
     let loading = loads.get(sha);
     if (!loading) {
-      loading = loadRepoOwners({ github, cache, log }, repo, sha, settings);
+      loading = loadRepoOwners({ github, cache, log }, repo, sha, settings).then(async (owners) =>
+        settings.skipCollaborators ? owners : owners.withCollaborators(await collaboratorsOf(github, repo, cache, log)),
+      );
       loading.catch(() => loads.delete(sha));
       loads.set(sha, loading);
     }

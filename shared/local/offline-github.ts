@@ -333,6 +333,12 @@ export class OfflineGitHub implements GitHubClient {
     return sender !== undefined && same(sender, login) ? 'write' : 'read';
   }
 
+  /** The one person known to have access: the latest event's sender (see getRepoRole). */
+  async listCollaborators(repo: RepoRef): Promise<string[]> {
+    const sender = this.senders.get(repoKey(repo));
+    return sender === undefined ? [] : [sender];
+  }
+
   /** Nothing offline says who is in an organization or team, so nobody is. */
   async isOrgMember(): Promise<boolean> {
     return false;

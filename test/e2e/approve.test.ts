@@ -36,6 +36,8 @@ async function harness(renamed: string): Promise<Harness> {
   gh.setFile(repo, base, 'OWNERS', 'approvers:\n- root-approver\n');
   gh.setFile(repo, base, 'docs/OWNERS', 'approvers:\n- alice\n');
   gh.setFile(repo, base, 'src/OWNERS', 'approvers:\n- bob\nreviewers:\n- carol\n');
+  // Only collaborators among the OWNERS approve (kubernetes does not skip_collaborators).
+  for (const login of ['root-approver', 'alice', 'bob', 'carol']) gh.setRole(repo, login, 'write');
   gh.setPullRequest(repo, number, { author: 'Codertocat', base: { sha: base } });
   gh.setChanges(repo, number, [
     { filename: 'docs/guide.md', additions: 3, deletions: 1 },

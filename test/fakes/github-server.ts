@@ -831,6 +831,12 @@ export class FakeGitHub {
       },
       {
         method: 'GET',
+        pattern: re(`${repo}/collaborators`),
+        describe: (req) => `listCollaborators ${repoRef(req)}${pageSuffix(req)}`,
+        handle: (req) => this.#paginate(req, this.#collaboratorObjects(req)),
+      },
+      {
+        method: 'GET',
         pattern: re(`${repo}/collaborators/([^/]+)/permission`),
         describe: (req) => `getCollaboratorPermission ${repoRef(req)} ${req.params[2] ?? ''}`,
         handle: (req) => this.#permission(req),
@@ -1396,6 +1402,18 @@ export class FakeGitHub {
     const explicit = this.#roles.get(checkRepo(repo))?.get(login.toLowerCase());
     if (explicit !== undefined) return explicit;
     return this.#private.has(checkRepo(repo)) ? 'none' : 'read';
+  }
+
+  /**
+   * The users given a role with `setRole` (any but `none`), in the order they were given one: on a
+   * public repository everyone else reads, but only these are collaborators
+   * (https://docs.github.com/en/rest/collaborators/collaborators#list-repository-collaborators).
+   */
+  #collaboratorObjects(req: Req): object[] {
+    const roles = this.#roles.get(checkRepo(repoRef(req))) ?? new Map<string, string>();
+    return [...roles]
+      .filter(([, role]) => role !== 'none')
+      .map(([login, role]) => ({ ...this.#userObject(login), role_name: role, permissions: { pull: true, triage: role !== 'read', push: ['write', 'maintain', 'admin'].includes(role), maintain: ['maintain', 'admin'].includes(role), admin: role === 'admin' } }));
   }
 
   /** `role_name` is the effective role; `permission` the older four-level name for it. */

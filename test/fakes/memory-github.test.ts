@@ -104,6 +104,13 @@ const cases: Case[] = [
     answer: 'abc',
   }),
   c({ name: 'getRepoRole', args: [repo, 'dave'], seed: (gh) => gh.setRole(full, 'dave', 'maintain'), text: `getRepoRole ${full} dave`, answer: 'maintain' }),
+  c({
+    name: 'listCollaborators',
+    args: [repo],
+    seed: (gh) => (gh.setRole(full, 'dave', 'maintain'), gh.setRole(full, 'gone', 'none')),
+    text: `listCollaborators ${full}`,
+    answer: ['dave'],
+  }),
   c({ name: 'isOrgMember', args: [repo, 'erin'], seed: (gh) => gh.setOrgMembers('acme', ['erin']), text: 'isOrgMember acme erin', answer: true }),
   c({ name: 'listTeams', args: [repo], seed: (gh) => gh.setTeam('acme', { name: 'Core', slug: 'core', members: [] }), text: 'listTeams acme', answer: [{ id: expect.any(Number), name: 'Core', slug: 'core' }] }),
   c({ name: 'isTeamMember', args: [repo, 'core', 'frank'], seed: (gh) => gh.setTeam('acme', { name: 'Core', slug: 'core', members: ['frank'] }), text: 'isTeamMember acme/core frank', answer: true }),

@@ -540,6 +540,21 @@ describe('OctokitGitHub: pull requests and code', () => {
 });
 
 describe('OctokitGitHub: people', () => {
+  it('listCollaborators lists everyone with a role, every page, and nobody who only reads a public repository', async () => {
+    // Prepare: 120 people with roles on a repository of their own, so two pages.
+    const crowd = { owner: 'acme', repo: 'crowd' };
+    for (let i = 0; i < 120; i++) fake.setRole('acme/crowd', `user${i}`, i % 2 ? 'write' : 'triage');
+    fake.resetCalls();
+
+    // Act
+    const logins = await client().listCollaborators(crowd);
+
+    // Assess
+    expect(logins).toHaveLength(120);
+    expect(logins).not.toContain('passer-by');
+    expect(fake.calls.map((c) => c.path)).toEqual(['/repos/acme/crowd/collaborators?affiliation=all&per_page=100', '/repos/acme/crowd/collaborators?affiliation=all&per_page=100&page=2']);
+  });
+
   it.each([
     { name: 'a custom role comes through by name', login: 'dana', setup: () => fake.setRole('acme/people', 'dana', 'release-manager'), role: 'release-manager' },
     { name: 'maintain (permission says write)', login: 'mia', setup: () => fake.setRole('acme/people', 'mia', 'maintain'), role: 'maintain' },
@@ -639,6 +654,7 @@ describe('OctokitGitHub: errors keep the call’s context and GitHub’s answer'
     { name: 'listReviews', method: 'GET', path: /\/reviews$/, act: (g: OctokitGitHub) => g.listReviews(issue(50)), message: `failed to list reviews of ${full}#50` },
     { name: 'getTree', method: 'GET', path: /\/git\/trees\//, act: (g: OctokitGitHub) => g.getTree(repo, 'abc'), message: `failed to read the tree abc of ${full}` },
     { name: 'getCommit', method: 'GET', path: /\/git\/commits\//, act: (g: OctokitGitHub) => g.getCommit(repo, 'abc'), message: `failed to read the commit abc of ${full}` },
+    { name: 'listCollaborators', method: 'GET', path: /\/collaborators$/, act: (g: OctokitGitHub) => g.listCollaborators(repo), message: `failed to list the collaborators of ${full}` },
     { name: 'getRepoRole', method: 'GET', path: /\/permission$/, act: (g: OctokitGitHub) => g.getRepoRole(repo, 'alice'), message: `failed to read the role of alice in ${full}` },
     { name: 'listTeams', method: 'GET', path: /\/teams$/, act: (g: OctokitGitHub) => g.listTeams(repo), message: `failed to list the teams of ${owner}` },
     { name: 'isTeamMember', method: 'GET', path: /\/memberships\//, act: (g: OctokitGitHub) => g.isTeamMember(repo, 'core', 'alice'), message: `failed to check whether alice is in the team ${owner}/core` },

@@ -3,7 +3,8 @@
 // long, and the one-repository guard on every method of the port.
 import { describe, expect, it } from 'vitest';
 import { githubMethodNames, type GitHubClient } from '../../shared/github/client.js';
-import { confine, journaledClient, journalKey, memoisedClient } from '../../shared/hook/plugin-client.js';
+import { confine, journaledClient, journalKey, memoisedClient, ownersAccess } from '../../shared/hook/plugin-client.js';
+import { ownersSection } from '../../shared/owners/config.js';
 import type { JournaledWrite } from '../../shared/storage/ports.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
 import { MemoryStore } from '../fakes/memory-store.js';
@@ -171,5 +172,39 @@ describe('confine', () => {
     const client = confine(gh, repo, () => new Error('refused'));
     await client.getIssueLabels({ owner: 'ACME', repo: 'Widgets', number: 1 });
     expect(gh.reads).toEqual(['getIssueLabels ACME/Widgets#1']);
+  });
+});
+
+describe('ownersAccess', () => {
+  const owners = 'approvers:\n- alice\n- departed\n';
+  const silent = { info() {}, warn() {} };
+  const sectionsWith = (owners?: unknown) => ({ owners: ownersSection.schema.parse(owners) });
+
+  it("keeps only collaborators, listing them once per ten minutes across deliveries (the shared cache)", async () => {
+    // Prepare
+    const gh = new MemoryGitHub().setFile(repo, 'base1', 'OWNERS', owners);
+    gh.setRole(repo, 'alice', 'write');
+    const cache = new MemoryStore();
+
+    // Act: two deliveries, each with its own access, sharing the table.
+    const first = await ownersAccess(sectionsWith(), repo, gh, cache, silent).forPlugin(() => {}).at('base1');
+    const second = await ownersAccess(sectionsWith(), repo, gh, cache, silent).forPlugin(() => {}).at('base1');
+
+    // Assess
+    expect([...first.approvers('README.md').all()]).toEqual(['alice']);
+    expect([...second.approvers('README.md').all()]).toEqual(['alice']);
+    expect(gh.reads.filter((c) => c.startsWith('listCollaborators'))).toEqual(['listCollaborators acme/widgets']);
+  });
+
+  it('with owners.skip_collaborators listing the repository, the OWNERS alone decide and nobody is listed', async () => {
+    // Prepare
+    const gh = new MemoryGitHub().setFile(repo, 'base2', 'OWNERS', owners);
+
+    // Act
+    const got = await ownersAccess(sectionsWith({ skip_collaborators: ['acme/widgets'] }), repo, gh, undefined, silent).forPlugin(() => {}).at('base2');
+
+    // Assess
+    expect([...got.approvers('README.md').all()].sort()).toEqual(['alice', 'departed']);
+    expect(gh.reads.some((c) => c.startsWith('listCollaborators'))).toBe(false);
   });
 });

@@ -20,6 +20,9 @@ import { aboutThisBot } from '../../shared/plugins/respond.js';
 import type { Outcome } from '../../shared/plugins/types.js';
 import type { ReviewSeedState } from '../fakes/github-server.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
+import { ownersSection } from '../../shared/owners/config.js';
+import { MemoryStore } from '../fakes/memory-store.js';
+import { ownersPeople } from '../fakes/owners-people.js';
 import { pluginContext, type TestContext } from '../fakes/plugin-context.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -67,6 +70,10 @@ interface WorldOptions {
   config?: unknown;
   botLogin?: string | null;
   state?: 'open' | 'closed';
+  /** Who has a role on the repository; default everyone the OWNERS files name (only collaborators count). */
+  collaborators?: string[];
+  /** plugins.yaml's `owners:` section, as written. */
+  ownersSection?: unknown;
 }
 
 interface World {
@@ -89,6 +96,7 @@ function world(o: WorldOptions): World {
   const gh = new MemoryGitHub({ botLogin: bot });
   const base = shaFor(JSON.stringify(o));
   for (const [path, text] of Object.entries(o.owners ?? prowOwners)) gh.setFile(repo, base, path, text);
+  for (const login of o.collaborators ?? ownersPeople(Object.values(o.owners ?? prowOwners))) gh.setRole(repo, login, 'write');
   gh.setPullRequest(pr1, { author: o.author ?? 'cjwagner', body: o.body ?? '', base: { ref: o.branch ?? 'master', sha: base }, state: o.state ?? 'open' });
   gh.setChanges(
     pr1,
@@ -110,7 +118,9 @@ function world(o: WorldOptions): World {
   }
   for (const r of o.reviews ?? []) gh.addReview(pr1, { user: r.user, body: r.body, state: r.state as ReviewSeedState, submittedAt: at(r.at) });
   const config = approveConfigSchema.parse(o.config ?? [{ repos: ['org/repo'], ...prowLinks }]);
-  const ctx = pluginContext({ github: gh, config, repo, botLogin: o.botLogin ?? bot });
+  // The table the collaborator list is cached in across deliveries, as in production.
+  const sections = { owners: ownersSection.schema.parse(o.ownersSection) };
+  const ctx = pluginContext({ github: gh, config, repo, botLogin: o.botLogin ?? bot, cache: new MemoryStore(), sections });
   // pluginContext defaults a missing login; `botLogin: null` is a delivery without one (dispatch
   // resolves it for comment events only).
   if (o.botLogin === null) ctx.botLogin = undefined;
@@ -1658,13 +1668,33 @@ describe('approve notification helpers', () => {
 
 // ---- What /approve costs -----------------------------------------------------------------------------
 
+describe('only collaborators among the OWNERS approve (Prow: unless owners.skip_collaborators)', () => {
+  const owners = { OWNERS: 'approvers:\n- alice\n- departed\n' };
+
+  it.each([
+    { name: 'a named approver who still has access approves', who: 'alice', skip: false, approved: true },
+    { name: 'a named approver who lost access does not', who: 'departed', skip: false, approved: false },
+    { name: 'with skip_collaborators, the OWNERS alone decide', who: 'departed', skip: true, approved: true },
+  ])('$name', async ({ who, skip, approved }) => {
+    // Prepare: departed is in OWNERS but no longer has a role on the repository.
+    const ownersSection = skip ? { skip_collaborators: ['org/repo'] } : undefined;
+    const { gh, ctx } = world({ owners, files: ['README.md'], collaborators: ['alice'], ownersSection, comments: [{ at: 1, user: who, body: '/approve' }] });
+
+    // Act
+    await deliver(ctx, 'issue_comment', commentPayload('/approve', who));
+
+    // Assess
+    expect(gh.labelsOf(pr1).includes(approvedLabel)).toBe(approved);
+  });
+});
+
 describe('approve GitHub calls (issue §5)', () => {
   // 50 changed files under 10 OWNERS directories, each with its own approver.
   const dirs = Array.from({ length: 10 }, (_, i) => `pkg/d${i}`);
   const owners = Object.fromEntries(dirs.map((d, i) => [`${d}/OWNERS`, `approvers:\n- approver${i}\n`]));
   const files = dirs.flatMap((d) => Array.from({ length: 5 }, (_, j) => `${d}/file${j}.go`));
 
-  it('/approve from the last approver needed: 8 calls with the OWNERS cold, 6 warm', async () => {
+  it('/approve from the last approver needed: 9 calls with the OWNERS and collaborators cold, 6 warm', async () => {
     // Prepare: nine directories approved, and the notification posted then.
     const comments = [
       ...dirs.slice(0, 9).map((_, i) => ({ at: i, user: `approver${i}`, body: '/approve' })),
@@ -1677,14 +1707,15 @@ describe('approve GitHub calls (issue §5)', () => {
       await deliver(ctx, 'issue_comment', commentPayload(body, 'approver9'));
       return gh.calls.map((c) => c.split(' ')[0]);
     };
-    // Act: cold — this event reads the tree and the 10 OWNERS blobs (one query); then a cancel and an
+    // Act: cold — this event reads the tree, the 10 OWNERS blobs (one query) and the collaborators; then a cancel and an
     // /approve again with them cached.
     const cold = await approveNow('/approve', 20);
     await approveNow('/approve cancel', 21);
     const warm = await approveNow('/approve', 22);
     // Assess
     const reads = ['getPullRequest', 'getPullRequestChanges', 'listComments', 'listReviews'];
-    expect(cold).toEqual([...reads, 'getTree', 'getBlobs', 'editComment', 'addLabel']);
+    // Cold: the tree, its OWNERS in one query, and one page of collaborators (then cached ten minutes).
+    expect(cold).toEqual([...reads, 'getTree', 'getBlobs', 'listCollaborators', 'editComment', 'addLabel']);
     expect(warm).toEqual([...reads, 'editComment', 'addLabel']);
   });
 });

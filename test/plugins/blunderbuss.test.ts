@@ -14,6 +14,7 @@ import { LayeredSet } from '../../shared/plugins/blunderbuss/layered-set.js';
 import { seededRandom, weightedIndex } from '../../shared/plugins/seeded-random.js';
 import { runCommands } from '../../shared/plugins/commands.js';
 import type { Outcome } from '../../shared/plugins/types.js';
+import { ownersSection } from '../../shared/owners/config.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
 import { pluginContext } from '../fakes/plugin-context.js';
 
@@ -350,13 +351,14 @@ describe('Prow TestHandleGenericComment', () => {
  * is derived from the files: OWNERS are cached by commit across a process, as a commit's files
  * never change, so two tests must not give different files the same commit.
  */
-function realOwners(files: Record<string, string>, changes: PullRequestChange[], section: unknown = {}) {
+function realOwners(files: Record<string, string>, changes: PullRequestChange[], section: unknown = {}, ownersSectionText?: unknown) {
   const sha = createHash('sha1').update(JSON.stringify(files)).digest('hex');
   const gh = new MemoryGitHub();
   for (const [path, text] of Object.entries(files)) gh.setFile(repo, sha, path, text);
   gh.setPullRequest(ref, { author: 'author', base: { sha } });
   gh.setChanges(ref, changes);
-  const ctx = pluginContext<BlunderbussConfig, BlunderbussGitHub>({ github: gh, config: config(section), repo });
+  const sections = { owners: ownersSection.schema.parse(ownersSectionText) };
+  const ctx = pluginContext<BlunderbussConfig, BlunderbussGitHub>({ github: gh, config: config(section), repo, sections });
   const event = (edit: (pr: PullRequestEvent) => void = () => {}) =>
     pullRequestEvent((e) => {
       e.pull_request.base.sha = sha;
@@ -449,9 +451,22 @@ describe('through OWNERS files at the base commit', () => {
     expect(outcome).toEqual({ status: 'skipped', reason: 'no OWNERS reviewers or approvers other than the author for the 1 changed file' });
   });
 
-  it('a reviewer GitHub refuses is left out, and the rest are asked', async () => {
-    // Prepare: r2 has no role on the repository (left OWNERS but not the file).
+  it('an OWNERS reviewer without access is not asked: only collaborators count (Prow: unless skip_collaborators)', async () => {
+    // Prepare: r2 is in OWNERS but has no role on the repository.
     const { gh, ctx, event } = realOwners({ OWNERS: 'reviewers:\n- r1\n- r2\n' }, [change('main.go', 5)]);
+    gh.setRole(repo, 'r1', 'write');
+
+    // Act
+    const outcome = await blunderbuss.on!.pull_request!(ctx, event());
+
+    // Assess
+    expect(requestedOf(gh)).toEqual(['r1']);
+    expect(outcome).toEqual({ status: 'ran', reason: 'requested reviews from r1' });
+  });
+
+  it('with skip_collaborators, a reviewer GitHub refuses is left out, and the rest are asked', async () => {
+    // Prepare: OWNERS alone decide, so r2 is drawn, and GitHub refuses to ask someone without access.
+    const { gh, ctx, event } = realOwners({ OWNERS: 'reviewers:\n- r1\n- r2\n' }, [change('main.go', 5)], {}, { skip_collaborators: [`${repo.owner}/${repo.repo}`] });
     gh.setRole(repo, 'r1', 'write');
 
     // Act
