@@ -6,6 +6,8 @@
 // JavaScript cannot express (inline flags after the start, `(?U)`) is an error naming the problem,
 // so a pattern never means something Prow would not have matched.
 
+import safeRegex from 'safe-regex2';
+
 export type Re2Result = { ok: true; regex: RegExp } | { ok: false; error: string };
 
 const posixClasses: Record<string, string> = {
@@ -35,11 +37,22 @@ const literal = (ch: string) => (/[A-Za-z0-9_ ]/.test(ch) || ch.charCodeAt(0) > 
 
 class Untranslatable extends Error {}
 
-/** Compiles a Go RE2 pattern as a JavaScript RegExp, or says why it cannot. */
+/**
+ * Compiles a Go RE2 pattern as a JavaScript RegExp, or says why it cannot. RE2 matches in linear
+ * time whatever the pattern; JavaScript backtracks, so a repetition inside a repetition (`(a+)+`)
+ * can take exponential time on a crafted path and stall every event of the repository. Such a
+ * pattern is refused, with the reason, by safe-regex2's star-height check.
+ */
 export function compileRe2(pattern: string): Re2Result {
   try {
     const { source, flags } = translate(pattern);
-    return { ok: true, regex: new RegExp(source, flags) };
+    const regex = new RegExp(source, flags);
+    // The translation's \A and \z (lookarounds) read as ^ and $ for the check, which its parser does not know.
+    // The total number of repetitions is no danger in itself (safe-regex2's default limit is 25).
+    if (!safeRegex(source.replaceAll('(?<![\\s\\S])', '^').replaceAll('(?![\\s\\S])', '$'), { limit: 1000 })) {
+      throw new Untranslatable('it repeats a repetition (as in (a+)+), which can take exponential time in JavaScript (Prow matches with RE2, which cannot); write it without the nesting');
+    }
+    return { ok: true, regex };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return { ok: false, error: `invalid regular expression ${JSON.stringify(pattern)}: ${why}` };

@@ -135,6 +135,7 @@ describe('RE2 patterns', () => {
     { name: 'escaped punctuation', pattern: '^BUILD(\\.bazel)?\\-x$', matches: ['BUILD.bazel-x', 'BUILD-x'], misses: ['BUILDxbazel-x'] },
     { name: 'Unicode class', pattern: '^\\pL+$', matches: ['ñandú'], misses: ['a1'] },
     { name: 'a literal brace', pattern: 'a{b', matches: ['a{b'], misses: ['ab'] },
+    { name: 'many repetitions side by side', pattern: `^${'a*'.repeat(40)}$`, matches: ['aaa'], misses: ['b'] },
   ];
   it.each(cases)('$name', ({ pattern, matches, misses }) => {
     // Act
@@ -152,6 +153,10 @@ describe('RE2 patterns', () => {
     { name: 'inline flags after the start', pattern: 'a(?i)b', message: /only at the very start/ },
     { name: 'ungreedy flag', pattern: '(?U)a+', message: /\(\?U\)/ },
     { name: 'broken syntax', pattern: '[a-', message: /missing closing \]/ },
+    // RE2 matches these in linear time; JavaScript can take exponential time on a crafted path.
+    { name: 'a repeated repetition', pattern: '(a+)+$', message: /repeats a repetition/ },
+    { name: 'a repeated repetition in a group', pattern: '^(?:docs/.*)*\.md$', message: /repeats a repetition/ },
+    { name: 'a repeated repetition after \A', pattern: '\A(\w*)*\z', message: /repeats a repetition/ },
   ];
   it.each(refused)('refuses $name', ({ pattern, message }) => {
     // Act
