@@ -64,6 +64,15 @@ export interface PullRequest {
   state: string;
   draft: boolean;
   merged: boolean;
+  /**
+   * Whether it merges cleanly: `null` while GitHub is still computing it (it does so in the
+   * background after a push to the head or the base; read again a little later).
+   */
+  mergeable: boolean | null;
+  /** GitHub's `mergeable_state`: `clean`, `dirty` (conflicts), `blocked`, `behind`, `unstable`, `unknown`… */
+  mergeableState: string;
+  /** The milestone's title, when it has one. */
+  milestone: string | undefined;
   user: GitHubUser;
   htmlUrl: string;
   head: { ref: string; sha: string };
@@ -114,6 +123,61 @@ export interface RepoLabel {
  */
 export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none' | (string & {});
 
+/** An issue (or a pull request seen as an issue) as GitHub's issues API returns it. */
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  /** `open` or `closed`. */
+  state: string;
+  /** Why it was closed: `completed`, `not_planned`, `reopened`, or `null`. */
+  stateReason: string | null;
+  isPullRequest: boolean;
+  user: GitHubUser;
+  labels: string[];
+  assignees: string[];
+  milestone: string | undefined;
+  htmlUrl: string;
+}
+
+/** What `updateIssue` changes; fields left out stay as they are. */
+export interface IssueUpdate {
+  title?: string;
+  state?: 'open' | 'closed';
+  stateReason?: 'completed' | 'not_planned' | 'reopened';
+  /** A milestone's number, or `null` to clear it. */
+  milestone?: number | null;
+}
+
+export interface Milestone {
+  number: number;
+  title: string;
+  /** `open` or `closed`. */
+  state: string;
+}
+
+export interface Commit {
+  sha: string;
+  message: string;
+  /** The GitHub account of the author, when GitHub could match the commit's email to one. */
+  authorLogin: string | undefined;
+  authorName: string;
+  authorEmail: string;
+  committerName: string;
+  committerEmail: string;
+  /** Parent SHAs: more than one is a merge commit. */
+  parents: string[];
+}
+
+export type StatusState = 'error' | 'failure' | 'pending' | 'success';
+
+export interface CommitStatus {
+  context: string;
+  state: StatusState;
+  description: string;
+  targetUrl: string;
+}
+
 export interface ReviewRequest {
   reviewers?: string[];
   /** Team slugs. */
@@ -151,6 +215,26 @@ export interface GitHubClient {
 
   // Pull requests and code.
   getPullRequest(ref: IssueRef): Promise<PullRequest>;
+  /** Open pull requests into `base` (a branch name), every page. */
+  listPullRequests(repo: RepoRef, options: { base?: string }): Promise<PullRequest[]>;
+  /** The pull request's commits, oldest first (GitHub lists at most 250). */
+  listPullRequestCommits(ref: IssueRef): Promise<Commit[]>;
+  getIssue(ref: IssueRef): Promise<Issue>;
+  /** Edits an issue or pull request (GitHub's issues API works on both): title, state, milestone. */
+  updateIssue(ref: IssueRef, update: IssueUpdate): Promise<void>;
+  /** Milestones of the repository, open and closed, every page. */
+  listMilestones(repo: RepoRef): Promise<Milestone[]>;
+  /**
+   * How many issues and pull requests a search finds (GitHub's issue search syntax, within the
+   * repository: `repo:` is added): welcome's "is this the author's first pull request".
+   */
+  countIssues(repo: RepoRef, query: string): Promise<number>;
+  /** Sets a commit status (one per context: a new one replaces the last). */
+  createStatus(repo: RepoRef, sha: string, status: CommitStatus): Promise<void>;
+  /** The latest status of each context on a commit. */
+  listStatuses(repo: RepoRef, sha: string): Promise<CommitStatus[]>;
+  /** Deletes a branch; one already gone is success. */
+  deleteBranch(repo: RepoRef, branch: string): Promise<void>;
   /** All changed files, every page. */
   getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]>;
   /** A file's text at a commit, or `undefined` when it does not exist there. */
@@ -222,6 +306,15 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   removeReviewRequests: { write: true, describe: (ref, r) => `${issue(ref)} ${request(r)}` },
   listReviews: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   getPullRequest: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  listPullRequests: { write: false, reuse: 'delivery', describe: (repo, o) => `${repoName(repo)}${o.base ? ` base ${o.base}` : ''}` },
+  listPullRequestCommits: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  getIssue: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  updateIssue: { write: true, describe: (ref, u) => `${issue(ref)} ${JSON.stringify(u)}` },
+  listMilestones: { write: false, reuse: 'delivery', describe: (repo) => repoName(repo) },
+  countIssues: { write: false, reuse: 'delivery', describe: (repo, query) => `${repoName(repo)} ${query}` },
+  createStatus: { write: true, describe: (repo, sha, s) => `${repoName(repo)}@${sha} ${s.context} ${s.state} ${quote(s.description)}` },
+  listStatuses: { write: false, reuse: 'delivery', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
+  deleteBranch: { write: true, describe: (repo, branch) => `${repoName(repo)} ${branch}` },
   getPullRequestChanges: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   getFile: { write: false, reuse: 'stable', describe: (repo, path, commit) => `${repoName(repo)}@${commit}:${path}` },
   getTree: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
