@@ -25,6 +25,8 @@ import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
 import type { Outcome, Plugin, PluginContext, PluginEvent } from '../plugins/types.js';
 import { createTrust } from '../plugins/trust.js';
+import { unknownCommands } from '../plugins/unknown-commands.js';
+import { skiffSection, type SkiffSection } from '../config/skiff-section.js';
 import type { CacheStore, ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
 import { confine, journaledClient, memoisedClient, ownersAccess } from './plugin-client.js';
 import { forwardTraceKey, queueForwards } from './forward.js';
@@ -174,6 +176,12 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
       else toRun.push(plugin);
     }
     const notImplemented = notImplementedFor(config, repo.owner, repo.repo, event, deps.registry);
+    // Beyond Prow, when the config asks: commands nobody understood get an answer (unknown-commands.ts).
+    const skiff = (config.sections[skiffSection.key] ?? skiffSection.schema.parse(undefined)) as SkiffSection;
+    if (comment && !ownComment && skiff.unknownCommands === 'reply') {
+      const forwarded = externalPluginsFor(config.externalPlugins, repo.owner, repo.repo, event).length > 0;
+      toRun.push(unknownCommands({ enabled: deps.registry.filter((p) => enabled.has(p.name)), notImplemented: notImplemented ?? [], forwarded }));
+    }
     const attempt = await start({ configError, configWarnings: warnings, notImplemented });
     await deps.traces.plugins(delivery, records);
     // External plugins get the event through queued steps of their own, sent while the built-in
