@@ -2,12 +2,17 @@
 // page), wraps failures with the call's context, and treats "already in that state" as success.
 import type { Octokit } from '@octokit/rest';
 import type {
+  Commit,
+  CommitStatus,
   GitHubClient,
   GitHubUser,
   GitCommit,
   GitTree,
+  Issue,
   IssueComment,
   IssueRef,
+  IssueUpdate,
+  Milestone,
   PullRequest,
   PullRequestChange,
   RepoLabel,
@@ -16,6 +21,7 @@ import type {
   Review,
   ReviewRequest,
   ReviewState,
+  StatusState,
   Team,
 } from './client.js';
 import { formatIssueRef } from './client.js';
@@ -232,25 +238,161 @@ export class OctokitGitHub implements GitHubClient {
 
   async getPullRequest(ref: IssueRef): Promise<PullRequest> {
     try {
-      const { data: pr } = await this.octokit.rest.pulls.get(pullParams(ref));
-      return {
-        number: pr.number,
-        title: pr.title,
-        body: pr.body ?? '',
-        state: pr.state,
-        draft: pr.draft === true,
-        merged: pr.merged === true,
-        user: userOf(pr.user),
-        htmlUrl: pr.html_url,
-        head: { ref: pr.head.ref, sha: pr.head.sha },
-        base: { ref: pr.base.ref, sha: pr.base.sha },
-        labels: pr.labels.map((l) => l.name),
-        assignees: (pr.assignees ?? []).map((a) => a.login),
-        requestedReviewers: (pr.requested_reviewers ?? []).map((u) => u.login),
-        requestedTeams: (pr.requested_teams ?? []).map((t) => t.slug),
-      };
+      const { data } = await this.octokit.rest.pulls.get(pullParams(ref));
+      return pullRequestOf(data);
     } catch (cause) {
       throw new GitHubError(`failed to read pull request ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  /**
+   * GitHub's listing leaves out `merged`, `mergeable` and `mergeable_state` (it computes them
+   * only for one pull request at a time): they come back as `merged_at` set, `null` and `unknown`.
+   */
+  async listPullRequests(repo: RepoRef, options: { base?: string }): Promise<PullRequest[]> {
+    try {
+      const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+        owner: repo.owner,
+        repo: repo.repo,
+        state: 'open',
+        ...(options.base === undefined ? {} : { base: options.base }),
+        per_page: 100,
+      });
+      return pulls.map(pullRequestOf);
+    } catch (cause) {
+      throw new GitHubError(`failed to list the open pull requests of ${repoName(repo)}${options.base === undefined ? '' : ` into ${options.base}`}`, { cause });
+    }
+  }
+
+  async listPullRequestCommits(ref: IssueRef): Promise<Commit[]> {
+    try {
+      const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, { ...pullParams(ref), per_page: 100 });
+      return commits.map((c) => ({
+        sha: c.sha,
+        message: c.commit.message,
+        // null when GitHub matched the commit's email to no account.
+        authorLogin: c.author?.login ?? undefined,
+        authorName: c.commit.author?.name ?? '',
+        authorEmail: c.commit.author?.email ?? '',
+        committerName: c.commit.committer?.name ?? '',
+        committerEmail: c.commit.committer?.email ?? '',
+        parents: c.parents.map((p) => p.sha),
+      }));
+    } catch (cause) {
+      throw new GitHubError(`failed to list the commits of ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  async getIssue(ref: IssueRef): Promise<Issue> {
+    try {
+      const { data } = await this.octokit.rest.issues.get(issueParams(ref));
+      return {
+        number: data.number,
+        title: data.title,
+        body: data.body ?? '',
+        state: data.state,
+        stateReason: data.state_reason ?? null,
+        // The issues API answers for pull requests too, marking them with this link.
+        isPullRequest: data.pull_request !== undefined && data.pull_request !== null,
+        user: userOf(data.user),
+        labels: data.labels.flatMap((l) => (typeof l === 'string' ? [l] : l.name ? [l.name] : [])),
+        assignees: (data.assignees ?? []).map((a) => a.login),
+        milestone: data.milestone?.title ?? undefined,
+        htmlUrl: data.html_url,
+      };
+    } catch (cause) {
+      throw new GitHubError(`failed to read issue ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  /** Sends only the fields given: an absent field is left as it is, `milestone: null` clears it. */
+  async updateIssue(ref: IssueRef, update: IssueUpdate): Promise<void> {
+    try {
+      await this.octokit.rest.issues.update({
+        ...issueParams(ref),
+        ...(update.title === undefined ? {} : { title: update.title }),
+        ...(update.state === undefined ? {} : { state: update.state }),
+        ...(update.stateReason === undefined ? {} : { state_reason: update.stateReason }),
+        ...(update.milestone === undefined ? {} : { milestone: update.milestone }),
+      });
+    } catch (cause) {
+      throw new GitHubError(`failed to update ${formatIssueRef(ref)} (${Object.keys(update).join(', ') || 'nothing'})`, { cause });
+    }
+  }
+
+  /** GitHub lists only open milestones unless asked for `all`. */
+  async listMilestones(repo: RepoRef): Promise<Milestone[]> {
+    try {
+      const milestones = await this.octokit.paginate(this.octokit.rest.issues.listMilestones, { owner: repo.owner, repo: repo.repo, state: 'all', per_page: 100 });
+      return milestones.map((m) => ({ number: m.number, title: m.title, state: m.state }));
+    } catch (cause) {
+      throw new GitHubError(`failed to list the milestones of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * One search request for its `total_count` (one result a page, since only the count is
+   * wanted). Search has its own rate limit, 30 requests a minute
+   * (https://docs.github.com/en/rest/search/search#rate-limit), so a plugin asks it sparingly.
+   */
+  async countIssues(repo: RepoRef, query: string): Promise<number> {
+    const q = `${query} repo:${repo.owner}/${repo.repo}`;
+    try {
+      const { data } = await this.octokit.rest.search.issuesAndPullRequests({ q, per_page: 1 });
+      return data.total_count;
+    } catch (cause) {
+      throw new GitHubError(`failed to search ${repoName(repo)} for ${JSON.stringify(query)}`, { cause });
+    }
+  }
+
+  /** An empty target URL is left out: GitHub refuses one that is no URL. */
+  async createStatus(repo: RepoRef, sha: string, status: CommitStatus): Promise<void> {
+    try {
+      await this.octokit.rest.repos.createCommitStatus({
+        owner: repo.owner,
+        repo: repo.repo,
+        sha,
+        state: status.state,
+        context: status.context,
+        description: status.description,
+        ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+      });
+    } catch (cause) {
+      throw new GitHubError(`failed to set the status ${status.context} of ${repoName(repo)}@${sha} to ${status.state}`, { cause });
+    }
+  }
+
+  /**
+   * The combined status: GitHub keeps only the latest status of each context in it (the plain
+   * statuses listing has every one ever set). Its `statuses` array is paged like a list, so
+   * every page is read, as Prow's GetCombinedStatus does.
+   */
+  async listStatuses(repo: RepoRef, sha: string): Promise<CommitStatus[]> {
+    try {
+      const statuses: CommitStatus[] = [];
+      const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.getCombinedStatusForRef, { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100 });
+      for await (const response of pages) {
+        // The combined status has a `url`, so the paginator leaves it an object (it only unwraps
+        // search-like answers); its 409 answer (an empty repository) comes as an empty array.
+        const data = response.data as unknown as { statuses?: CombinedStatusEntry[] } | [];
+        for (const s of Array.isArray(data) ? [] : (data.statuses ?? [])) {
+          statuses.push({ context: s.context, state: s.state as StatusState, description: s.description ?? '', targetUrl: s.target_url ?? '' });
+        }
+      }
+      return statuses;
+    } catch (cause) {
+      throw new GitHubError(`failed to list the statuses of ${repoName(repo)}@${sha}`, { cause });
+    }
+  }
+
+  /** 404, or 422 "Reference does not exist": the branch is already gone, which is what we wanted. */
+  async deleteBranch(repo: RepoRef, branch: string): Promise<void> {
+    try {
+      await this.octokit.rest.git.deleteRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+    } catch (cause) {
+      if (status(cause) === 404) return;
+      if (status(cause) === 422 && /reference does not exist/i.test(String((cause as { message?: unknown }).message))) return;
+      throw new GitHubError(`failed to delete the branch ${branch} of ${repoName(repo)}`, { cause });
     }
   }
 
@@ -379,6 +521,57 @@ export class OctokitGitHub implements GitHubClient {
       throw new GitHubError(`failed to check whether ${login} is in the team ${repo.owner}/${teamSlug}`, { cause });
     }
   }
+}
+
+interface CombinedStatusEntry {
+  context: string;
+  state: string;
+  description: string | null;
+  target_url: string | null;
+}
+
+/** The fields of a pull request that both `pulls.get` and `pulls.list` answer; the rest may be missing. */
+interface PullRequestData {
+  number: number;
+  title: string;
+  body: string | null;
+  state: string;
+  draft?: boolean;
+  merged?: boolean;
+  merged_at: string | null;
+  mergeable?: boolean | null;
+  mergeable_state?: string;
+  milestone: { title: string } | null;
+  user: { login: string; type?: string } | null;
+  html_url: string;
+  head: { ref: string; sha: string };
+  base: { ref: string; sha: string };
+  labels: { name: string }[];
+  assignees?: { login: string }[] | null;
+  requested_reviewers?: { login: string }[] | null;
+  requested_teams?: { slug: string }[] | null;
+}
+
+function pullRequestOf(pr: PullRequestData): PullRequest {
+  return {
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? '',
+    state: pr.state,
+    draft: pr.draft === true,
+    merged: pr.merged ?? pr.merged_at !== null,
+    mergeable: pr.mergeable ?? null,
+    mergeableState: pr.mergeable_state ?? 'unknown',
+    milestone: pr.milestone?.title ?? undefined,
+    user: userOf(pr.user),
+    htmlUrl: pr.html_url,
+    head: { ref: pr.head.ref, sha: pr.head.sha },
+    base: { ref: pr.base.ref, sha: pr.base.sha },
+    labels: pr.labels.map((l) => l.name),
+    assignees: (pr.assignees ?? []).map((a) => a.login),
+    requestedReviewers: (pr.requested_reviewers ?? []).map((u) => u.login),
+    requestedTeams: (pr.requested_teams ?? []).map((t) => t.slug),
+  };
 }
 
 const describeRequest = (r: ReviewRequest): string =>

@@ -21,6 +21,17 @@
 // - Files, trees and blobs in the repository (`.gitattributes`, OWNERS): none. An empty tree.
 // - People: the payload's sender may write to the repository, everyone else may read (see
 //   getRepoRole); nobody is in an organization or team, as nothing here can say otherwise.
+// - An issue (getIssue): the last issue or pull_request payload that names it, with the title,
+//   state and milestone its own updateIssue writes set (those stay over later payloads, as
+//   labels do); getPullRequest shows the same. One never seen is an error that says so.
+// - Milestones: those seen on the payloads' issues and pull requests (they exist there);
+//   updateIssue to a milestone never seen is refused, as GitHub refuses one that does not exist.
+// - Open pull requests (listPullRequests): those seen in pull_request payloads and still open.
+// - A pull request's commits: none (payloads carry only the head SHA). Mergeability: the
+//   payload's `mergeable` and `mergeable_state`, which GitHub often sends as null and `unknown`.
+// - Issue searches (countIssues): 0, since nothing offline can search a repository; welcome
+//   therefore greets everyone, as it would a first pull request.
+// - Commit statuses: those set here, the latest per context. Branches: deleting one is success.
 // Each write changes that state and is printed as one line, e.g.
 // `dry-run: addLabel Codertocat/Hello-World#2 do-not-merge/hold`.
 import {
@@ -29,9 +40,14 @@ import {
   type GitHubClient,
   type GitHubMethod,
   type GitCommit,
+  type Commit,
+  type CommitStatus,
   type GitTree,
+  type Issue,
   type IssueComment,
   type IssueRef,
+  type IssueUpdate,
+  type Milestone,
   type PullRequest,
   type PullRequestChange,
   type RepoLabel,
@@ -48,23 +64,35 @@ interface PayloadUser {
   type?: string;
 }
 
+interface PayloadMilestone {
+  number?: number;
+  title?: string;
+  state?: string;
+}
+
 interface PayloadItem {
   number?: number;
   labels?: { name?: string }[];
   assignees?: PayloadUser[] | null;
+  title?: string;
+  body?: string | null;
+  state?: string;
+  state_reason?: string | null;
+  user?: PayloadUser | null;
+  html_url?: string;
+  milestone?: PayloadMilestone | null;
+  /** Set on an issue payload's issue when it is a pull request. */
+  pull_request?: object | null;
 }
 
 interface PayloadPullRequest extends PayloadItem {
   additions?: number;
   deletions?: number;
   changed_files?: number;
-  title?: string;
-  body?: string | null;
-  state?: string;
   draft?: boolean;
   merged?: boolean | null;
-  user?: PayloadUser | null;
-  html_url?: string;
+  mergeable?: boolean | null;
+  mergeable_state?: string;
   head?: { ref?: string; sha?: string };
   base?: { ref?: string; sha?: string };
   requested_reviewers?: PayloadUser[];
@@ -105,6 +133,14 @@ export class OfflineGitHub implements GitHubClient {
   private readonly requested = new Map<string, { users: string[]; teams: string[] }>();
   private readonly changes = new Map<string, PullRequestChange[]>();
   private readonly pulls = new Map<string, PayloadPullRequest>();
+  /** Issue or pull request → its last payload (`isPullRequest` from which kind it was). */
+  private readonly issues = new Map<string, { item: PayloadItem; isPullRequest: boolean }>();
+  /** Issue → what updateIssue set, over whatever a payload says. */
+  private readonly updates = new Map<string, { title?: string; state?: string; stateReason?: string | null; milestone?: string | null }>();
+  /** Repository → milestones seen, by number. */
+  private readonly milestones = new Map<string, Map<number, Milestone>>();
+  /** `owner/repo@sha` → context → its latest status. */
+  private readonly statuses = new Map<string, Map<string, CommitStatus>>();
   /** Issue → its comments, oldest first. */
   private readonly issueComments = new Map<string, IssueComment[]>();
   /** Repository → the last payload's sender. */
@@ -125,6 +161,13 @@ export class OfflineGitHub implements GitHubClient {
     const item = payload.pull_request ?? payload.issue;
     if (!item || !Number.isSafeInteger(item.number)) return;
     const ref = key({ owner, repo, number: item.number! });
+    this.issues.set(ref, { item, isPullRequest: payload.pull_request != null || item.pull_request != null });
+    const milestone = item.milestone;
+    if (milestone && Number.isSafeInteger(milestone.number) && milestone.title) {
+      const known = this.milestones.get(repoKey({ owner, repo })) ?? new Map<number, Milestone>();
+      known.set(milestone.number!, { number: milestone.number!, title: milestone.title, state: milestone.state ?? 'open' });
+      this.milestones.set(repoKey({ owner, repo }), known);
+    }
     if (!this.labels.has(ref)) this.labels.set(ref, names(item.labels));
     if (!this.assignees.has(ref)) this.assignees.set(ref, logins(item.assignees));
     const pr = payload.pull_request;
@@ -275,13 +318,17 @@ export class OfflineGitHub implements GitHubClient {
     const pr = this.pulls.get(key(ref));
     if (!pr) throw offlineNotFound(`failed to read pull request ${formatIssueRef(ref)}: offline, and no pull_request event for it has been seen`);
     const requested = this.requested.get(key(ref)) ?? { users: [], teams: [] };
+    const issue = this.issueOf(key(ref), pr);
     return {
       number: ref.number,
-      title: pr.title ?? '',
+      title: issue.title,
       body: pr.body ?? '',
-      state: pr.state ?? 'open',
+      state: issue.state,
       draft: pr.draft === true,
       merged: pr.merged === true,
+      mergeable: pr.mergeable ?? null,
+      mergeableState: pr.mergeable_state ?? 'unknown',
+      milestone: issue.milestone,
       user: { login: pr.user?.login ?? 'ghost', type: pr.user?.type ?? 'User' },
       htmlUrl: pr.html_url ?? `https://github.com/${ref.owner}/${ref.repo}/pull/${ref.number}`,
       head: { ref: pr.head?.ref ?? '', sha: pr.head?.sha ?? '' },
@@ -290,6 +337,111 @@ export class OfflineGitHub implements GitHubClient {
       assignees: [...(this.assignees.get(key(ref)) ?? [])],
       requestedReviewers: [...requested.users],
       requestedTeams: [...requested.teams],
+    };
+  }
+
+  /** Pull requests seen in pull_request payloads that are open now, into `base` if given. */
+  async listPullRequests(repo: RepoRef, options: { base?: string }): Promise<PullRequest[]> {
+    const prefix = `${repoKey(repo)}#`;
+    const open: PullRequest[] = [];
+    for (const [ref, pr] of this.pulls) {
+      if (!ref.startsWith(prefix) || !Number.isSafeInteger(pr.number)) continue;
+      const read = await this.getPullRequest({ ...repo, number: pr.number! });
+      if (read.state === 'open' && (options.base === undefined || read.base.ref === options.base)) open.push(read);
+    }
+    return open.sort((a, b) => a.number - b.number);
+  }
+
+  /** Payloads carry a pull request's head SHA but not its commits, so none are known. */
+  async listPullRequestCommits(): Promise<Commit[]> {
+    return [];
+  }
+
+  async getIssue(ref: IssueRef): Promise<Issue> {
+    const seen = this.issues.get(key(ref));
+    if (!seen) throw offlineNotFound(`failed to read issue ${formatIssueRef(ref)}: offline, and no event for it has been seen`);
+    const { item, isPullRequest } = seen;
+    const issue = this.issueOf(key(ref), item);
+    return {
+      number: ref.number,
+      title: issue.title,
+      body: item.body ?? '',
+      state: issue.state,
+      stateReason: issue.stateReason,
+      isPullRequest,
+      user: { login: item.user?.login ?? 'ghost', type: item.user?.type ?? 'User' },
+      labels: [...(this.labels.get(key(ref)) ?? [])],
+      assignees: [...(this.assignees.get(key(ref)) ?? [])],
+      milestone: issue.milestone,
+      htmlUrl: item.html_url ?? `https://github.com/${ref.owner}/${ref.repo}/${isPullRequest ? 'pull' : 'issues'}/${ref.number}`,
+    };
+  }
+
+  /**
+   * Changes what getIssue and getPullRequest answer. A milestone number must be one seen on a
+   * payload: GitHub answers 422 for one the repository does not have.
+   */
+  async updateIssue(ref: IssueRef, update: IssueUpdate): Promise<void> {
+    const next = { ...this.updates.get(key(ref)) };
+    if (update.milestone !== undefined) {
+      if (update.milestone === null) next.milestone = null;
+      else {
+        const milestone = this.milestones.get(repoKey(ref))?.get(update.milestone);
+        if (!milestone) {
+          throw new GitHubError(`failed to update ${formatIssueRef(ref)}: offline, and milestone ${update.milestone} was seen on no event`, {
+            cause: Object.assign(new Error('offline: milestone not known from the payloads seen'), { status: 422 }),
+          });
+        }
+        next.milestone = milestone.title;
+      }
+    }
+    if (update.title !== undefined) next.title = update.title;
+    if (update.state !== undefined) {
+      next.state = update.state;
+      // GitHub says `completed` for a close without a reason, and `reopened` for a reopen.
+      next.stateReason = update.stateReason ?? (update.state === 'closed' ? 'completed' : 'reopened');
+    } else if (update.stateReason !== undefined) next.stateReason = update.stateReason;
+    this.updates.set(key(ref), next);
+    this.wrote('updateIssue', [ref, update]);
+  }
+
+  /** Milestones seen on the payloads' issues and pull requests, by number. */
+  async listMilestones(repo: RepoRef): Promise<Milestone[]> {
+    return [...(this.milestones.get(repoKey(repo))?.values() ?? [])].sort((a, b) => a.number - b.number).map((m) => ({ ...m }));
+  }
+
+  /** Nothing offline can search a repository (see the header). */
+  async countIssues(): Promise<number> {
+    return 0;
+  }
+
+  async createStatus(repo: RepoRef, sha: string, status: CommitStatus): Promise<void> {
+    const commit = `${repoKey(repo)}@${sha.toLowerCase()}`;
+    const contexts = this.statuses.get(commit) ?? new Map<string, CommitStatus>();
+    contexts.set(status.context, { ...status });
+    this.statuses.set(commit, contexts);
+    this.wrote('createStatus', [repo, sha, status]);
+  }
+
+  /** The statuses set here, the latest per context. */
+  async listStatuses(repo: RepoRef, sha: string): Promise<CommitStatus[]> {
+    return [...(this.statuses.get(`${repoKey(repo)}@${sha.toLowerCase()}`)?.values() ?? [])].map((s) => ({ ...s }));
+  }
+
+  /** No branches are known; deleting one is success, as deleting one already gone is on GitHub. */
+  async deleteBranch(repo: RepoRef, branch: string): Promise<void> {
+    this.wrote('deleteBranch', [repo, branch]);
+  }
+
+  /** The payload's title, state and milestone, under what updateIssue set. */
+  private issueOf(ref: string, item: PayloadItem): { title: string; state: string; stateReason: string | null; milestone: string | undefined } {
+    const update = this.updates.get(ref) ?? {};
+    const milestone = update.milestone === undefined ? item.milestone?.title : update.milestone;
+    return {
+      title: update.title ?? item.title ?? '',
+      state: update.state ?? item.state ?? 'open',
+      stateReason: update.stateReason !== undefined ? update.stateReason : (item.state_reason ?? null),
+      milestone: milestone ?? undefined,
     };
   }
 
