@@ -5,9 +5,10 @@ import { handleApi } from '../shared/api/read-api.js';
 import { required } from '../shared/runtime/env.js';
 import { DynamoStore } from '../shared/storage/dynamo-store.js';
 
-const traces = new DynamoStore(new DynamoDBClient({}), required(process.env, 'SKIFF_TABLE'));
+const store = new DynamoStore(new DynamoDBClient({}), required(process.env, 'SKIFF_TABLE'));
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-  const response = await handleApi(event.requestContext.http.method, event.rawPath, { traces });
+  const url = event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;
+  const response = await handleApi(event.requestContext.http.method, url, { traces: store, pluginHelp: store });
   return { statusCode: response.status, body: response.body, headers: response.headers };
 };

@@ -16,6 +16,7 @@
 // (plugin-client.ts): the one-repository guard, then the write journal and the trace recorder,
 // then reads memoised for the whole delivery, so two plugins asking the same question cost one call.
 import type { ConfigAgent } from '../config/agent.js';
+import type { SkiffConfig } from '../config/schema.js';
 import { externalPluginsFor, type ExternalPluginsSection } from '../config/external-plugins.js';
 import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
@@ -27,7 +28,8 @@ import type { Outcome, Plugin, PluginContext, PluginEvent } from '../plugins/typ
 import { createTrust } from '../plugins/trust.js';
 import { unknownCommands } from '../plugins/unknown-commands.js';
 import { skiffSection, type SkiffSection } from '../config/skiff-section.js';
-import type { CacheStore, ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import type { CacheStore, ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginHelpStore, PluginRecord, TraceStore } from '../storage/ports.js';
+import { pluginCatalog } from '../plugins/help.js';
 import { confine, journaledClient, memoisedClient, ownersAccess } from './plugin-client.js';
 import { forwardTraceKey, queueForwards } from './forward.js';
 import { generalizeComment, type GenericCommentEvent } from './generic-comment.js';
@@ -49,6 +51,8 @@ export interface DispatchDeps {
   payloads: PayloadStore;
   /** Shared across containers: OWNERS parsed by tree SHA. Without it, only this process's memory caches them. */
   cache?: CacheStore;
+  /** Where the plugin catalog for `GET /api/plugin-help` is published when a new config is first served. */
+  pluginHelp?: PluginHelpStore;
   registry: readonly Plugin[];
   log: Logger;
   /** How long a claim protects a running plugin: a record's worst case (recordTiming in worker.ts). */
@@ -147,6 +151,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
     }
     const { config, warnings, error: configError } = snapshot;
     if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
+    await publishPluginHelp(config, deps, at);
 
     const records: Record<string, PluginRecord> = {};
     const skip = (reason: string): PluginRecord => ({ status: 'skipped', reason, writes: [], attempt: 0, at: at() });
@@ -341,6 +346,23 @@ function targetOf(message: QueuedEvent, payload: Record<string, any>): { owner: 
   const [owner, repo, ...rest] = name.split('/');
   if (!owner || repo === '' || rest.length) throw new MalformedEventError(`the event's target "${name}" is neither an org nor owner/repo`);
   return { owner, repo };
+}
+
+/** Configs this container has published the plugin catalog for (a config object per loaded version). */
+const published = new WeakSet<object>();
+
+/**
+ * The catalog `GET /api/plugin-help` answers from, once per config version and container. Never a
+ * reason to fail the event: the next new config or container publishes it again.
+ */
+async function publishPluginHelp(config: SkiffConfig, deps: DispatchDeps, at: () => string): Promise<void> {
+  if (!deps.pluginHelp || published.has(config)) return;
+  try {
+    await deps.pluginHelp.publishPluginHelp({ updatedAt: at(), source: deps.config.source.description, repos: { ...config.plugins }, catalog: pluginCatalog(deps.registry) });
+    published.add(config);
+  } catch (error) {
+    deps.log.warn('could not publish the plugin catalog; GET /api/plugin-help serves the last one', { error: describeError(error) });
+  }
 }
 
 /** The plugin's handler for this webhook event, if it declares one. */

@@ -237,7 +237,8 @@ async function route(req: IncomingMessage, res: ServerResponse, receiving: Recei
     return;
   }
   if (path.startsWith('/api/')) {
-    const response = await handleApi(req.method ?? 'GET', path, { traces: dispatching.traces });
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const response = await handleApi(req.method ?? 'GET', `${url.pathname}${url.search}`, { traces: dispatching.traces, pluginHelp: dispatching.pluginHelp });
     res.writeHead(response.status, response.headers).end(response.body);
     return;
   }

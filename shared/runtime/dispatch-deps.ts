@@ -91,6 +91,7 @@ export async function dispatchDeps(
     github: connector,
     claims: store,
     cache: store,
+    pluginHelp: store,
     traces: store,
     payloads: new S3Payloads(aws.s3, required(env, 'SKIFF_PAYLOAD_BUCKET')),
     registry: plugins,

@@ -3,13 +3,14 @@
 //                                 the journal holds the writes made under the claim, so a retry
 //                                 after a partial failure skips those (`<delivery>#<plugin>#<n>`)
 //   cache#<key>                → { value: bytes } until `expiresAt`
+//   plugin-help#current        → the plugin catalog and the config's enabled plugins (GET /api/plugin-help)
 //   delivery#<delivery>        → the trace: summary, status, and one `plugin:<name>` attribute per plugin
 // Every state change is a conditional or idempotent update, so two workers racing on one
 // delivery cannot both run a plugin.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, JournaledWrite, PluginRecord, Trace, TraceStore } from './ports.js';
+import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, JournaledWrite, PluginHelpDocument, PluginHelpStore, PluginRecord, Trace, TraceStore } from './ports.js';
 
 /** Claims and traces are kept a week: longer than SQS retention of a retried event (4 days). */
 const ttlSeconds = 7 * 24 * 3600;
@@ -26,7 +27,7 @@ interface Field {
   keep?: boolean;
 }
 
-export class DynamoStore implements ClaimStore, TraceStore, CacheStore {
+export class DynamoStore implements ClaimStore, TraceStore, CacheStore, PluginHelpStore {
   private readonly doc: DynamoDBDocumentClient;
   /** The token of each claim this instance holds, so it releases only its own. */
   private readonly tokens = new Map<string, string>();
@@ -114,6 +115,16 @@ export class DynamoStore implements ClaimStore, TraceStore, CacheStore {
         ExpressionAttributeValues: { ':write': write, ':running': 'running', ':token': this.tokens.get(pk) ?? 'none' },
       }),
     );
+  }
+
+  async publishPluginHelp(document: PluginHelpDocument): Promise<void> {
+    // No TTL: the catalog stays until the next config replaces it.
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'plugin-help#current', document: JSON.stringify(document) } }));
+  }
+
+  async getPluginHelp(): Promise<PluginHelpDocument | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'plugin-help#current' } }));
+    return typeof Item?.document === 'string' ? (JSON.parse(Item.document) as PluginHelpDocument) : undefined;
   }
 
   async getCached(key: string): Promise<Uint8Array | undefined> {

@@ -1,6 +1,7 @@
 // The ports between Skiff's logic and AWS. Receive and dispatch depend on these interfaces;
 // the adapters beside this file implement them with the AWS SDK, and local mode points the
 // same adapters at embedded DynamoDB/SQS/S3 stand-ins.
+import type { PluginHelp } from '../plugins/help.js';
 
 export interface QueueMessage {
   body: string;
@@ -66,6 +67,27 @@ export interface ClaimStore {
   journaled(delivery: string, plugin: string): Promise<JournaledWrite[]>;
   /** Journals a write that succeeded, under the claim this store holds. */
   journal(delivery: string, plugin: string, write: JournaledWrite): Promise<void>;
+}
+
+/**
+ * What `GET /api/plugin-help` answers from: the catalog of the plugins, and which are enabled
+ * where, as the newest config says. The plugins function publishes it when it loads a config that
+ * differs from the last it published; the api function only reads it, so it needs neither the
+ * config nor GitHub credentials.
+ */
+export interface PluginHelpDocument {
+  /** When it was published. */
+  updatedAt: string;
+  /** Where the config was read from (`owner/repo:path@ref`). */
+  source: string;
+  /** plugins.yaml's `plugins:` map, as loaded: `org` and `org/repo` → enabled plugins and excluded repositories. */
+  repos: Record<string, { plugins: string[]; excluded_repos: string[] }>;
+  catalog: PluginHelp[];
+}
+
+export interface PluginHelpStore {
+  publishPluginHelp(document: PluginHelpDocument): Promise<void>;
+  getPluginHelp(): Promise<PluginHelpDocument | undefined>;
 }
 
 /**

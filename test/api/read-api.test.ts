@@ -2,6 +2,8 @@
 // says what is wrong, before any lookup, and never throws (a throw is a 500 from Lambda).
 import { describe, expect, it } from 'vitest';
 import { handleApi } from '../../shared/api/read-api.js';
+import { pluginCatalog } from '../../shared/plugins/help.js';
+import { plugins } from '../../shared/plugins/registry.js';
 import type { Trace, TraceStore } from '../../shared/storage/ports.js';
 
 const trace: Trace = {
@@ -90,5 +92,70 @@ describe('handleApi', () => {
     const store = traces();
     expect((await handleApi(method, path, { traces: store })).status).toBe(status);
     expect(store.lookups).toEqual([]);
+  });
+});
+
+describe('GET /api/plugin-help (Prow /plugin-help)', () => {
+  // What the plugins function publishes: the registry's catalog and the config's plugins map.
+  const document = {
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    source: 'acme/prow-config:plugins.yaml',
+    repos: {
+      acme: { plugins: ['hold', 'lgtm', 'trigger'], excluded_repos: ['legacy'] },
+      'acme/widgets': { plugins: ['size', 'hold', 'our-own-bot'], excluded_repos: [] },
+      'acme/legacy': { plugins: ['size'], excluded_repos: [] },
+    },
+    catalog: pluginCatalog(plugins),
+  };
+  const store = { getPluginHelp: async () => document };
+  const get = async (url: string, help: Parameters<typeof handleApi>[2]['pluginHelp'] = store) => {
+    const response = await handleApi('GET', url, { traces: traces(), pluginHelp: help });
+    return { status: response.status, body: JSON.parse(response.body) as Record<string, any> };
+  };
+
+  it.each([
+    { name: 'the org list, then the repository own, without repeats', repo: 'acme/widgets', enabled: ['hold', 'lgtm', 'size'], notImplemented: ['trigger'], unknown: ['our-own-bot'] },
+    { name: 'a repository the org excludes gets only its own', repo: 'acme/legacy', enabled: ['size'], notImplemented: [], unknown: [] },
+    { name: 'a repository with nothing enabled', repo: 'other/thing', enabled: [], notImplemented: [], unknown: [] },
+  ])('$name', async ({ repo, enabled, notImplemented, unknown }) => {
+    // Act
+    const { status, body } = await get(`/api/plugin-help?repo=${repo}`);
+
+    // Assess
+    expect(status).toBe(200);
+    expect(body.plugins.map((p: { name: string }) => p.name)).toEqual(enabled);
+    expect(body.notImplemented).toEqual(notImplemented);
+    expect(body.unknown).toEqual(unknown);
+    expect(body.config).toBe('acme/prow-config:plugins.yaml');
+  });
+
+  it('each plugin comes with its commands as declared (usage, examples, who)', async () => {
+    const { body } = await get('/api/plugin-help?repo=acme/widgets');
+    const hold = body.plugins.find((p: { name: string }) => p.name === 'hold');
+    expect(hold.commands[0]).toEqual({ usage: '/hold cancel (also /unhold, /remove-hold)', description: expect.any(String), examples: ['/hold cancel', '/unhold', '/remove-hold'], who: 'Anyone' });
+    expect(hold.events).toContain('issue_comment');
+  });
+
+  it.each([
+    { name: 'no repo', url: '/api/plugin-help' },
+    { name: 'no owner', url: '/api/plugin-help?repo=widgets' },
+    { name: 'a path', url: '/api/plugin-help?repo=acme/widgets/extra' },
+    { name: 'a prototype name is just a name', url: '/api/plugin-help?repo=__proto__' },
+  ])('$name: 400 saying how to ask', async ({ url }) => {
+    const { status, body } = await get(url);
+    expect(status).toBe(400);
+    expect(body.error).toMatch(/give the repository as \?repo=owner\/name/);
+  });
+
+  it('names from the query never reach the prototype', async () => {
+    const { status, body } = await get('/api/plugin-help?repo=constructor/toString');
+    expect(status).toBe(200);
+    expect(body.plugins).toEqual([]);
+  });
+
+  it('before any config was served: 404 saying when it appears', async () => {
+    const { status, body } = await get('/api/plugin-help?repo=acme/widgets', { getPluginHelp: async () => undefined });
+    expect(status).toBe(404);
+    expect(body.error).toMatch(/publishes it when it first serves an event/);
   });
 });

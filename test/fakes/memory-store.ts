@@ -7,9 +7,9 @@
 //   replaces (or removes) the config problems, `plugins` sets only the named plugins' records.
 // The clock is injectable, so a test can let a lease run out without waiting. Every call is
 // recorded readably (`claim d1#hold → claimed`), and the next call of a method can be made to fail.
-import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, JournaledWrite, PluginRecord, Trace, TraceStore } from '../../shared/storage/ports.js';
+import type { CacheStore, ClaimResult, ClaimStore, DeliverySummary, JournaledWrite, PluginHelpDocument, PluginHelpStore, PluginRecord, Trace, TraceStore } from '../../shared/storage/ports.js';
 
-type Method = keyof ClaimStore | keyof TraceStore | keyof CacheStore;
+type Method = keyof ClaimStore | keyof TraceStore | keyof CacheStore | keyof PluginHelpStore;
 
 interface Claim {
   /** `released`: given up after a retryable failure; free to claim, journal kept (as DynamoStore keeps the item). */
@@ -22,7 +22,7 @@ interface Claim {
 /** What DynamoStore keeps in a `delivery#<id>` item, minus the key and the TTL. */
 type TraceItem = Partial<Omit<Trace, 'plugins'>> & { plugins: Record<string, PluginRecord> };
 
-export class MemoryStore implements ClaimStore, TraceStore, CacheStore {
+export class MemoryStore implements ClaimStore, TraceStore, CacheStore, PluginHelpStore {
   /** Every call in order, e.g. `claim d1#hold → held`, `complete d1#size`, `finish d1 processed`. */
   readonly calls: string[] = [];
 
@@ -80,6 +80,20 @@ export class MemoryStore implements ClaimStore, TraceStore, CacheStore {
     const claim = this.#claims.get(`${delivery}#${plugin}`);
     if (claim?.state !== 'running') throw new Error(`no running claim ${delivery}#${plugin} to journal a write under`);
     claim.journal = [...(claim.journal ?? []).filter((w) => w.n !== write.n), { ...write }];
+  }
+
+  // PluginHelpStore.
+
+  #pluginHelp: string | undefined;
+
+  async publishPluginHelp(document: PluginHelpDocument): Promise<void> {
+    this.#fail('publishPluginHelp', 'publishPluginHelp');
+    this.#pluginHelp = JSON.stringify(document);
+  }
+
+  async getPluginHelp(): Promise<PluginHelpDocument | undefined> {
+    this.#fail('getPluginHelp', 'getPluginHelp');
+    return this.#pluginHelp === undefined ? undefined : (JSON.parse(this.#pluginHelp) as PluginHelpDocument);
   }
 
   // CacheStore.

@@ -1077,3 +1077,26 @@ describe('dispatch: the plugin contract', () => {
     expect(github.calls).toEqual([]);
   });
 });
+
+describe('dispatch: the plugin catalog for GET /api/plugin-help', () => {
+  it('is published once per config version a container serves, and a failure to publish fails nothing', async () => {
+    // Prepare
+    const { clock, store, deps, source } = setup();
+    deps.pluginHelp = store;
+
+    // Act: two events on one config, then a changed config (revalidated after a minute).
+    await dispatch(queued('issue_comment', comment('/hold')).body, deps);
+    await dispatch(queued('issue_comment', comment('/hold cancel')).body, deps);
+    (source as YamlSource).text = `plugins:\n  ${repo}: [hold]\n`;
+    clock.ms += 61_000;
+    store.failNext('publishPluginHelp', new Error('DynamoDB throttled'));
+    const failedToPublish = await dispatch(queued('issue_comment', comment('/hold')).body, deps);
+    await dispatch(queued('issue_comment', comment('/hold cancel')).body, deps);
+
+    // Assess
+    expect(store.calls.filter((c) => c === 'publishPluginHelp')).toHaveLength(3);
+    expect(failedToPublish.outcomes.hold).toMatchObject({ status: 'ran' });
+    expect((await store.getPluginHelp())?.repos).toEqual({ [repo]: { plugins: ['hold'], excluded_repos: [] } });
+    expect((await store.getPluginHelp())?.catalog.map((p) => p.name)).toEqual(['hold', 'size']);
+  });
+});

@@ -476,8 +476,9 @@ describe('SkiffStack', () => {
       await store.journal('d', 'hold', { n: 0, call: 'addLabel o/r#1 lgtm' });
       await store.complete('d', 'hold');
       await store.release('d', 'size');
-      // OWNERS parsed at a tree SHA, shared across containers.
+      // OWNERS parsed at a tree SHA, shared across containers; the catalog for GET /api/plugin-help.
       await store.putCached('owners#tree', new Uint8Array([1]), 60);
+      await store.publishPluginHelp({ updatedAt: summary.receivedAt, source: 'acme/prow-config:plugins.yaml', repos: {}, catalog: [] });
       await store.getCached('owners#tree');
       await store.finish('d', 'processed');
       await new S3Payloads(aws.clients.s3, 'payloads').get({ bucket: 'payloads', key: 'payloads/d.json' });
@@ -518,10 +519,13 @@ describe('SkiffStack', () => {
       // Prepare
       const aws = recordingAws();
       // Act
-      const response = await handleApi('GET', '/api/deliveries/some-delivery', { traces: new DynamoStore(aws.clients.dynamodb, 'skiff') });
+      const store = new DynamoStore(aws.clients.dynamodb, 'skiff');
+      const response = await handleApi('GET', '/api/deliveries/some-delivery', { traces: store, pluginHelp: store });
+      const help = await handleApi('GET', '/api/plugin-help?repo=acme/widgets', { traces: store, pluginHelp: store });
       // Assess
       expect(response.status).toBe(404);
-      expect(aws.actions).toEqual(['dynamodb:GetItem']);
+      expect(help.status).toBe(404);
+      expect(aws.actions).toEqual(['dynamodb:GetItem', 'dynamodb:GetItem']);
       expectAllowed('api', aws.actions);
       expectNothingUnused('api', aws.actions);
     });
