@@ -25,7 +25,7 @@ class UsageError extends Error {
 
 const usages = {
   local: `usage: skiff local [--port N] [--data-dir DIR]
-    Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}) with embedded
+    Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}, GET /api/plugin-help) with embedded
     DynamoDB, SQS and S3 stand-ins.
     --port N        port to listen on, 0 for any free one (default $PORT, else ${defaultPort})
     --data-dir DIR  where the queue, DynamoDB and S3 keep their state between runs, so an
@@ -189,7 +189,7 @@ async function local(args: string[]): Promise<number> {
   process.stdout.write(
     [
       `Skiff is listening on ${skiff.url}`,
-      `  POST ${skiff.url}/hook   GET ${skiff.url}/healthz   GET ${skiff.url}/api/deliveries/{id}`,
+      `  POST ${skiff.url}/hook   GET ${skiff.url}/healthz   GET ${skiff.url}/api/deliveries/{id}   GET ${skiff.url}/api/plugin-help?repo=owner/name`,
       `  config: ${describeLocation(location)}`,
       ...(repos.length ? repos : ['    (no plugins enabled anywhere)']),
       ...snapshot.warnings.map((w) => `  warning: ${w}`),

@@ -242,7 +242,7 @@ async function route(req: IncomingMessage, res: ServerResponse, receiving: Recei
     res.writeHead(response.status, response.headers).end(response.body);
     return;
   }
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 Not Found: try POST /hook, GET /healthz or GET /api/deliveries/{id}\n');
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 Not Found: try POST /hook, GET /healthz, GET /api/deliveries/{id} or GET /api/plugin-help?repo=owner/name\n');
 }
 
 // Bodies over a mebibyte are rare (GitHub's payloads are mostly tens of kilobytes) and each costs
