@@ -16,6 +16,17 @@
 //   token GitHub would refuse `GET /user` (403) and author comments as `<app>[bot]`.
 // - Label names match case-insensitively, as on GitHub, where labels are repository-wide and unique
 //   regardless of case; adding a label the repository lacks creates it, as GitHub does.
+// - Issues: `setIssue` seeds one; an issue never seeded reads as an open `Issue <n>` by octocat,
+//   and `PATCH issues/{n}` creates it from that. Search (`GET /search/issues`) sees only seeded
+//   issues and pull requests, and understands `is:`/`type:`/`state:`/`author:`/`repo:`/`label:`
+//   qualifiers (negated with `-`) and plain words in the title or body; anything else is a 422
+//   that names it. Milestones are what `setMilestones` says (a title seeded on an issue or pull
+//   request that no milestone has creates one).
+// - A pull request merges cleanly unless seeded otherwise (`mergeable: true`, `mergeable_state`
+//   `clean`, or `draft` for a draft). Its commits are what `setCommits` says, by default one commit
+//   at the head SHA by its author; GitHub lists at most 250.
+// - Commit statuses may be set on any SHA (GitHub wants the commit to exist). Branches are those
+//   given to `setBranches` and the head and base branches of seeded pull requests.
 // - Roles are what `setRole` says; anyone else has `read` on a public repository (the default) and
 //   `none` on a private one. Assignable means at least `triage`; a reviewer must have been given a
 //   role (a collaborator). Organization membership is public unless listed as concealed; the bot
@@ -111,6 +122,71 @@ export interface PullRequestSeed {
   merged?: boolean;
   head?: { sha?: string; ref?: string };
   base?: { sha?: string; ref?: string };
+  /** `null`: GitHub is still computing it. */
+  mergeable?: boolean | null;
+  /** GitHub's `mergeable_state` (`clean`, `dirty`, `blocked`, `behind`, `unstable`, `unknown`, `draft`). */
+  mergeableState?: string;
+  /** A milestone's number or title (see `setMilestones`); `null` clears it. */
+  milestone?: number | string | null;
+}
+
+/** What `setIssue` may set; anything left out keeps its current (or default) value. */
+export interface IssueSeed {
+  title?: string;
+  body?: string;
+  state?: 'open' | 'closed';
+  /** Defaults to `completed` for a closed issue. */
+  stateReason?: 'completed' | 'not_planned' | 'reopened' | null;
+  author?: string;
+  /** `User` unless the login ends in `[bot]`. */
+  authorType?: string;
+  /** A milestone's number or title (see `setMilestones`); `null` clears it. */
+  milestone?: number | string | null;
+}
+
+export interface MilestoneSeed {
+  number: number;
+  title: string;
+  state?: 'open' | 'closed';
+}
+
+/** One commit of a pull request, oldest first in `setCommits`. */
+export interface CommitSeed {
+  /** Defaults to a SHA derived from the message and position. */
+  sha?: string;
+  message: string;
+  /** The GitHub account GitHub matched the author's email to; `null` for none. Defaults to the pull request's author. */
+  author?: string | null;
+  /** Defaults to the author's login. */
+  authorName?: string;
+  /** Defaults to `<login>@users.noreply.github.com`. */
+  authorEmail?: string;
+  /** Default to the author's. */
+  committerName?: string;
+  committerEmail?: string;
+  /** Defaults to the previous commit (the base SHA for the first). */
+  parents?: string[];
+}
+
+export type FakeStatusState = 'error' | 'failure' | 'pending' | 'success';
+
+export interface StatusSeed {
+  context: string;
+  state: FakeStatusState;
+  description?: string;
+  targetUrl?: string;
+}
+
+/** An issue or pull request as its issue fields stand now, for assertions. */
+export interface IssueView {
+  title: string;
+  body: string;
+  state: string;
+  stateReason: string | null;
+  author: string;
+  /** The milestone's title. */
+  milestone: string | undefined;
+  isPullRequest: boolean;
 }
 
 export interface CommentSeed {
@@ -157,6 +233,15 @@ const installationId = 4242;
 const maxPullRequestFiles = 3000;
 const defaultPerPage = 30;
 const maxPerPage = 100;
+// "Lists a maximum of 250 commits for a pull request":
+// https://docs.github.com/en/rest/pulls/pulls#list-commits-on-a-pull-request
+const maxPullRequestCommits = 250;
+// "The description ... is too long (maximum is 140 characters)": GitHub's 422 for a longer one.
+const maxStatusDescription = 140;
+// The search API's own limit: https://docs.github.com/en/rest/search/search#rate-limit
+const searchRateLimit = 30;
+const statusStates: readonly string[] = ['error', 'failure', 'pending', 'success'];
+const stateReasons: readonly string[] = ['completed', 'not_planned', 'reopened'];
 const installationPermissions = { contents: 'read', issues: 'write', metadata: 'read', pull_requests: 'write', members: 'read' };
 /** Where `FakeGitHub.inProcess()` pretends to be: `.test` never resolves (RFC 2606), so nothing can leak to a real host. */
 const inProcessUrl = 'https://api.github.test';
@@ -259,6 +344,48 @@ interface PullState {
   head: { sha: string; ref: string };
   base: { sha: string; ref: string };
   createdAt: string;
+  stateReason: string | null;
+  milestone: number | undefined;
+  mergeable: boolean | null;
+  /** Undefined: derived (`draft` for a draft, else `clean`). */
+  mergeableState: string | undefined;
+}
+
+interface IssueState {
+  author: string;
+  authorType: string;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  stateReason: string | null;
+  milestone: number | undefined;
+  createdAt: string;
+}
+
+interface MilestoneRecord {
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+}
+
+interface CommitRecord {
+  sha: string;
+  message: string;
+  author: string | null;
+  authorName: string;
+  authorEmail: string;
+  committerName: string;
+  committerEmail: string;
+  parents: string[];
+}
+
+interface StatusRecord {
+  id: number;
+  context: string;
+  state: FakeStatusState;
+  description: string;
+  targetUrl: string;
+  createdAt: string;
 }
 
 interface ReviewRecord {
@@ -329,6 +456,16 @@ export class FakeGitHub {
   readonly #changes = new Map<string, FileChange[]>();
   readonly #comments = new Map<string, Comment[]>();
   readonly #pulls = new Map<string, PullState>();
+  readonly #issues = new Map<string, IssueState>();
+  /** Repository (lower-cased) → its milestones, by number. */
+  readonly #milestones = new Map<string, MilestoneRecord[]>();
+  readonly #commits = new Map<string, CommitRecord[]>();
+  /** `owner/repo@sha` (lower-cased) → every status set, oldest first. */
+  readonly #statuses = new Map<string, StatusRecord[]>();
+  /** Repository (lower-cased) → its branches. */
+  readonly #branches = new Map<string, Set<string>>();
+  /** Repository (lower-cased) → as it was first spelled, for search results. */
+  readonly #repoNames = new Map<string, string>();
   readonly #reviews = new Map<string, ReviewRecord[]>();
   readonly #assignees = new Map<string, string[]>();
   readonly #requested = new Map<string, Requested>();
@@ -344,6 +481,7 @@ export class FakeGitHub {
   readonly #routes: Route[];
   readonly #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
   #rateLimitUsed = 0;
+  #searchUsed = 0;
   #requestSeq = 0;
   #nextId = 1000;
 
@@ -444,16 +582,131 @@ export class FakeGitHub {
       head: { ref: `feature-${number}`, sha: sha1(`head\0${key}`) },
       base: { ref: defaultBranch, sha: sha1(`base\0${checkRepo(repo)}`) },
       createdAt: githubTime(new Date()),
+      stateReason: null,
+      milestone: undefined,
+      mergeable: true,
+      mergeableState: undefined,
     };
     const author = seed.author ?? current.author;
-    this.#pulls.set(key, {
+    const pr: PullState = {
       ...current,
-      ...definedOnly({ title: seed.title, body: seed.body, state: seed.state, draft: seed.draft, merged: seed.merged }),
+      ...definedOnly({ title: seed.title, body: seed.body, state: seed.state, draft: seed.draft, merged: seed.merged, mergeableState: seed.mergeableState }),
       author,
       authorType: seed.authorType ?? (seed.author === undefined ? current.authorType : userType(author)),
       head: { ...current.head, ...definedOnly(seed.head ?? {}) },
       base: { ...current.base, ...definedOnly(seed.base ?? {}) },
+      mergeable: seed.mergeable === undefined ? current.mergeable : seed.mergeable,
+      milestone: seed.milestone === undefined ? current.milestone : this.#seedMilestone(repo, seed.milestone),
+    };
+    this.#pulls.set(key, pr);
+    this.#nameRepo(repo);
+    // A pull request has a head and a base branch (a fork's head would be in another repository).
+    this.#branchSet(repo).add(pr.head.ref).add(pr.base.ref);
+  }
+
+  /**
+   * Creates the issue, or changes the fields given. Defaults: `Issue <n>` by `octocat`, open. On a
+   * seeded pull request, use `setPullRequest`: its issue fields are the pull request's.
+   */
+  setIssue(repo: string, number: number, seed: IssueSeed = {}): void {
+    const key = issueKey(repo, number);
+    if (this.#pulls.has(key)) throw new Error(`fake GitHub: ${key} is a pull request; seed it with setPullRequest`);
+    const current = this.#issues.get(key) ?? defaultIssue(number);
+    const author = seed.author ?? current.author;
+    const state = seed.state ?? current.state;
+    this.#issues.set(key, {
+      ...current,
+      ...definedOnly({ title: seed.title, body: seed.body }),
+      state,
+      stateReason: seed.stateReason !== undefined ? seed.stateReason : seed.state === undefined ? current.stateReason : state === 'closed' ? 'completed' : null,
+      author,
+      authorType: seed.authorType ?? (seed.author === undefined ? current.authorType : userType(author)),
+      milestone: seed.milestone === undefined ? current.milestone : this.#seedMilestone(repo, seed.milestone),
     });
+    this.#nameRepo(repo);
+  }
+
+  /** The issue fields of an issue or pull request as they are now (after `PATCH issues/{n}`). */
+  issueOf(repo: string, number: number): IssueView {
+    const key = issueKey(repo, number);
+    const item = this.#itemOf(key);
+    const milestone = this.#milestones.get(checkRepo(repo))?.find((m) => m.number === item.milestone);
+    return {
+      title: item.title,
+      body: item.body,
+      state: item.state,
+      stateReason: item.stateReason,
+      author: item.author,
+      milestone: milestone?.title,
+      isPullRequest: this.#pulls.has(key),
+    };
+  }
+
+  /** The repository's milestones, replacing any. */
+  setMilestones(repo: string, milestones: MilestoneSeed[]): void {
+    this.#milestones.set(
+      checkRepo(repo),
+      milestones.map((m) => ({ number: m.number, title: m.title, state: m.state ?? 'open' })),
+    );
+  }
+
+  milestonesOf(repo: string): MilestoneSeed[] {
+    return (this.#milestones.get(checkRepo(repo)) ?? []).map((m) => ({ ...m }));
+  }
+
+  /** A pull request's commits, oldest first, replacing the default one. The head SHA stays as seeded. */
+  setCommits(repo: string, number: number, commits: CommitSeed[]): void {
+    const key = issueKey(repo, number);
+    const pr = this.#pulls.get(key);
+    let parent = pr?.base.sha ?? sha1(`base\0${checkRepo(repo)}`);
+    this.#commits.set(
+      key,
+      commits.map((c, i) => {
+        const login = c.author === undefined ? (pr?.author ?? 'octocat') : c.author;
+        const name = c.authorName ?? login ?? 'Someone';
+        const email = c.authorEmail ?? `${login ?? 'someone'}@users.noreply.github.com`;
+        const record: CommitRecord = {
+          sha: c.sha ?? sha1(`commit\0${key}\0${i}\0${c.message}`),
+          message: c.message,
+          author: login,
+          authorName: name,
+          authorEmail: email,
+          committerName: c.committerName ?? name,
+          committerEmail: c.committerEmail ?? email,
+          parents: c.parents ?? [parent],
+        };
+        parent = record.sha;
+        return record;
+      }),
+    );
+  }
+
+  /** A status set by someone else (a CI system), as `POST statuses/{sha}` would. */
+  addStatus(repo: string, sha: string, status: StatusSeed): void {
+    const key = statusKey(repo, sha);
+    const record: StatusRecord = {
+      id: this.#nextId++,
+      context: status.context,
+      state: status.state,
+      description: status.description ?? '',
+      targetUrl: status.targetUrl ?? '',
+      createdAt: githubTime(new Date()),
+    };
+    this.#statuses.set(key, [...(this.#statuses.get(key) ?? []), record]);
+  }
+
+  /** The latest status of each context on a commit, in the order the contexts first appeared. */
+  statusesOf(repo: string, sha: string): StatusSeed[] {
+    return latestStatuses(this.#statuses.get(statusKey(repo, sha)) ?? []).map(({ context, state, description, targetUrl }) => ({ context, state, description, targetUrl }));
+  }
+
+  /** The repository's branches, replacing any (seeded pull requests add theirs). */
+  setBranches(repo: string, branches: string[]): void {
+    this.#branches.set(checkRepo(repo), new Set(branches));
+  }
+
+  branchesOf(repo: string): string[] {
+    return [...(this.#branches.get(checkRepo(repo)) ?? [])].sort();
   }
 
   /** A comment by someone else (a bot's own come through the API); returns its id. */
@@ -545,7 +798,11 @@ export class FakeGitHub {
 
   // ---- recording ---------------------------------------------------------------------------
 
-  /** Successful writes, readably, in order: `addLabel o/r#1 lgtm`, `removeLabel …`, `createComment o/r#1 <body>`. */
+  /**
+   * Successful writes, readably, in order: `addLabel o/r#1 lgtm`, `removeLabel …`, `createComment
+   * o/r#1 <body>`, `updateIssue o/r#1 {"state":"closed"}`, `createStatus o/r@<sha> dco success
+   * "…"`, `deleteBranch o/r feature` — as `describeCall` writes the port's calls.
+   */
   writes(): string[] {
     return [...this.#writes];
   }
@@ -651,7 +908,7 @@ export class FakeGitHub {
       text: `${described} → ${reply.status}${injected ? ' (injected)' : ''}`,
     });
     if (!injected && reply.status >= 200 && reply.status < 300) this.#writes.push(...(reply.writes ?? []));
-    return this.#answer(reply, url.pathname !== '/rate_limit');
+    return this.#answer(reply, url.pathname === '/rate_limit' ? 'none' : url.pathname === '/search/issues' ? 'search' : 'core');
   }
 
   #match(method: string, pathname: string): { route: Route; params: string[] } | undefined {
@@ -673,16 +930,18 @@ export class FakeGitHub {
     return fault.response;
   }
 
-  #answer(reply: Reply, counts: boolean): WireResponse {
-    // GitHub does not count calls to /rate_limit against the limit.
-    if (counts) this.#rateLimitUsed++;
+  /** `resource`: which limit the request counts against; GitHub does not count /rate_limit. */
+  #answer(reply: Reply, resource: 'core' | 'search' | 'none'): WireResponse {
+    if (resource === 'core') this.#rateLimitUsed++;
+    if (resource === 'search') this.#searchUsed++;
+    const [limit, used] = resource === 'search' ? [searchRateLimit, this.#searchUsed] : [rateLimit, this.#rateLimitUsed];
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
-      'x-ratelimit-limit': String(rateLimit),
-      'x-ratelimit-remaining': String(Math.max(0, rateLimit - this.#rateLimitUsed)),
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(Math.max(0, limit - used)),
       'x-ratelimit-reset': String(this.#rateLimitReset),
-      'x-ratelimit-used': String(this.#rateLimitUsed),
-      'x-ratelimit-resource': 'core',
+      'x-ratelimit-used': String(used),
+      'x-ratelimit-resource': resource === 'search' ? 'search' : 'core',
       'x-github-api-version-selected': '2022-11-28',
       'x-github-request-id': `FAKE:${(++this.#requestSeq).toString(16).toUpperCase().padStart(6, '0')}`,
       ...(reply.raw === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }),
@@ -732,6 +991,60 @@ export class FakeGitHub {
         pattern: re(`${pull}/files`),
         describe: (req) => `listFiles ${issueRef(req)}${pageSuffix(req)}`,
         handle: (req) => this.#paginate(req, this.#fileObjects(req)),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/pulls`),
+        describe: (req) => `listPullRequests ${repoRef(req)}${queryText(req, ['state', 'base', 'head'])}${pageSuffix(req)}`,
+        handle: (req) => this.#listPullRequests(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${pull}/commits`),
+        describe: (req) => `listPullRequestCommits ${issueRef(req)}${pageSuffix(req)}`,
+        handle: (req) => this.#withPull(req, (pr) => this.#paginate(req, this.#commitObjects(req, pr))),
+      },
+      {
+        method: 'GET',
+        pattern: re(issue),
+        describe: (req) => `getIssue ${issueRef(req)}`,
+        handle: (req) => ({ status: 200, json: this.#issueObject(req) }),
+      },
+      {
+        method: 'PATCH',
+        pattern: re(issue),
+        describe: (req) => `updateIssue ${issueRef(req)} ${JSON.stringify(req.body ?? {})}`,
+        handle: (req) => this.#updateIssue(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/milestones`),
+        describe: (req) => `listMilestones ${repoRef(req)}${queryText(req, ['state'])}${pageSuffix(req)}`,
+        handle: (req) => this.#listMilestones(req),
+      },
+      {
+        method: 'GET',
+        pattern: re('/search/issues'),
+        describe: (req) => `searchIssues ${JSON.stringify(req.query.get('q') ?? '')}${pageSuffix(req)}`,
+        handle: (req) => this.#searchIssues(req),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${repo}/statuses/([^/]+)`),
+        describe: (req) => `createStatus ${repoRef(req)}@${req.params[2] ?? ''} ${statusText(req.body)}`,
+        handle: (req) => this.#createStatus(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/commits/([^/]+)/status`),
+        describe: (req) => `getCombinedStatus ${repoRef(req)}@${req.params[2] ?? ''}${pageSuffix(req)}`,
+        handle: (req) => this.#combinedStatus(req),
+      },
+      {
+        method: 'DELETE',
+        pattern: re(`${repo}/git/refs/(.+)`),
+        describe: (req) => `deleteRef ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#deleteRef(req),
       },
       {
         method: 'GET',
@@ -920,8 +1233,8 @@ export class FakeGitHub {
             remaining: Math.max(0, rateLimit - this.#rateLimitUsed),
             reset: this.#rateLimitReset,
           };
-          const other = (limit: number) => ({ limit, used: 0, remaining: limit, reset: this.#rateLimitReset });
-          return { status: 200, json: { resources: { core, search: other(30), graphql: other(5000) }, rate: core } };
+          const other = (limit: number, used = 0) => ({ limit, used, remaining: Math.max(0, limit - used), reset: this.#rateLimitReset });
+          return { status: 200, json: { resources: { core, search: other(searchRateLimit, this.#searchUsed), graphql: other(5000) }, rate: core } };
         },
       },
     ];
@@ -1064,11 +1377,13 @@ export class FakeGitHub {
       }),
       head: branch(pr.head),
       base: branch(pr.base),
+      milestone: this.#milestoneObject(req, pr.milestone),
       draft: pr.draft,
       merged: pr.merged,
       merged_at: pr.merged ? pr.createdAt : null,
       closed_at: pr.state === 'closed' ? pr.createdAt : null,
-      mergeable: null,
+      mergeable: pr.mergeable,
+      mergeable_state: pr.mergeableState ?? (pr.draft ? 'draft' : 'clean'),
       created_at: pr.createdAt,
       updated_at: pr.createdAt,
       author_association: 'CONTRIBUTOR',
@@ -1373,27 +1688,320 @@ export class FakeGitHub {
     return { status: 200, json: this.#issueObject(req), writes: [`removeAssignees ${issueRef(req)} ${list(logins)}`] };
   }
 
+  /** The issue fields of a pull request, a seeded issue, or an issue never seeded. */
+  #itemOf(key: string): PullState | IssueState {
+    return this.#pulls.get(key) ?? this.#issues.get(key) ?? defaultIssue(Number(key.slice(key.lastIndexOf('#') + 1)));
+  }
+
   #issueObject(req: Req): object {
     const [owner = '', repo = '', n = ''] = req.params;
     const key = issueKey(repoRef(req), issueNumber(req));
     const pr = this.#pulls.get(key);
+    const item = this.#itemOf(key);
     const assignees = (this.#assignees.get(key) ?? []).map((l) => this.#userObject(l));
     return {
       id: this.#userId(`issue\0${key}`),
       node_id: `I_fake${n}`,
       url: `${this.url}/repos/${owner}/${repo}/issues/${n}`,
+      repository_url: `${this.url}/repos/${owner}/${repo}`,
       html_url: `https://github.com/${owner}/${repo}/${pr ? 'pull' : 'issues'}/${n}`,
       number: issueNumber(req),
-      state: pr?.state ?? 'open',
-      title: pr?.title ?? `Issue ${n}`,
-      body: pr?.body ?? null,
-      user: this.#userObject(pr?.author ?? 'octocat', pr?.authorType ?? 'User'),
+      state: item.state,
+      state_reason: item.stateReason,
+      title: item.title,
+      body: item.body === '' ? null : item.body,
+      user: this.#userObject(item.author, item.authorType),
       labels: this.#labelObjects(req),
       assignee: assignees[0] ?? null,
       assignees,
+      milestone: this.#milestoneObject(req, item.milestone),
       comments: (this.#comments.get(key) ?? []).length,
+      created_at: item.createdAt,
+      updated_at: item.createdAt,
+      closed_at: item.state === 'closed' ? item.createdAt : null,
+      author_association: 'CONTRIBUTOR',
       ...(pr ? { pull_request: { url: `${this.url}/repos/${owner}/${repo}/pulls/${n}`, html_url: `https://github.com/${owner}/${repo}/pull/${n}` } } : {}),
     };
+  }
+
+  // ---- issues, milestones and search ------------------------------------------------------
+
+  /**
+   * `PATCH issues/{n}`, for issues and pull requests alike: `title`, `state`, `state_reason` and
+   * `milestone` (a number, or null to clear), each only when sent
+   * (https://docs.github.com/en/rest/issues/issues#update-an-issue). A milestone the repository
+   * does not have, or a state or reason GitHub does not know, is GitHub's 422.
+   */
+  #updateIssue(req: Req): Reply {
+    if (!isObject(req.body)) return unprocessable(`Invalid request.\n\nFor 'links/0/schema', nil is not an object.`, `${docs}/issues/issues#update-an-issue`);
+    const body = req.body;
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const invalid = (field: string) => validationFailed('Issue', field, `${docs}/issues/issues#update-an-issue`);
+    if (body['title'] !== undefined && (typeof body['title'] !== 'string' || body['title'].trim() === '')) return invalid('title');
+    if (body['state'] !== undefined && body['state'] !== 'open' && body['state'] !== 'closed') return invalid('state');
+    if (body['state_reason'] !== undefined && body['state_reason'] !== null && !stateReasons.includes(String(body['state_reason']))) return invalid('state_reason');
+    let milestone: number | undefined | null;
+    if (body['milestone'] !== undefined) {
+      if (body['milestone'] === null) milestone = null;
+      else {
+        const number = Number(body['milestone']);
+        if (!(this.#milestones.get(checkRepo(repoRef(req))) ?? []).some((m) => m.number === number)) return invalid('milestone');
+        milestone = number;
+      }
+    }
+    const pr = this.#pulls.get(key);
+    const item: PullState | IssueState = pr ?? this.#issues.get(key) ?? defaultIssue(issueNumber(req));
+    if (!pr && !this.#issues.has(key)) this.#issues.set(key, item as IssueState);
+    this.#nameRepo(repoRef(req));
+    if (typeof body['title'] === 'string') item.title = body['title'];
+    const state = body['state'] as 'open' | 'closed' | undefined;
+    const reason = body['state_reason'] as string | null | undefined;
+    if (state !== undefined && state !== item.state) {
+      item.state = state;
+      // GitHub says why on every change: `completed` unless told, `reopened` when reopened.
+      item.stateReason = state === 'closed' ? (reason ?? 'completed') : 'reopened';
+    } else if (reason !== undefined) item.stateReason = reason;
+    if (milestone !== undefined) item.milestone = milestone ?? undefined;
+    return { status: 200, json: this.#issueObject(req), writes: [`updateIssue ${issueRef(req)} ${updateText(body)}`] };
+  }
+
+  /** `state`: `open` (GitHub's default), `closed` or `all`. */
+  #listMilestones(req: Req): Reply {
+    const state = req.query.get('state') ?? 'open';
+    const milestones = (this.#milestones.get(checkRepo(repoRef(req))) ?? []).filter((m) => state === 'all' || m.state === state);
+    return this.#paginate(req, milestones.map((m) => this.#milestoneObject(req, m.number) ?? {}));
+  }
+
+  #milestoneObject(req: Req, number: number | undefined): object | null {
+    const [owner = '', repo = ''] = req.params;
+    const m = number === undefined ? undefined : this.#milestones.get(checkRepo(repoRef(req)))?.find((x) => x.number === number);
+    if (!m) return null;
+    const items = [...this.#pulls, ...this.#issues].filter(([key, item]) => key.startsWith(`${checkRepo(repoRef(req))}#`) && item.milestone === m.number);
+    return {
+      url: `${this.url}/repos/${owner}/${repo}/milestones/${m.number}`,
+      html_url: `https://github.com/${owner}/${repo}/milestone/${m.number}`,
+      id: this.#userId(`milestone\0${checkRepo(repoRef(req))}\0${m.number}`),
+      node_id: `MI_fake${m.number}`,
+      number: m.number,
+      title: m.title,
+      description: null,
+      state: m.state,
+      open_issues: items.filter(([, i]) => i.state === 'open').length,
+      closed_issues: items.filter(([, i]) => i.state === 'closed').length,
+      creator: this.#userObject('octocat'),
+      due_on: null,
+    };
+  }
+
+  /** A seed's milestone: a number it must have, or a title (a new milestone when none has it). */
+  #seedMilestone(repo: string, milestone: number | string | null): number | undefined {
+    if (milestone === null) return undefined;
+    const milestones = this.#milestones.get(checkRepo(repo)) ?? [];
+    if (typeof milestone === 'number') {
+      if (!milestones.some((m) => m.number === milestone)) throw new Error(`fake GitHub: ${repo} has no milestone ${milestone}; setMilestones first, or seed it by title`);
+      return milestone;
+    }
+    const found = milestones.find((m) => m.title === milestone);
+    if (found) return found.number;
+    const number = Math.max(0, ...milestones.map((m) => m.number)) + 1;
+    this.#milestones.set(checkRepo(repo), [...milestones, { number, title: milestone, state: 'open' }]);
+    return number;
+  }
+
+  /**
+   * GitHub's issue search over the seeded issues and pull requests, most recent (highest number)
+   * first, `total_count` for all of them and the page's `items`
+   * (https://docs.github.com/en/search-github/searching-on-github/searching-issues-and-pull-requests).
+   */
+  #searchIssues(req: Req): Reply {
+    const q = req.query.get('q') ?? '';
+    const searchDocs = `${docs}/search/search#search-issues-and-pull-requests`;
+    if (q.trim() === '') return validationFailed('Search', 'q', searchDocs);
+    let match: (item: SearchItem) => boolean;
+    try {
+      match = searchMatcher(q);
+    } catch (error) {
+      return unprocessable(`Validation Failed: ${error instanceof Error ? error.message : String(error)}`, searchDocs);
+    }
+    const found: { req: Req; number: number }[] = [];
+    for (const [key, item] of [...this.#pulls, ...this.#issues]) {
+      const at = key.lastIndexOf('#');
+      const repo = this.#repoNames.get(key.slice(0, at)) ?? key.slice(0, at);
+      const number = Number(key.slice(at + 1));
+      const pr = this.#pulls.get(key);
+      const candidate: SearchItem = {
+        repo,
+        isPullRequest: pr !== undefined,
+        state: item.state,
+        merged: pr?.merged === true,
+        author: item.author,
+        labels: this.#labels.get(key) ?? [],
+        text: `${item.title}\n${item.body}`,
+      };
+      const [owner = '', name = ''] = repo.split('/');
+      if (match(candidate)) found.push({ req: { ...req, params: [owner, name, String(number)] }, number });
+    }
+    found.sort((a, b) => b.number - a.number);
+    const page = this.#paginate(req, found.map((f) => ({ ...this.#issueObject(f.req), score: 1 })));
+    return { ...page, json: { total_count: found.length, incomplete_results: false, items: page.json } };
+  }
+
+  // ---- pull requests: listing and commits ---------------------------------------------------
+
+  /**
+   * `state` (`open` by default, `closed`, `all`), `base` (a branch) and `head` (`owner:branch`),
+   * newest first. The listing leaves out what GitHub computes per pull request: `merged`,
+   * `mergeable`, `mergeable_state`.
+   */
+  #listPullRequests(req: Req): Reply {
+    const state = req.query.get('state') ?? 'open';
+    const base = req.query.get('base');
+    const head = req.query.get('head');
+    const prefix = `${checkRepo(repoRef(req))}#`;
+    const [owner = '', repo = ''] = req.params;
+    const items = [...this.#pulls]
+      .filter(([key, pr]) => key.startsWith(prefix) && (state === 'all' || pr.state === state))
+      .filter(([, pr]) => base === null || pr.base.ref === base)
+      .filter(([, pr]) => head === null || pr.head.ref === head.slice(head.indexOf(':') + 1))
+      .map(([key]) => Number(key.slice(prefix.length)))
+      .sort((a, b) => b - a)
+      .map((number) => {
+        const { merged: _merged, mergeable: _mergeable, mergeable_state: _state, ...listed } = this.#pullObject({ ...req, params: [owner, repo, String(number)] }) as Record<string, unknown>;
+        return listed;
+      });
+    return this.#paginate(req, items);
+  }
+
+  #commitObjects(req: Req, pr: PullState): object[] {
+    const [owner = '', repo = ''] = req.params;
+    const key = issueKey(repoRef(req), issueNumber(req));
+    const commits = this.#commits.get(key) ?? [
+      {
+        sha: pr.head.sha,
+        message: pr.title,
+        author: pr.author,
+        authorName: pr.author,
+        authorEmail: `${pr.author}@users.noreply.github.com`,
+        committerName: pr.author,
+        committerEmail: `${pr.author}@users.noreply.github.com`,
+        parents: [pr.base.sha],
+      },
+    ];
+    return commits.slice(0, maxPullRequestCommits).map((c) => ({
+      sha: c.sha,
+      node_id: `C_fake${c.sha.slice(0, 8)}`,
+      url: `${this.url}/repos/${owner}/${repo}/commits/${c.sha}`,
+      html_url: `https://github.com/${owner}/${repo}/commit/${c.sha}`,
+      commit: {
+        url: `${this.url}/repos/${owner}/${repo}/git/commits/${c.sha}`,
+        author: { name: c.authorName, email: c.authorEmail, date: pr.createdAt },
+        committer: { name: c.committerName, email: c.committerEmail, date: pr.createdAt },
+        message: c.message,
+        tree: { sha: sha1(`tree\0${c.sha}`), url: `${this.url}/repos/${owner}/${repo}/git/trees/${sha1(`tree\0${c.sha}`)}` },
+        comment_count: 0,
+        verification: { verified: false, reason: 'unsigned', signature: null, payload: null },
+      },
+      author: c.author === null ? null : this.#userObject(c.author),
+      committer: c.author === null ? null : this.#userObject(c.author),
+      parents: c.parents.map((sha) => ({ sha, url: `${this.url}/repos/${owner}/${repo}/commits/${sha}`, html_url: `https://github.com/${owner}/${repo}/commit/${sha}` })),
+    }));
+  }
+
+  // ---- statuses and branches ---------------------------------------------------------------
+
+  /** https://docs.github.com/en/rest/commits/statuses#create-a-commit-status */
+  #createStatus(req: Req): Reply {
+    const statusDocs = `${docs}/commits/statuses#create-a-commit-status`;
+    const body = isObject(req.body) ? req.body : {};
+    const state = body['state'];
+    if (typeof state !== 'string' || !statusStates.includes(state)) return validationFailed('Status', 'state', statusDocs);
+    const description = typeof body['description'] === 'string' ? body['description'] : '';
+    if ([...description].length > maxStatusDescription) {
+      return unprocessable(`Validation Failed: description is too long (maximum is ${maxStatusDescription} characters)`, statusDocs);
+    }
+    const record: StatusRecord = {
+      id: this.#nextId++,
+      // GitHub's default context.
+      context: typeof body['context'] === 'string' && body['context'] !== '' ? body['context'] : 'default',
+      state: state as FakeStatusState,
+      description,
+      targetUrl: typeof body['target_url'] === 'string' ? body['target_url'] : '',
+      createdAt: githubTime(new Date()),
+    };
+    const key = statusKey(repoRef(req), req.params[2] ?? '');
+    this.#statuses.set(key, [...(this.#statuses.get(key) ?? []), record]);
+    return {
+      status: 201,
+      json: this.#statusObject(req, record),
+      writes: [`createStatus ${repoRef(req)}@${req.params[2] ?? ''} ${record.context} ${record.state} ${JSON.stringify(record.description)}`],
+    };
+  }
+
+  /**
+   * The combined status: the latest status per context, paged like a list, and one state for
+   * all (https://docs.github.com/en/rest/commits/statuses#get-the-combined-status-for-a-specific-reference).
+   */
+  #combinedStatus(req: Req): Reply {
+    const [owner = '', repo = '', sha = ''] = req.params;
+    const latest = latestStatuses(this.#statuses.get(statusKey(repoRef(req), sha)) ?? []);
+    const page = this.#paginate(req, latest.map((s) => this.#statusObject(req, s)));
+    const states = latest.map((s) => s.state);
+    const state = states.some((s) => s === 'error' || s === 'failure') ? 'failure' : states.length === 0 || states.includes('pending') ? 'pending' : 'success';
+    return {
+      ...page,
+      json: {
+        state,
+        statuses: page.json,
+        sha,
+        total_count: latest.length,
+        repository: { name: repo, full_name: `${owner}/${repo}`, owner: this.#userObject(owner, 'Organization') },
+        commit_url: `${this.url}/repos/${owner}/${repo}/commits/${sha}`,
+        url: `${this.url}/repos/${owner}/${repo}/commits/${sha}/status`,
+      },
+    };
+  }
+
+  #statusObject(req: Req, s: StatusRecord): object {
+    const [owner = '', repo = '', sha = ''] = req.params;
+    return {
+      url: `${this.url}/repos/${owner}/${repo}/statuses/${sha}`,
+      id: s.id,
+      node_id: `SC_fake${s.id}`,
+      state: s.state,
+      description: s.description === '' ? null : s.description,
+      target_url: s.targetUrl === '' ? null : s.targetUrl,
+      context: s.context,
+      avatar_url: null,
+      created_at: s.createdAt,
+      updated_at: s.createdAt,
+      creator: this.#user(),
+    };
+  }
+
+  /** Only branches (`heads/…`); one that does not exist is GitHub's 422 "Reference does not exist". */
+  #deleteRef(req: Req): Reply {
+    const ref = req.params[2] ?? '';
+    const branches = this.#branches.get(checkRepo(repoRef(req)));
+    const branch = ref.startsWith('heads/') ? ref.slice('heads/'.length) : undefined;
+    if (branch === undefined || !branches?.has(branch)) {
+      return unprocessable('Reference does not exist', `${docs}/git/refs#delete-a-reference`);
+    }
+    branches.delete(branch);
+    return { status: 204, writes: [`deleteBranch ${repoRef(req)} ${branch}`] };
+  }
+
+  #branchSet(repo: string): Set<string> {
+    const key = checkRepo(repo);
+    let set = this.#branches.get(key);
+    if (!set) {
+      set = new Set<string>();
+      this.#branches.set(key, set);
+    }
+    return set;
+  }
+
+  #nameRepo(repo: string): void {
+    if (!this.#repoNames.has(checkRepo(repo))) this.#repoNames.set(checkRepo(repo), repo);
   }
 
   // ---- people ------------------------------------------------------------------------------
@@ -1553,6 +2161,99 @@ function checkRepo(repo: string): string {
 }
 
 const issueKey = (repo: string, number: number): string => `${checkRepo(repo)}#${number}`;
+// SHAs are hexadecimal: any case names the same commit.
+const statusKey = (repo: string, sha: string): string => `${checkRepo(repo)}@${sha.toLowerCase()}`;
+
+function defaultIssue(number: number): IssueState {
+  return { author: 'octocat', authorType: 'User', title: `Issue ${number}`, body: '', state: 'open', stateReason: null, milestone: undefined, createdAt: githubTime(new Date()) };
+}
+
+/** The latest status of each context, in the order the contexts first appeared. */
+function latestStatuses(all: StatusRecord[]): StatusRecord[] {
+  const latest = new Map<string, StatusRecord>();
+  for (const s of all) latest.set(s.context, s);
+  return [...latest.values()];
+}
+
+/** ` state=open base=main`: the listed query parameters that were sent. */
+function queryText(req: Req, names: string[]): string {
+  return names.map((n) => (req.query.has(n) ? ` ${n}=${req.query.get(n) ?? ''}` : '')).join('');
+}
+
+/** `dco success "…"`, as describeCall shows a status. */
+function statusText(body: unknown): string {
+  const b = isObject(body) ? body : {};
+  return `${String(b['context'] ?? 'default')} ${String(b['state'] ?? '')} ${JSON.stringify(typeof b['description'] === 'string' ? b['description'] : '')}`;
+}
+
+/** The PATCH body as describeCall shows an IssueUpdate: `{"state":"closed","stateReason":"not_planned"}`. */
+function updateText(body: Record<string, unknown>): string {
+  const known = ['title', 'state', 'state_reason', 'milestone'];
+  return JSON.stringify(Object.fromEntries(Object.entries(body).filter(([k]) => known.includes(k)).map(([k, v]) => [k === 'state_reason' ? 'stateReason' : k, v])));
+}
+
+/** GitHub's 422 for a field it refuses: `Validation Failed` with the field named in `errors`. */
+function validationFailed(resource: string, field: string, documentation: string): Reply {
+  return { status: 422, json: { message: 'Validation Failed', errors: [{ resource, code: 'invalid', field }], documentation_url: documentation, status: '422' } };
+}
+
+/** What search qualifiers are tested against. */
+interface SearchItem {
+  /** `owner/repo` as spelled. */
+  repo: string;
+  isPullRequest: boolean;
+  state: string;
+  merged: boolean;
+  author: string;
+  labels: string[];
+  /** Title and body. */
+  text: string;
+}
+
+/**
+ * A predicate for a GitHub issue search: every term must hold (GitHub ANDs them); `-` negates a
+ * term; `"quoted values"` may hold spaces. Qualifiers: `is:` pr, issue, open, closed, merged,
+ * unmerged; `type:` pr, issue; `state:` open, closed; `author:`, `repo:`, `label:`. Any other
+ * word is searched for in the title and body, case-insensitively. Throws for a qualifier it does
+ * not know, so a test cannot pass on a search the fake silently ignored.
+ */
+function searchMatcher(q: string): (item: SearchItem) => boolean {
+  const tokens = q.match(/-?(?:[\w-]+:)?(?:"[^"]*"|\S+)/g) ?? [];
+  const tests = tokens.map((token): ((item: SearchItem) => boolean) => {
+    const negated = token.startsWith('-') && token.length > 1;
+    const body = negated ? token.slice(1) : token;
+    const m = /^([\w-]+):(.*)$/.exec(body);
+    const unquote = (v: string) => v.replace(/^"(.*)"$/, '$1');
+    let test: (item: SearchItem) => boolean;
+    if (!m) {
+      const word = unquote(body).toLowerCase();
+      test = (item) => item.text.toLowerCase().includes(word);
+    } else {
+      const key = m[1]!.toLowerCase();
+      const value = unquote(m[2]!);
+      const v = value.toLowerCase();
+      const kinds: Record<string, (item: SearchItem) => boolean> = {
+        pr: (item) => item.isPullRequest,
+        issue: (item) => !item.isPullRequest,
+        open: (item) => item.state === 'open',
+        closed: (item) => item.state === 'closed',
+        merged: (item) => item.merged,
+        unmerged: (item) => item.isPullRequest && !item.merged,
+      };
+      if (key === 'is' || key === 'type' || key === 'state') {
+        const allowed = key === 'is' ? Object.keys(kinds) : key === 'type' ? ['pr', 'issue'] : ['open', 'closed'];
+        const kind = kinds[v];
+        if (!kind || !allowed.includes(v)) throw new Error(`the fake GitHub does not understand "${key}:${value}"`);
+        test = kind;
+      } else if (key === 'author') test = (item) => sameLogin(item.author, value);
+      else if (key === 'repo') test = (item) => item.repo.toLowerCase() === v;
+      else if (key === 'label') test = (item) => item.labels.some((l) => sameLabel(l, value));
+      else throw new Error(`the fake GitHub does not understand the search qualifier "${key}:"`);
+    }
+    return negated ? (item) => !test(item) : test;
+  });
+  return (item) => tests.every((t) => t(item));
+}
 const treeKey = (repo: string, ref: string): string => `${checkRepo(repo)}@${ref}`;
 const normalisePath = (path: string): string => path.replace(/^\/+|\/+$/g, '');
 

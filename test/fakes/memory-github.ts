@@ -19,10 +19,15 @@ import { OctokitGitHub } from '../../shared/github/octokit-client.js';
 import {
   FakeGitHub,
   type CommentSeed,
+  type CommitSeed,
   type FakeGitHubOptions,
+  type IssueSeed,
+  type IssueView,
+  type MilestoneSeed,
   type PullRequestSeed,
   type RepoLabelSeed,
   type ReviewSeed,
+  type StatusSeed,
   type TeamSeed,
 } from './github-server.js';
 
@@ -134,6 +139,47 @@ export class MemoryGitHub implements GitHubClient {
     const { repo, number } = parseIssue(ref);
     this.fake.setPullRequest(repo, number, seed);
     return this;
+  }
+
+  setIssue(ref: IssueKey, seed: IssueSeed = {}): this {
+    const { repo, number } = parseIssue(ref);
+    this.fake.setIssue(repo, number, seed);
+    return this;
+  }
+
+  /** Title, state, reason and milestone of an issue or pull request as they are now. */
+  issueOf(ref: IssueKey): IssueView {
+    const { repo, number } = parseIssue(ref);
+    return this.fake.issueOf(repo, number);
+  }
+
+  setMilestones(repo: RepoKey, milestones: MilestoneSeed[]): this {
+    this.fake.setMilestones(repoKey(repo), milestones);
+    return this;
+  }
+
+  setCommits(ref: IssueKey, commits: CommitSeed[]): this {
+    const { repo, number } = parseIssue(ref);
+    this.fake.setCommits(repo, number, commits);
+    return this;
+  }
+
+  addStatus(repo: RepoKey, sha: string, status: StatusSeed): this {
+    this.fake.addStatus(repoKey(repo), sha, status);
+    return this;
+  }
+
+  statusesOf(repo: RepoKey, sha: string): StatusSeed[] {
+    return this.fake.statusesOf(repoKey(repo), sha);
+  }
+
+  setBranches(repo: RepoKey, branches: string[]): this {
+    this.fake.setBranches(repoKey(repo), branches);
+    return this;
+  }
+
+  branchesOf(repo: RepoKey): string[] {
+    return this.fake.branchesOf(repoKey(repo));
   }
 
   /** A comment by someone else; returns its id. */
