@@ -3,6 +3,7 @@
 // checked is what goes over the wire: paths, auth headers, pagination, ETags, and how failures come
 // back (GitHubError with the call's context and GitHub's status).
 import { generateKeyPairSync } from 'node:crypto';
+import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dryRunClient, GitHubConnector } from '../../shared/github/connector.js';
 import { withGitHubDeadline } from '../../shared/github/deadline.js';
@@ -433,6 +434,9 @@ describe('OctokitGitHub: pull requests and code', () => {
       state: 'open',
       draft: true,
       merged: false,
+      mergeable: true,
+      mergeableState: 'draft',
+      milestone: undefined,
       user: { login: 'alice', type: 'User' },
       htmlUrl: `https://github.com/${full}/pull/40`,
       head: { ref: 'fix', sha: 'h40' },
@@ -536,6 +540,318 @@ describe('OctokitGitHub: pull requests and code', () => {
     // Assess
     expect(read).toBe(text);
     await expect(unknown).rejects.toMatchObject({ name: 'GitHubError', status: 404, message: `failed to read the blob 0000000000000000000000000000000000000000 of ${full}` });
+  });
+});
+
+// The triage plugins' calls, on repositories of their own so listings see only what each test seeded.
+describe('OctokitGitHub: issues, milestones, searches, commits, statuses and branches', () => {
+  // plugin-throttling spaces searches 2 s apart, process-wide, and buildOctokit cannot lower that
+  // for tests; the search rows use an Octokit without it, the one row in the error table with it.
+  const unthrottled = () => new OctokitGitHub(new Octokit({ baseUrl: fake.url, auth: 'test-token', request: { retries: 0 }, log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } }));
+  let n = 0;
+  /** A repository no other test has touched. */
+  const fresh = () => {
+    const name = `triage-${++n}`;
+    return { ref: { owner, repo: name }, full: `${owner}/${name}`, issue: (number: number) => ({ owner, repo: name, number }) };
+  };
+
+  it.each([
+    { name: 'conflicts', seed: { mergeable: false, mergeableState: 'dirty', milestone: 'v1.2' }, want: { mergeable: false, mergeableState: 'dirty', milestone: 'v1.2' } },
+    { name: 'still being computed', seed: { mergeable: null, mergeableState: 'unknown' }, want: { mergeable: null, mergeableState: 'unknown', milestone: undefined } },
+    { name: 'clean by default', seed: {}, want: { mergeable: true, mergeableState: 'clean', milestone: undefined } },
+  ])('getPullRequest carries mergeability and the milestone’s title: $name', async ({ seed, want }) => {
+    // Prepare
+    const r = fresh();
+    fake.setPullRequest(r.full, 1, seed);
+
+    // Act
+    const pr = await client().getPullRequest(r.issue(1));
+
+    // Assess
+    expect({ mergeable: pr.mergeable, mergeableState: pr.mergeableState, milestone: pr.milestone }).toEqual(want);
+  });
+
+  it('listPullRequests reads every page of the open pull requests into the base; merged comes from merged_at', async () => {
+    // Prepare: 120 open into main, 2 into release, 3 closed into main.
+    const r = fresh();
+    for (let i = 1; i <= 120; i++) fake.setPullRequest(r.full, i, { base: { ref: 'main' } });
+    fake.setPullRequest(r.full, 121, { base: { ref: 'release' } });
+    fake.setPullRequest(r.full, 122, { base: { ref: 'release' } });
+    for (let i = 123; i <= 125; i++) fake.setPullRequest(r.full, i, { base: { ref: 'main' }, state: 'closed', merged: i === 123 });
+    fake.resetCalls();
+
+    // Act
+    const open = await client().listPullRequests(r.ref, { base: 'main' });
+    const all = await client().listPullRequests(r.ref, {});
+
+    // Assess
+    expect(open.map((p) => p.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(all).toHaveLength(122);
+    // The listing has no mergeability: GitHub computes it for one pull request at a time.
+    expect(open[0]).toMatchObject({ state: 'open', merged: false, mergeable: null, mergeableState: 'unknown', base: { ref: 'main' } });
+    expect(calls()).toEqual([
+      `listPullRequests ${r.full} state=open base=main → 200`,
+      `listPullRequests ${r.full} state=open base=main page 2 → 200`,
+      `listPullRequests ${r.full} state=open → 200`,
+      `listPullRequests ${r.full} state=open page 2 → 200`,
+    ]);
+    expect(fake.calls[0]?.path).toBe(`/repos/${r.full}/pulls?state=open&base=main&per_page=100`);
+  });
+
+  it('listPullRequestCommits reads every page, oldest first: logins (none when GitHub matched no account), names, emails, parents', async () => {
+    // Prepare
+    const r = fresh();
+    fake.setPullRequest(r.full, 1, { author: 'alice', base: { sha: 'base0' } });
+    const seeds = Array.from({ length: 130 }, (_, i) => ({ sha: `c${i}`, message: `commit ${i}\n\nSigned-off-by: Alice <alice@example.com>` }));
+    fake.setCommits(r.full, 1, [...seeds, { sha: 'merge', message: 'Merge main', author: null, authorName: 'Someone', authorEmail: 'someone@example.com', committerName: 'GitHub', committerEmail: 'noreply@github.com', parents: ['c129', 'base0'] }]);
+    fake.resetCalls();
+
+    // Act
+    const commits = await client().listPullRequestCommits(r.issue(1));
+
+    // Assess
+    expect(commits).toHaveLength(131);
+    expect(commits[0]).toEqual({
+      sha: 'c0',
+      message: 'commit 0\n\nSigned-off-by: Alice <alice@example.com>',
+      authorLogin: 'alice',
+      authorName: 'alice',
+      authorEmail: 'alice@users.noreply.github.com',
+      committerName: 'alice',
+      committerEmail: 'alice@users.noreply.github.com',
+      parents: ['base0'],
+    });
+    expect(commits[1]?.parents).toEqual(['c0']);
+    expect(commits[130]).toEqual({
+      sha: 'merge',
+      message: 'Merge main',
+      authorLogin: undefined,
+      authorName: 'Someone',
+      authorEmail: 'someone@example.com',
+      committerName: 'GitHub',
+      committerEmail: 'noreply@github.com',
+      parents: ['c129', 'base0'],
+    });
+    expect(calls()).toEqual([`listPullRequestCommits ${r.full}#1 → 200`, `listPullRequestCommits ${r.full}#1 page 2 → 200`]);
+  });
+
+  it('getIssue maps an issue (closed as not planned, with a milestone) and a pull request seen as an issue', async () => {
+    // Prepare
+    const r = fresh();
+    fake.setMilestones(r.full, [{ number: 3, title: 'v1.0' }]);
+    fake.setIssue(r.full, 1, { title: 'Crash', body: 'It crashes', author: 'bob', state: 'closed', stateReason: 'not_planned', milestone: 3 });
+    fake.setLabels(r.full, 1, ['kind/bug']);
+    fake.setAssignees(r.full, 1, ['carol']);
+    fake.setPullRequest(r.full, 2, { author: 'alice', title: 'Fix the crash' });
+
+    // Act
+    const issue = await client().getIssue(r.issue(1));
+    const pr = await client().getIssue(r.issue(2));
+
+    // Assess
+    expect(issue).toEqual({
+      number: 1,
+      title: 'Crash',
+      body: 'It crashes',
+      state: 'closed',
+      stateReason: 'not_planned',
+      isPullRequest: false,
+      user: { login: 'bob', type: 'User' },
+      labels: ['kind/bug'],
+      assignees: ['carol'],
+      milestone: 'v1.0',
+      htmlUrl: `https://github.com/${r.full}/issues/1`,
+    });
+    expect(pr).toMatchObject({ number: 2, title: 'Fix the crash', state: 'open', stateReason: null, isPullRequest: true, user: { login: 'alice' }, milestone: undefined });
+  });
+
+  it.each([
+    { name: 'a title only', update: { title: 'New title' }, body: { title: 'New title' }, after: { title: 'New title', state: 'open', stateReason: null, milestone: 'v1.0' } },
+    { name: 'closed as not planned', update: { state: 'closed' as const, stateReason: 'not_planned' as const }, body: { state: 'closed', state_reason: 'not_planned' }, after: { state: 'closed', stateReason: 'not_planned', milestone: 'v1.0' } },
+    { name: 'closed without a reason: GitHub says completed', update: { state: 'closed' as const }, body: { state: 'closed' }, after: { state: 'closed', stateReason: 'completed' } },
+    { name: 'a milestone set by number', update: { milestone: 4 }, body: { milestone: 4 }, after: { milestone: 'v2.0', state: 'open' } },
+    { name: 'the milestone cleared with null', update: { milestone: null }, body: { milestone: null }, after: { milestone: undefined, title: 'Issue 1' } },
+  ])('updateIssue sends only the fields given: $name', async ({ update, body, after }) => {
+    // Prepare
+    const r = fresh();
+    fake.setMilestones(r.full, [{ number: 3, title: 'v1.0' }, { number: 4, title: 'v2.0' }]);
+    fake.setIssue(r.full, 1, { milestone: 'v1.0' });
+    fake.resetCalls();
+
+    // Act
+    await client().updateIssue(r.issue(1), update);
+
+    // Assess
+    expect(fake.calls).toEqual([expect.objectContaining({ method: 'PATCH', path: `/repos/${r.full}/issues/1`, status: 200, body })]);
+    expect(fake.issueOf(r.full, 1)).toMatchObject(after);
+    expect(fake.writes()).toEqual([`updateIssue ${r.full}#1 ${JSON.stringify(update)}`]);
+  });
+
+  it('updateIssue reopens and retitles a pull request through the issues API; getPullRequest shows it', async () => {
+    // Prepare
+    const r = fresh();
+    fake.setPullRequest(r.full, 7, { state: 'closed', title: 'WIP: thing' });
+
+    // Act
+    await client().updateIssue(r.issue(7), { state: 'open', title: 'thing' });
+    const pr = await client().getPullRequest(r.issue(7));
+
+    // Assess
+    expect(pr).toMatchObject({ state: 'open', title: 'thing' });
+    expect(fake.issueOf(r.full, 7)).toMatchObject({ isPullRequest: true, stateReason: 'reopened' });
+  });
+
+  it('updateIssue to a milestone the repository does not have: GitHub’s 422, as a GitHubError naming the fields', async () => {
+    // Prepare
+    const r = fresh();
+
+    // Act
+    const error = await client().updateIssue(r.issue(1), { milestone: 99 }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GitHubError);
+    expect(error).toMatchObject({ message: `failed to update ${r.full}#1 (milestone)`, status: 422 });
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('listMilestones reads open and closed milestones, every page', async () => {
+    // Prepare
+    const r = fresh();
+    const milestones = Array.from({ length: 105 }, (_, i) => ({ number: i + 1, title: `v${i + 1}`, state: i % 3 === 0 ? ('closed' as const) : ('open' as const) }));
+    fake.setMilestones(r.full, milestones);
+    fake.resetCalls();
+
+    // Act
+    const read = await client().listMilestones(r.ref);
+
+    // Assess
+    expect(read).toEqual(milestones);
+    expect(fake.calls.map((c) => c.path)).toEqual([`/repos/${r.full}/milestones?state=all&per_page=100`, `/repos/${r.full}/milestones?state=all&per_page=100&page=2`]);
+  });
+
+  it.each([
+    { name: 'an author’s pull requests, open or closed', query: 'is:pr author:alice', count: 3 },
+    { name: 'an author’s merged pull requests', query: 'is:pr is:merged author:alice', count: 1 },
+    { name: 'open issues', query: 'is:issue state:open', count: 1 },
+    { name: 'someone with none', query: 'is:pr author:nobody', count: 0 },
+  ])('countIssues: $name, within the repository (repo: added), one result a page', async ({ query, count }) => {
+    // Prepare: alice has 3 pull requests here (one merged) and one elsewhere.
+    const r = fresh();
+    const other = fresh();
+    fake.setPullRequest(r.full, 1, { author: 'alice' });
+    fake.setPullRequest(r.full, 2, { author: 'alice', state: 'closed', merged: true });
+    fake.setPullRequest(r.full, 3, { author: 'alice', state: 'closed' });
+    fake.setPullRequest(r.full, 4, { author: 'bob' });
+    fake.setIssue(r.full, 5, { author: 'alice' });
+    fake.setIssue(r.full, 6, { author: 'alice', state: 'closed' });
+    fake.setPullRequest(other.full, 1, { author: 'alice' });
+    fake.resetCalls();
+
+    // Act
+    const found = await unthrottled().countIssues(r.ref, query);
+
+    // Assess
+    expect(found).toBe(count);
+    const sent = new URL(fake.calls[0]?.path ?? '', fake.url);
+    expect(sent.pathname).toBe('/search/issues');
+    expect(sent.searchParams.get('q')).toBe(`${query} repo:${r.full}`);
+    expect(sent.searchParams.get('per_page')).toBe('1');
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('countIssues: a query GitHub refuses is a GitHubError with the query', async () => {
+    // Act
+    const r = fresh();
+    const error = await unthrottled().countIssues(r.ref, 'is:nonsense').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'GitHubError', status: 422, message: `failed to search ${r.full} for "is:nonsense"` });
+  });
+
+  it('createStatus sends state, context, description and target URL (none when empty); listStatuses has the latest per context', async () => {
+    // Prepare
+    const r = fresh();
+
+    // Act
+    await client().createStatus(r.ref, 'abc', { context: 'dco', state: 'pending', description: 'checking', targetUrl: '' });
+    await client().createStatus(r.ref, 'abc', { context: 'dco', state: 'failure', description: 'Commits not signed off', targetUrl: 'https://example.com/dco' });
+    await client().createStatus(r.ref, 'abc', { context: 'ci', state: 'success', description: '', targetUrl: '' });
+    const statuses = await client().listStatuses(r.ref, 'abc');
+
+    // Assess
+    expect(fake.calls[0]).toMatchObject({ method: 'POST', path: `/repos/${r.full}/statuses/abc`, body: { state: 'pending', context: 'dco', description: 'checking' } });
+    expect(fake.calls[1]?.body).toEqual({ state: 'failure', context: 'dco', description: 'Commits not signed off', target_url: 'https://example.com/dco' });
+    expect(statuses).toEqual([
+      { context: 'dco', state: 'failure', description: 'Commits not signed off', targetUrl: 'https://example.com/dco' },
+      { context: 'ci', state: 'success', description: '', targetUrl: '' },
+    ]);
+    expect(fake.writes()).toEqual([
+      `createStatus ${r.full}@abc dco pending "checking"`,
+      `createStatus ${r.full}@abc dco failure "Commits not signed off"`,
+      `createStatus ${r.full}@abc ci success ""`,
+    ]);
+  });
+
+  it('listStatuses reads every page of the combined status', async () => {
+    // Prepare: 130 contexts, each set twice.
+    const r = fresh();
+    for (let i = 0; i < 130; i++) {
+      fake.addStatus(r.full, 'def', { context: `ctx-${i}`, state: 'pending' });
+      fake.addStatus(r.full, 'def', { context: `ctx-${i}`, state: 'success' });
+    }
+    fake.resetCalls();
+
+    // Act
+    const statuses = await client().listStatuses(r.ref, 'def');
+
+    // Assess
+    expect(statuses).toHaveLength(130);
+    expect(new Set(statuses.map((s) => s.state))).toEqual(new Set(['success']));
+    expect(calls()).toEqual([`getCombinedStatus ${r.full}@def → 200`, `getCombinedStatus ${r.full}@def page 2 → 200`]);
+  });
+
+  it('deleteBranch deletes refs/heads/<branch>, a slash in the name URL-encoded', async () => {
+    // Prepare
+    const r = fresh();
+    fake.setBranches(r.full, ['main', 'feature/x']);
+    fake.resetCalls();
+
+    // Act
+    await client().deleteBranch(r.ref, 'feature/x');
+
+    // Assess
+    expect(fake.branchesOf(r.full)).toEqual(['main']);
+    expect(fake.calls).toEqual([expect.objectContaining({ method: 'DELETE', path: `/repos/${r.full}/git/refs/heads%2Ffeature%2Fx`, status: 204 })]);
+    expect(fake.writes()).toEqual([`deleteBranch ${r.full} feature/x`]);
+  });
+
+  it.each([
+    { name: '422 "Reference does not exist" (already deleted)', inject: undefined, status: 422 },
+    { name: '404 (no such repository, or no access to it)', inject: { status: 404, body: { message: 'Not Found' } }, status: 404 },
+  ])('deleteBranch of a branch already gone is success: $name', async ({ inject, status }) => {
+    // Prepare
+    const r = fresh();
+    if (inject) fake.failNext({ method: 'DELETE', path: /\/git\/refs\// }, inject);
+
+    // Act
+    const deleted = client().deleteBranch(r.ref, 'gone');
+
+    // Assess
+    await expect(deleted).resolves.toBeUndefined();
+    expect(fake.calls.map((c) => c.status)).toEqual([status]);
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('deleteBranch: any other 422 (a protected branch) is a GitHubError', async () => {
+    // Prepare
+    const r = fresh();
+    fake.failNext({ method: 'DELETE', path: /\/git\/refs\// }, { status: 422, body: { message: 'Cannot delete this protected branch' } });
+
+    // Act
+    const error = await client().deleteBranch(r.ref, 'main').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'GitHubError', status: 422, message: `failed to delete the branch main of ${r.full}` });
   });
 });
 
@@ -658,6 +974,15 @@ describe('OctokitGitHub: errors keep the call’s context and GitHub’s answer'
     { name: 'getRepoRole', method: 'GET', path: /\/permission$/, act: (g: OctokitGitHub) => g.getRepoRole(repo, 'alice'), message: `failed to read the role of alice in ${full}` },
     { name: 'listTeams', method: 'GET', path: /\/teams$/, act: (g: OctokitGitHub) => g.listTeams(repo), message: `failed to list the teams of ${owner}` },
     { name: 'isTeamMember', method: 'GET', path: /\/memberships\//, act: (g: OctokitGitHub) => g.isTeamMember(repo, 'core', 'alice'), message: `failed to check whether alice is in the team ${owner}/core` },
+    { name: 'listPullRequests', method: 'GET', path: /\/pulls$/, act: (g: OctokitGitHub) => g.listPullRequests(repo, { base: 'main' }), message: `failed to list the open pull requests of ${full} into main` },
+    { name: 'listPullRequestCommits', method: 'GET', path: /\/commits$/, act: (g: OctokitGitHub) => g.listPullRequestCommits(issue(50)), message: `failed to list the commits of ${full}#50` },
+    { name: 'getIssue', method: 'GET', path: /\/issues\/\d+$/, act: (g: OctokitGitHub) => g.getIssue(issue(50)), message: `failed to read issue ${full}#50` },
+    { name: 'updateIssue', method: 'PATCH', path: /\/issues\/\d+$/, act: (g: OctokitGitHub) => g.updateIssue(issue(50), { state: 'closed', stateReason: 'not_planned' }), message: `failed to update ${full}#50 (state, stateReason)` },
+    { name: 'listMilestones', method: 'GET', path: /\/milestones$/, act: (g: OctokitGitHub) => g.listMilestones(repo), message: `failed to list the milestones of ${full}` },
+    { name: 'countIssues', method: 'GET', path: /^\/search\/issues$/, act: (g: OctokitGitHub) => g.countIssues(repo, 'is:pr author:a'), message: `failed to search ${full} for "is:pr author:a"` },
+    { name: 'createStatus', method: 'POST', path: /\/statuses\//, act: (g: OctokitGitHub) => g.createStatus(repo, 'abc', { context: 'dco', state: 'success', description: '', targetUrl: '' }), message: `failed to set the status dco of ${full}@abc to success` },
+    { name: 'listStatuses', method: 'GET', path: /\/status$/, act: (g: OctokitGitHub) => g.listStatuses(repo, 'abc'), message: `failed to list the statuses of ${full}@abc` },
+    { name: 'deleteBranch', method: 'DELETE', path: /\/git\/refs\//, act: (g: OctokitGitHub) => g.deleteBranch(repo, 'feature'), message: `failed to delete the branch feature of ${full}` },
   ])('$name: a 403 is a terminal GitHubError', async ({ method, path, act, message }) => {
     // Prepare
     fake.failNext({ method, path }, forbidden);
