@@ -599,3 +599,272 @@ describe('the in-process transport', () => {
     expect(local.calls).toEqual([]);
   });
 });
+
+// The triage plugins' routes. Each test has a repository of its own, since the fake is shared.
+describe('issues, milestones, search, commits, statuses and branches', () => {
+  let n = 0;
+  const fresh = () => {
+    const name = `triage-${++n}`;
+    return { owner, repo: name, full: `${owner}/${name}` };
+  };
+
+  it('an issue never seeded is an open "Issue <n>" by octocat; a seeded one has its fields, state_reason and milestone', async () => {
+    const r = fresh();
+    fake.setMilestones(r.full, [{ number: 2, title: 'v1.0' }]);
+    fake.setIssue(r.full, 1, { title: 'Crash', body: 'It crashes', author: 'bob', state: 'closed', milestone: 'v1.0' });
+
+    const { data: unseeded } = await octokit.rest.issues.get({ owner, repo: r.repo, issue_number: 9 });
+    const { data: seeded } = await octokit.rest.issues.get({ owner, repo: r.repo, issue_number: 1 });
+
+    expect(unseeded).toMatchObject({ number: 9, title: 'Issue 9', state: 'open', state_reason: null, user: { login: 'octocat' }, milestone: null, body: null });
+    expect(unseeded).not.toHaveProperty('pull_request');
+    expect(seeded).toMatchObject({ title: 'Crash', body: 'It crashes', state: 'closed', state_reason: 'completed', user: { login: 'bob' }, milestone: { number: 2, title: 'v1.0', state: 'open', closed_issues: 1, open_issues: 0 } });
+    expect(fake.calls.map((c) => c.text)).toEqual([`getIssue ${r.full}#9 → 200`, `getIssue ${r.full}#1 → 200`]);
+  });
+
+  it('PATCH changes a pull request’s issue fields: pulls.get shows the new title, state and milestone; reopening says reopened', async () => {
+    const r = fresh();
+    fake.setMilestones(r.full, [{ number: 1, title: 'v1.0' }]);
+    fake.setPullRequest(r.full, 3, { title: 'WIP: thing' });
+
+    const { data: closed } = await octokit.rest.issues.update({ owner, repo: r.repo, issue_number: 3, title: 'thing', state: 'closed', milestone: 1 });
+    const { data: pr } = await octokit.rest.pulls.get({ owner, repo: r.repo, pull_number: 3 });
+    await octokit.rest.issues.update({ owner, repo: r.repo, issue_number: 3, state: 'open', milestone: null });
+
+    expect(closed).toMatchObject({ title: 'thing', state: 'closed', state_reason: 'completed', pull_request: expect.any(Object) });
+    expect(pr).toMatchObject({ title: 'thing', state: 'closed', merged: false, milestone: { number: 1, title: 'v1.0' } });
+    expect(fake.issueOf(r.full, 3)).toEqual({ title: 'thing', body: '', state: 'open', stateReason: 'reopened', author: 'octocat', milestone: undefined, isPullRequest: true });
+    expect(fake.writes()).toEqual([`updateIssue ${r.full}#3 {"title":"thing","state":"closed","milestone":1}`, `updateIssue ${r.full}#3 {"state":"open","milestone":null}`]);
+  });
+
+  it.each([
+    { name: 'a milestone the repository does not have', body: { milestone: 7 }, field: 'milestone' },
+    { name: 'a state GitHub does not know', body: { state: 'merged' }, field: 'state' },
+    { name: 'a reason GitHub does not know', body: { state: 'closed', state_reason: 'wontfix' }, field: 'state_reason' },
+    { name: 'an empty title', body: { title: ' ' }, field: 'title' },
+  ])('PATCH refuses $name with 422 Validation Failed naming the field, changing nothing', async ({ body, field }) => {
+    const r = fresh();
+    fake.setIssue(r.full, 1, { title: 'Keep' });
+
+    // A route that is a plain string: Octokit's types would refuse the wrong values on purpose.
+    const route: string = `PATCH /repos/${owner}/${r.repo}/issues/1`;
+    const error = await octokit.request(route, body).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ status: 422, response: { data: { message: 'Validation Failed', errors: [{ resource: 'Issue', field }] } } });
+    expect(fake.issueOf(r.full, 1)).toMatchObject({ title: 'Keep', state: 'open', milestone: undefined });
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('lists milestones open by default, closed or all on request; a title seeded that no milestone has makes one', async () => {
+    const r = fresh();
+    fake.setMilestones(r.full, [{ number: 1, title: 'v1.0', state: 'closed' }, { number: 2, title: 'v2.0' }]);
+    fake.setIssue(r.full, 1, { milestone: 'v3.0' });
+
+    const titles = async (state?: 'open' | 'closed' | 'all') =>
+      (await octokit.rest.issues.listMilestones({ owner, repo: r.repo, ...(state ? { state } : {}) })).data.map((m) => `${m.number} ${m.title} ${m.state}`);
+
+    expect(await titles()).toEqual(['2 v2.0 open', '3 v3.0 open']);
+    expect(await titles('closed')).toEqual(['1 v1.0 closed']);
+    expect(await titles('all')).toEqual(['1 v1.0 closed', '2 v2.0 open', '3 v3.0 open']);
+    expect(() => fake.setIssue(r.full, 2, { milestone: 99 })).toThrow(/has no milestone 99/);
+  });
+
+  describe('search', () => {
+    const r = { owner, repo: 'searched', full: `${owner}/searched` };
+    // `sally` is in no other test: a search without repo: sees the whole fake.
+    beforeAll(() => {
+      fake.setPullRequest(r.full, 1, { author: 'sally', title: 'Add the widget' });
+      fake.setPullRequest(r.full, 2, { author: 'sally', state: 'closed', merged: true, title: 'Fix the widget' });
+      fake.setPullRequest(r.full, 3, { author: 'sally', state: 'closed', title: 'Abandoned idea' });
+      fake.setPullRequest(r.full, 4, { author: 'Bob', title: 'Docs' });
+      fake.setIssue(r.full, 5, { author: 'sally', title: 'The widget crashes', body: 'on start' });
+      fake.setIssue(r.full, 6, { author: 'carol', state: 'closed', title: 'Question' });
+      fake.setLabels(r.full, 5, ['kind/bug', 'needs review']);
+      fake.setPullRequest('acme/elsewhere', 1, { author: 'sally' });
+    });
+
+    it.each([
+      { q: `is:pr author:sally repo:${r.full}`, numbers: [3, 2, 1] },
+      { q: `type:pr author:SALLY repo:${r.full}`, numbers: [3, 2, 1] },
+      { q: `is:pr author:sally`, numbers: [3, 2, 1, 1] },
+      { q: `is:pr is:merged repo:${r.full}`, numbers: [2] },
+      { q: `is:pr is:unmerged is:closed repo:${r.full}`, numbers: [3] },
+      { q: `is:issue repo:${r.full}`, numbers: [6, 5] },
+      { q: `is:issue state:open repo:${r.full}`, numbers: [5] },
+      { q: `repo:${r.full} -author:sally`, numbers: [6, 4] },
+      { q: `repo:${r.full} label:"needs review"`, numbers: [5] },
+      { q: `repo:${r.full} -label:kind/bug is:issue`, numbers: [6] },
+      { q: `widget repo:${r.full}`, numbers: [5, 2, 1] },
+      { q: `"on start" repo:${r.full}`, numbers: [5] },
+      { q: `is:pr author:nobody repo:${r.full}`, numbers: [] },
+    ])('$q', async ({ q, numbers }) => {
+      const { data, headers } = await octokit.rest.search.issuesAndPullRequests({ q });
+
+      expect(data.total_count).toBe(numbers.length);
+      expect(data.incomplete_results).toBe(false);
+      expect(data.items.map((i) => i.number)).toEqual(numbers);
+      expect(headers['x-ratelimit-resource']).toBe('search');
+      expect(headers['x-ratelimit-limit']).toBe('30');
+    });
+
+    it('gives the count of all and the items of one page; search items are issues, pull requests marked', async () => {
+      const { data } = await octokit.rest.search.issuesAndPullRequests({ q: `author:sally repo:${r.full}`, per_page: 1 });
+
+      expect(data.total_count).toBe(4);
+      expect(data.items).toHaveLength(1);
+      expect(data.items[0]).toMatchObject({ number: 5, title: 'The widget crashes', state: 'open', user: { login: 'sally' }, labels: [{ name: 'kind/bug' }, { name: 'needs review' }] });
+      expect(data.items[0]).not.toHaveProperty('pull_request');
+    });
+
+    it.each([
+      { q: 'is:pr involves:sally', message: /does not understand the search qualifier "involves:"/ },
+      { q: 'is:draft', message: /does not understand "is:draft"/ },
+      { q: '   ', message: /Validation Failed/ },
+    ])('refuses $q with 422, so a test cannot pass on a search the fake ignored', async ({ q, message }) => {
+      const error = await octokit.rest.search.issuesAndPullRequests({ q }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ status: 422, response: { data: { message: expect.stringMatching(message) } } });
+    });
+  });
+
+  it('commits of a pull request: one at the head by its author by default; setCommits replaces them; at most 250; 404 for none seeded', async () => {
+    const r = fresh();
+    fake.setPullRequest(r.full, 1, { author: 'alice', title: 'One commit', head: { sha: 'h1' }, base: { sha: 'b1' } });
+    fake.setPullRequest(r.full, 2, { author: 'bob', base: { sha: 'b2' } });
+    fake.setCommits(r.full, 2, Array.from({ length: 260 }, (_, i) => ({ message: `commit ${i}`, ...(i === 0 ? { author: null, authorName: 'Ghost', authorEmail: 'ghost@example.com' } : {}) })));
+
+    const { data: single } = await octokit.rest.pulls.listCommits({ owner, repo: r.repo, pull_number: 1 });
+    const many = await octokit.paginate(octokit.rest.pulls.listCommits, { owner, repo: r.repo, pull_number: 2, per_page: 100 });
+    const missing = await octokit.rest.pulls.listCommits({ owner, repo: r.repo, pull_number: 3 }).catch((e: unknown) => e);
+
+    expect(single).toEqual([
+      expect.objectContaining({
+        sha: 'h1',
+        author: expect.objectContaining({ login: 'alice' }),
+        commit: expect.objectContaining({ message: 'One commit', author: expect.objectContaining({ name: 'alice', email: 'alice@users.noreply.github.com' }) }),
+        parents: [expect.objectContaining({ sha: 'b1' })],
+      }),
+    ]);
+    expect(many).toHaveLength(250);
+    expect(many[0]).toMatchObject({ author: null, commit: { author: { name: 'Ghost', email: 'ghost@example.com' } }, parents: [{ sha: 'b2' }] });
+    expect(many[1]?.parents[0]?.sha).toBe(many[0]?.sha);
+    expect(missing).toMatchObject({ status: 404 });
+  });
+
+  it('lists pull requests open by default, newest first, by base or head, without what GitHub computes per pull request', async () => {
+    const r = fresh();
+    fake.setPullRequest(r.full, 1, { base: { ref: 'main' } });
+    fake.setPullRequest(r.full, 2, { base: { ref: 'release' }, head: { ref: 'backport' } });
+    fake.setPullRequest(r.full, 3, { base: { ref: 'main' }, mergeable: false });
+    fake.setPullRequest(r.full, 4, { base: { ref: 'main' }, state: 'closed' });
+
+    const numbers = async (query: { state?: 'open' | 'closed' | 'all'; base?: string; head?: string }) =>
+      (await octokit.rest.pulls.list({ owner, repo: r.repo, ...query })).data.map((p) => p.number);
+    const { data } = await octokit.rest.pulls.list({ owner, repo: r.repo });
+
+    expect(await numbers({})).toEqual([3, 2, 1]);
+    expect(await numbers({ base: 'main' })).toEqual([3, 1]);
+    expect(await numbers({ head: `${owner}:backport` })).toEqual([2]);
+    expect(await numbers({ state: 'all', base: 'main' })).toEqual([4, 3, 1]);
+    expect(data[0]).not.toHaveProperty('mergeable');
+    expect(data[0]).not.toHaveProperty('merged');
+    expect(data[0]).toMatchObject({ merged_at: null, base: { ref: 'main' } });
+  });
+
+  it.each([
+    { name: 'merges cleanly by default', seed: {}, mergeable: true, state: 'clean' },
+    { name: 'a draft', seed: { draft: true }, mergeable: true, state: 'draft' },
+    { name: 'conflicts', seed: { mergeable: false, mergeableState: 'dirty' }, mergeable: false, state: 'dirty' },
+    { name: 'still being computed', seed: { mergeable: null, mergeableState: 'unknown' }, mergeable: null, state: 'unknown' },
+  ])('a pull request’s mergeability: $name', async ({ seed, mergeable, state }) => {
+    const r = fresh();
+    fake.setPullRequest(r.full, 1, seed);
+
+    const { data } = await octokit.rest.pulls.get({ owner, repo: r.repo, pull_number: 1 });
+
+    expect({ mergeable: data.mergeable, state: data.mergeable_state }).toEqual({ mergeable, state });
+  });
+
+  it('statuses: 201 per status, the latest per context in the combined status, GitHub’s default context', async () => {
+    const r = fresh();
+
+    const { status } = await octokit.rest.repos.createCommitStatus({ owner, repo: r.repo, sha: 'ABC', state: 'pending', context: 'dco', description: 'checking' });
+    await octokit.rest.repos.createCommitStatus({ owner, repo: r.repo, sha: 'abc', state: 'success', context: 'dco', description: 'signed off', target_url: 'https://example.com' });
+    await octokit.rest.repos.createCommitStatus({ owner, repo: r.repo, sha: 'abc', state: 'pending' });
+    const { data } = await octokit.rest.repos.getCombinedStatusForRef({ owner, repo: r.repo, ref: 'abc' });
+
+    expect(status).toBe(201);
+    expect(data).toMatchObject({ state: 'pending', sha: 'abc', total_count: 2 });
+    expect(data.statuses.map((s) => [s.context, s.state, s.description, s.target_url])).toEqual([
+      ['dco', 'success', 'signed off', 'https://example.com'],
+      ['default', 'pending', null, null],
+    ]);
+    expect(fake.statusesOf(r.full, 'abc')).toEqual([
+      { context: 'dco', state: 'success', description: 'signed off', targetUrl: 'https://example.com' },
+      { context: 'default', state: 'pending', description: '', targetUrl: '' },
+    ]);
+    expect(fake.writes()).toEqual([`createStatus ${r.full}@ABC dco pending "checking"`, `createStatus ${r.full}@abc dco success "signed off"`, `createStatus ${r.full}@abc default pending ""`]);
+  });
+
+  it.each([
+    { name: 'none: pending', states: [], combined: 'pending' },
+    { name: 'all success: success', states: ['success', 'success'], combined: 'success' },
+    { name: 'a pending one: pending', states: ['success', 'pending'], combined: 'pending' },
+    { name: 'a failure: failure', states: ['success', 'failure', 'pending'], combined: 'failure' },
+    { name: 'an error: failure', states: ['error', 'success'], combined: 'failure' },
+  ] as const)('the combined state, $name', async ({ states, combined }) => {
+    const r = fresh();
+    states.forEach((state, i) => fake.addStatus(r.full, 'sha1', { context: `c${i}`, state }));
+
+    const { data } = await octokit.rest.repos.getCombinedStatusForRef({ owner, repo: r.repo, ref: 'sha1' });
+
+    expect(data.state).toBe(combined);
+  });
+
+  it.each([
+    { name: 'a state GitHub does not know', body: { state: 'green', context: 'ci' }, message: 'Validation Failed' },
+    { name: 'a description over 140 characters', body: { state: 'success', context: 'ci', description: 'x'.repeat(141) }, message: 'Validation Failed: description is too long (maximum is 140 characters)' },
+  ])('statuses: refuses $name with 422, setting nothing', async ({ body, message }) => {
+    const r = fresh();
+
+    const route: string = `POST /repos/${owner}/${r.repo}/statuses/abc`;
+    const error = await octokit.request(route, body).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ status: 422, response: { data: { message } } });
+    expect(fake.statusesOf(r.full, 'abc')).toEqual([]);
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('deletes a branch (204), then 422 "Reference does not exist"; a seeded pull request brings its head and base branches', async () => {
+    const r = fresh();
+    fake.setBranches(r.full, ['main', 'feature/x']);
+    fake.setPullRequest(r.full, 1, { head: { ref: 'fix' }, base: { ref: 'release' } });
+
+    const first = await octokit.rest.git.deleteRef({ owner, repo: r.repo, ref: 'heads/feature/x' });
+    const again = await octokit.rest.git.deleteRef({ owner, repo: r.repo, ref: 'heads/feature/x' }).catch((e: unknown) => e);
+    const tag = await octokit.rest.git.deleteRef({ owner, repo: r.repo, ref: 'tags/main' }).catch((e: unknown) => e);
+    const branchesAfter = fake.branchesOf(r.full);
+
+    expect(first.status).toBe(204);
+    expect(again).toMatchObject({ status: 422, response: { data: { message: 'Reference does not exist' } } });
+    expect(tag).toMatchObject({ status: 422 });
+    expect(branchesAfter).toEqual(['fix', 'main', 'release']);
+    expect(fake.writes()).toEqual([`deleteBranch ${r.full} feature/x`]);
+  });
+
+  it('failNext answers the new routes too, changing nothing', async () => {
+    const r = fresh();
+    fake.setBranches(r.full, ['feature']);
+    fake.failNext({ method: 'DELETE', path: /\/git\/refs\// }, faults.serverError(502));
+    fake.failNext({ method: 'PATCH', path: /\/issues\/\d+$/ }, faults.serverError(503));
+
+    const deleted = await octokit.rest.git.deleteRef({ owner, repo: r.repo, ref: 'heads/feature' }).catch((e: unknown) => e);
+    const updated = await octokit.rest.issues.update({ owner, repo: r.repo, issue_number: 1, state: 'closed' }).catch((e: unknown) => e);
+
+    expect(deleted).toMatchObject({ status: 502 });
+    expect(updated).toMatchObject({ status: 503 });
+    expect(fake.branchesOf(r.full)).toEqual(['feature']);
+    expect(fake.issueOf(r.full, 1).state).toBe('open');
+    expect(fake.calls.map((c) => c.text)).toEqual([`deleteRef ${r.full} heads/feature → 502 (injected)`, `updateIssue ${r.full}#1 {"state":"closed"} → 503 (injected)`]);
+  });
+});

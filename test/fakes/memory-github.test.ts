@@ -68,6 +68,61 @@ const cases: Case[] = [
     answer: expect.objectContaining({ number: 1, draft: true, user: { login: 'carol', type: 'User' } }),
   }),
   c({
+    name: 'listPullRequests',
+    args: [repo, { base: 'release' }],
+    seed: (gh) => gh.setPullRequest(`${full}#1`).setPullRequest(`${full}#2`, { base: { ref: 'release' } }),
+    text: `listPullRequests ${full} base release`,
+    answer: [expect.objectContaining({ number: 2, base: expect.objectContaining({ ref: 'release' }), mergeable: null })],
+  }),
+  c({
+    name: 'listPullRequestCommits',
+    args: [pr],
+    seed: (gh) => gh.setPullRequest(`${full}#1`, { author: 'carol', base: { sha: 'b1' } }).setCommits(`${full}#1`, [{ sha: 'c1', message: 'Fix\n\nSigned-off-by: Carol <c@example.com>' }]),
+    text: `listPullRequestCommits ${full}#1`,
+    answer: [{ sha: 'c1', message: 'Fix\n\nSigned-off-by: Carol <c@example.com>', authorLogin: 'carol', authorName: 'carol', authorEmail: 'carol@users.noreply.github.com', committerName: 'carol', committerEmail: 'carol@users.noreply.github.com', parents: ['b1'] }],
+  }),
+  c({
+    name: 'getIssue',
+    args: [pr],
+    seed: (gh) => gh.setIssue(`${full}#1`, { title: 'Crash', author: 'dave', state: 'closed' }),
+    text: `getIssue ${full}#1`,
+    answer: expect.objectContaining({ number: 1, title: 'Crash', state: 'closed', stateReason: 'completed', isPullRequest: false, user: { login: 'dave', type: 'User' } }),
+  }),
+  c({
+    name: 'updateIssue',
+    args: [pr, { state: 'closed', stateReason: 'not_planned' }],
+    text: `updateIssue ${full}#1 {"state":"closed","stateReason":"not_planned"}`,
+    answer: undefined,
+  }),
+  c({
+    name: 'listMilestones',
+    args: [repo],
+    seed: (gh) => gh.setMilestones(full, [{ number: 1, title: 'v1.0', state: 'closed' }, { number: 2, title: 'v2.0' }]),
+    text: `listMilestones ${full}`,
+    answer: [{ number: 1, title: 'v1.0', state: 'closed' }, { number: 2, title: 'v2.0', state: 'open' }],
+  }),
+  c({
+    name: 'countIssues',
+    args: [repo, 'is:pr author:carol'],
+    seed: (gh) => gh.setPullRequest(`${full}#1`, { author: 'carol' }).setPullRequest(`${full}#2`, { author: 'dave' }).setPullRequest('acme/other#1', { author: 'carol' }),
+    text: `countIssues ${full} is:pr author:carol`,
+    answer: 1,
+  }),
+  c({
+    name: 'createStatus',
+    args: [repo, 'abc', { context: 'dco', state: 'success', description: 'all signed off', targetUrl: '' }],
+    text: `createStatus ${full}@abc dco success "all signed off"`,
+    answer: undefined,
+  }),
+  c({
+    name: 'listStatuses',
+    args: [repo, 'abc'],
+    seed: (gh) => gh.addStatus(full, 'abc', { context: 'ci', state: 'pending' }).addStatus(full, 'abc', { context: 'ci', state: 'success', targetUrl: 'https://ci.example.com/1' }),
+    text: `listStatuses ${full}@abc`,
+    answer: [{ context: 'ci', state: 'success', description: '', targetUrl: 'https://ci.example.com/1' }],
+  }),
+  c({ name: 'deleteBranch', args: [repo, 'feature'], seed: (gh) => gh.setBranches(full, ['main', 'feature']), text: `deleteBranch ${full} feature`, answer: undefined }),
+  c({
     name: 'getPullRequestChanges',
     args: [pr],
     seed: (gh) => gh.setChanges(`${full}#1`, [{ filename: 'a.go', additions: 1, deletions: 2, changes: 3, status: 'modified' }]),
@@ -174,6 +229,35 @@ describe('MemoryGitHub', () => {
     expect(gh.commentsOf(`${full}#1`)).toEqual([{ id: expect.any(Number), user: 'skiff-bot', body: 'line one\nline two' }]);
     expect(gh.writes).toEqual([`addLabel ${full}#1 lgtm`, `removeLabel ${full}#1 do-not-merge/hold`, `createComment ${full}#1 line one\nline two`]);
     expect(gh.calls.at(-1)).toBe(`requestReviewers ${full}#1 [mallory]`);
+  });
+
+  it('keeps the triage state: an update shows in getPullRequest, statuses per context, a deleted branch is gone', async () => {
+    // Prepare
+    const gh = new MemoryGitHub()
+      .setMilestones(full, [{ number: 5, title: 'v1.5' }])
+      .setPullRequest(`${full}#1`, { title: 'WIP: thing', head: { ref: 'thing', sha: 'h1' } });
+
+    // Act
+    await gh.updateIssue(pr, { title: 'thing', milestone: 5 });
+    await gh.createStatus(repo, 'h1', { context: 'dco', state: 'failure', description: 'not signed off', targetUrl: '' });
+    await gh.createStatus(repo, 'h1', { context: 'dco', state: 'success', description: 'signed off', targetUrl: '' });
+    await gh.deleteBranch(repo, 'thing');
+    await gh.deleteBranch(repo, 'thing'); // already gone: GitHub's 422, which is success
+    const read = await gh.getPullRequest(pr);
+
+    // Assess
+    expect(read).toMatchObject({ title: 'thing', milestone: 'v1.5' });
+    expect(gh.issueOf(`${full}#1`)).toMatchObject({ title: 'thing', milestone: 'v1.5', isPullRequest: true });
+    expect(gh.statusesOf(full, 'h1')).toEqual([{ context: 'dco', state: 'success', description: 'signed off', targetUrl: '' }]);
+    expect(gh.branchesOf(full)).toEqual(['main']);
+    expect(gh.writes).toEqual([
+      `updateIssue ${full}#1 {"title":"thing","milestone":5}`,
+      `createStatus ${full}@h1 dco failure "not signed off"`,
+      `createStatus ${full}@h1 dco success "signed off"`,
+      `deleteBranch ${full} thing`,
+      `deleteBranch ${full} thing`,
+    ]);
+    expect(gh.fake.writes()).toEqual(gh.writes.slice(0, 4));
   });
 
   it('a reviewer who is not a collaborator: GitHub’s 422, with its message, and no write', async () => {
