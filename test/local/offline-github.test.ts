@@ -8,6 +8,7 @@ import { OfflineGitHub } from '../../shared/local/offline-github.js';
 
 const repo = { owner: 'Codertocat', repo: 'Hello-World' };
 const pr = { ...repo, number: 2 };
+const issue = { ...repo, number: 1 };
 
 function offline() {
   const printed: string[] = [];
@@ -97,6 +98,135 @@ describe('OfflineGitHub', () => {
     expect(read.assignees).toContain('bob');
     expect(read.assignees).not.toContain('alice');
     expect(read.requestedReviewers).toContain('carol');
+  });
+
+  it('learns an issue from its issues payload (with its milestone), and a pull request as an issue from its pull_request payload', async () => {
+    // Prepare
+    const { gh } = offline();
+    const payload = samplePayload('issues', 'opened');
+    gh.observe(payload);
+    gh.observe(samplePayload('pull_request', 'opened'));
+
+    // Act
+    const read = await gh.getIssue(issue);
+    const asIssue = await gh.getIssue(pr);
+
+    // Assess
+    expect(read).toEqual({
+      number: 1,
+      title: payload.issue.title,
+      body: payload.issue.body,
+      state: 'open',
+      stateReason: null,
+      isPullRequest: false,
+      user: { login: payload.issue.user.login, type: 'User' },
+      labels: payload.issue.labels.map((l: { name: string }) => l.name),
+      assignees: payload.issue.assignees.map((a: { login: string }) => a.login),
+      milestone: 'v1.0',
+      htmlUrl: payload.issue.html_url,
+    });
+    expect(asIssue).toMatchObject({ number: 2, isPullRequest: true, state: 'open' });
+    expect(await gh.listMilestones(repo)).toEqual([{ number: 1, title: 'v1.0', state: 'closed' }]);
+  });
+
+  it('an issue never seen is an error that says it is offline', async () => {
+    const { gh } = offline();
+    await expect(gh.getIssue(issue)).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/offline, and no event for it has been seen/) });
+  });
+
+  it.each([
+    { name: 'closed: GitHub says completed', update: { state: 'closed' as const }, after: { state: 'closed', stateReason: 'completed', milestone: 'v1.0' } },
+    { name: 'closed as not planned', update: { state: 'closed' as const, stateReason: 'not_planned' as const }, after: { state: 'closed', stateReason: 'not_planned' } },
+    { name: 'retitled', update: { title: 'Spelling' }, after: { title: 'Spelling', state: 'open' } },
+    { name: 'milestone cleared', update: { milestone: null }, after: { milestone: undefined } },
+    { name: 'milestone set (after clearing it) to one a payload showed', before: { milestone: null }, update: { milestone: 1 }, after: { milestone: 'v1.0' } },
+  ])('updateIssue changes what getIssue answers, printed as one line, and a later payload does not undo it: $name', async ({ before, update, after }) => {
+    // Prepare
+    const { gh, printed } = offline();
+    gh.observe(samplePayload('issues', 'opened'));
+    if (before) await gh.updateIssue(issue, before);
+    printed.length = 0;
+
+    // Act
+    await gh.updateIssue(issue, update);
+    gh.observe(samplePayload('issues', 'opened'));
+
+    // Assess
+    expect(await gh.getIssue(issue)).toMatchObject(after);
+    expect(printed).toEqual([`dry-run: updateIssue Codertocat/Hello-World#1 ${JSON.stringify(update)}`]);
+  });
+
+  it('updateIssue to a milestone no payload showed is refused, as GitHub refuses one the repository lacks', async () => {
+    // Prepare
+    const { gh, printed } = offline();
+    gh.observe(samplePayload('issues', 'opened'));
+
+    // Act
+    const refused = gh.updateIssue(issue, { milestone: 7 });
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/milestone 7 was seen on no event/) });
+    expect(printed).toEqual([]);
+    expect((await gh.getIssue(issue)).milestone).toBe('v1.0');
+  });
+
+  it('a pull request closed and retitled through updateIssue: getPullRequest shows it, and it is no longer listed as open', async () => {
+    // Prepare
+    const { gh } = offline();
+    const payload = samplePayload('pull_request', 'opened');
+    gh.observe(payload);
+    const base = payload.pull_request.base.ref as string;
+    const before = (await gh.listPullRequests(repo, { base })).map((p) => p.number);
+    const otherBase = await gh.listPullRequests(repo, { base: `not-${base}` });
+
+    // Act
+    await gh.updateIssue(pr, { state: 'closed', title: 'Closed offline' });
+
+    // Assess
+    expect(before).toEqual([2]);
+    expect(otherBase).toEqual([]);
+    expect(await gh.getPullRequest(pr)).toMatchObject({ state: 'closed', title: 'Closed offline', mergeable: null, mergeableState: 'unknown', milestone: undefined });
+    expect(await gh.listPullRequests(repo, {})).toEqual([]);
+  });
+
+  it('statuses it set are listed, the latest per context; each is printed', async () => {
+    // Prepare
+    const { gh, printed } = offline();
+
+    // Act
+    await gh.createStatus(repo, 'ABC', { context: 'dco', state: 'failure', description: 'not signed off', targetUrl: '' });
+    await gh.createStatus(repo, 'abc', { context: 'dco', state: 'success', description: 'signed off', targetUrl: '' });
+    await gh.createStatus(repo, 'abc', { context: 'ci', state: 'pending', description: '', targetUrl: 'https://ci.example.com' });
+
+    // Assess
+    expect(await gh.listStatuses(repo, 'abc')).toEqual([
+      { context: 'dco', state: 'success', description: 'signed off', targetUrl: '' },
+      { context: 'ci', state: 'pending', description: '', targetUrl: 'https://ci.example.com' },
+    ]);
+    expect(await gh.listStatuses(repo, 'def')).toEqual([]);
+    expect(printed).toEqual([
+      'dry-run: createStatus Codertocat/Hello-World@ABC dco failure "not signed off"',
+      'dry-run: createStatus Codertocat/Hello-World@abc dco success "signed off"',
+      'dry-run: createStatus Codertocat/Hello-World@abc ci pending ""',
+    ]);
+  });
+
+  it.each([
+    { name: 'countIssues: nothing offline can search, so 0', act: (gh: GitHubClient) => gh.countIssues(repo, 'is:pr author:Codertocat'), answer: 0, line: undefined },
+    { name: 'listPullRequestCommits: payloads carry no commits', act: (gh: GitHubClient) => gh.listPullRequestCommits(pr), answer: [], line: undefined },
+    { name: 'listMilestones: none seen', act: (gh: GitHubClient) => gh.listMilestones({ owner: 'someone', repo: 'else' }), answer: [], line: undefined },
+    { name: 'deleteBranch: success, printed', act: (gh: GitHubClient) => gh.deleteBranch(repo, 'patch-1'), answer: undefined, line: 'dry-run: deleteBranch Codertocat/Hello-World patch-1' },
+  ])('$name', async ({ act, answer, line }) => {
+    // Prepare
+    const { gh, printed } = offline();
+    gh.observe(samplePayload('pull_request', 'opened'));
+
+    // Act
+    const got = await act(gh);
+
+    // Assess
+    expect(got).toEqual(answer);
+    expect(printed).toEqual(line ? [line] : []);
   });
 
   it('knows no files: an empty tree, no file, and a blob read is an error', async () => {
