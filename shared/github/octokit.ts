@@ -98,6 +98,8 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
             write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
             // Comments (requests that notify people) get three seconds by default.
             notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
+            // Searches two seconds (GitHub allows 30 a minute); the same setting paces them.
+            search: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
           }
         : {}),
     },
