@@ -47,9 +47,10 @@ const run: CommandSpec<void, ShrugGitHub>['run'] = (ctx, e) => handleComment(ctx
 
 export const shrug: Plugin<void, ShrugGitHub> = {
   name: 'shrug',
-  description: `${shrugLabel} — '/shrug' adds the ${shrugLabel} label to an issue or pull request, '/unshrug' removes it.`,
+  // In backticks: the README renders descriptions as Markdown, where `\_` would lose its backslash.
+  description: `Adds the \`${shrugLabel}\` label to an issue or pull request with '/shrug', and removes it with '/unshrug'.`,
   commands: [
-    { name: 'shrug', description: `Adds the ${shrugLabel} label.`, examples: ['/shrug'], who: `Anyone, ${shrugLabel}`, only, run },
-    { name: 'unshrug', description: `Removes the ${shrugLabel} label.`, examples: ['/unshrug'], who: `Anyone, ${shrugLabel}`, only, run },
+    { name: 'shrug', description: `Adds the \`${shrugLabel}\` label.`, examples: ['/shrug'], who: 'Anyone', only, run },
+    { name: 'unshrug', description: `Removes the \`${shrugLabel}\` label.`, examples: ['/unshrug'], who: 'Anyone', only, run },
   ],
 };
