@@ -278,6 +278,11 @@ export type ReadReuse = 'delivery' | 'stable';
 
 interface MethodSpec<M extends GitHubMethod> {
   write: boolean;
+  /**
+   * The first argument names an organization to ask about, not the repository acted on: the
+   * one-repository guard lets it be another org (Prow's `trusted_org`). Reads only.
+   */
+  anyOrg?: boolean;
   /** Reads only. */
   reuse?: ReadReuse;
   /** The call's arguments after the first, as one readable line (the first is the repository or issue). */
@@ -323,7 +328,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getBlobs: { write: false, reuse: 'stable', describe: (repo, shas) => `${repoName(repo)} ${shas.length === 1 ? shas[0] : `${shas.length} blobs`}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
   listCollaborators: { write: false, reuse: 'stable', describe: (repo) => repoName(repo) },
-  isOrgMember: { write: false, reuse: 'stable', describe: (repo, login) => `${repo.owner} ${login}` },
+  isOrgMember: { write: false, reuse: 'stable', anyOrg: true, describe: (repo, login) => `${repo.owner} ${login}` },
   listTeams: { write: false, reuse: 'stable', describe: (repo) => repo.owner },
   isTeamMember: { write: false, reuse: 'stable', describe: (repo, team, login) => `${repo.owner}/${team} ${login}` },
 };
@@ -349,6 +354,8 @@ export interface Call<M extends GitHubMethod = GitHubMethod> {
   args: Parameters<GitHubClient[M]>;
   write: boolean;
   reuse: ReadReuse | undefined;
+  /** See MethodSpec.anyOrg. */
+  anyOrg: boolean;
   /** `describeCall(method, args)`. */
   text: string;
   send(): Promise<Awaited<ReturnType<GitHubClient[M]>>>;
@@ -370,6 +377,7 @@ export function wrapClient(inner: GitHubClient, around: (call: Call) => Promise<
         args: args as never,
         write: spec.write,
         reuse: spec.reuse,
+        anyOrg: spec.anyOrg === true,
         // Described when a layer asks: most calls pass through layers that never need the text.
         get text() {
           return (text ??= describeCall(method, args as never));

@@ -28,6 +28,7 @@ import type { Outcome, Plugin, PluginContext, PluginEvent } from '../plugins/typ
 import { createTrust } from '../plugins/trust.js';
 import { unknownCommands } from '../plugins/unknown-commands.js';
 import { skiffSection, type SkiffSection } from '../config/skiff-section.js';
+import { triggerFor, triggersSection, type TriggerEntry } from '../config/triggers-section.js';
 import type { CacheStore, ClaimStore, DeliverySummary, EventQueue, PayloadStore, PluginHelpStore, PluginRecord, TraceStore } from '../storage/ports.js';
 import { pluginCatalog } from '../plugins/help.js';
 import { confine, journaledClient, memoisedClient, ownersAccess } from './plugin-client.js';
@@ -199,6 +200,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
     // Reads shared by every plugin of this delivery; a write makes the changeable ones stale.
     const github = eventClient && memoisedClient(eventClient);
     const owners = github && ownersAccess(config.sections, repo, github, deps.cache, log);
+    const trigger = triggerFor(config.sections[triggersSection.key] as TriggerEntry[] | undefined, repo.owner, repo.repo);
     const retry: string[] = [];
     // The longest wait GitHub asked for among the failures, so the record comes back after it.
     let retryAfter: number | undefined;
@@ -228,7 +230,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         log: log.createChild({ persistentKeys: { plugin: plugin.name, delivery } }),
         delivery,
         botLogin,
-        trust: createTrust(client, repo, note),
+        trust: createTrust(client, repo, note, { trigger, botLogin }),
         owners: owners!.forPlugin(note),
         note,
       };

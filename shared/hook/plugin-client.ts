@@ -21,6 +21,8 @@ export function confine(inner: GitHubClient, repo: RepoRef, refuse: (ref: RepoRe
   const name = repo.repo.toLowerCase();
   return wrapClient(inner, async (call) => {
     const ref = call.args[0] as RepoRef;
+    // An org-membership read may name another org (Prow's trusted_org); nothing else may.
+    if (call.anyOrg && !call.write && typeof ref?.owner === 'string') return call.send();
     if (String(ref?.owner).toLowerCase() !== owner || String(ref?.repo).toLowerCase() !== name) throw refuse(ref);
     return call.send();
   });

@@ -3,6 +3,7 @@
 // a delivery does, against a MemoryGitHub.
 import type { GitHubClient, RepoRef } from '../../shared/github/client.js';
 import { ownersAccess } from '../../shared/hook/plugin-client.js';
+import { triggerFor, type TriggerEntry } from '../../shared/config/triggers-section.js';
 import { createTrust } from '../../shared/plugins/trust.js';
 import type { PluginContext, PluginLogger } from '../../shared/plugins/types.js';
 import type { CacheStore } from '../../shared/storage/ports.js';
@@ -40,7 +41,10 @@ export function pluginContext<C, G>(options: {
     log,
     delivery: options.delivery ?? 'test-delivery',
     botLogin: options.botLogin ?? 'skiff-bot',
-    trust: createTrust(client, repo, note),
+    trust: createTrust(client, repo, note, {
+      trigger: triggerFor(options.sections?.triggers as TriggerEntry[] | undefined, repo.owner, repo.repo),
+      botLogin: options.botLogin ?? 'skiff-bot',
+    }),
     owners: ownersAccess(options.sections ?? {}, repo, client, options.cache, log).forPlugin(note),
     note,
     checks,

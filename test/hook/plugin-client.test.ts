@@ -2,7 +2,7 @@
 // MemoryGitHub: what the journal skips and what it does not, what the memo shares and for how
 // long, and the one-repository guard on every method of the port.
 import { describe, expect, it } from 'vitest';
-import { githubMethodNames, type GitHubClient } from '../../shared/github/client.js';
+import { githubMethodNames, githubMethods, type GitHubClient } from '../../shared/github/client.js';
 import { confine, journaledClient, journalKey, memoisedClient, ownersAccess } from '../../shared/hook/plugin-client.js';
 import { ownersSection } from '../../shared/owners/config.js';
 import type { JournaledWrite } from '../../shared/storage/ports.js';
@@ -154,7 +154,14 @@ describe('confine', () => {
   const elsewhere = { owner: 'evil', repo: 'x', number: 1 };
   const argsFor = (method: keyof GitHubClient): unknown[] => [elsewhere, 'a', 'b'].slice(0, Math.max(1, method.length));
 
-  it.each(githubMethodNames.map((method) => ({ method })))('$method on another repository is refused before any call', async ({ method }) => {
+  // isOrgMember may ask about another org (Prow's trusted_org): a read of membership, not an act.
+  const confined = githubMethodNames.filter((m) => !githubMethods[m].anyOrg);
+
+  it('only the org-membership read is exempt', () => {
+    expect(githubMethodNames.filter((m) => githubMethods[m].anyOrg)).toEqual(['isOrgMember']);
+  });
+
+  it.each(confined.map((method) => ({ method })))('$method on another repository is refused before any call', async ({ method }) => {
     // Prepare
     const gh = new MemoryGitHub();
     const client = confine(gh, repo, (r) => new Error(`refused ${r.owner}/${r.repo}`));
@@ -165,6 +172,13 @@ describe('confine', () => {
     // Assess
     await expect(call).rejects.toThrow('refused evil/x');
     expect(gh.calls).toEqual([]);
+  });
+
+  it("an org-membership read about another org goes through (Prow's trusted_org)", async () => {
+    const gh = new MemoryGitHub();
+    gh.setOrgMembers('kubernetes-sigs', ['carol']);
+    const client = confine(gh, repo, () => new Error('refused'));
+    expect(await client.isOrgMember({ owner: 'kubernetes-sigs', repo: 'widgets' }, 'carol')).toBe(true);
   });
 
   it('names differing only in case are the same repository', async () => {

@@ -41,11 +41,9 @@ export const closingKeywordMessage = 'Titles may not contain [keywords](https://
 
 const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-/** Prow's trigger.TrustedUser with trigger's defaults: the bot, then an org member, then a collaborator. */
+/** Prow's trigger.TrustedUser, with the repository's `triggers:` entry (trust.ts). */
 async function isTrusted(ctx: Ctx, login: string): Promise<boolean> {
-  if (ctx.botLogin && sameLogin(login, ctx.botLogin)) return true;
-  if (await ctx.trust.isOrgMember(login)) return true;
-  return ctx.trust.isCollaborator(login);
+  return (await ctx.trust.isTrustedUser(login)).trusted;
 }
 
 async function reply(ctx: Ctx, event: GenericCommentEvent, message: string, status: 'ran' | 'refused', reason: string): Promise<Outcome> {

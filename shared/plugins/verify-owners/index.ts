@@ -26,7 +26,7 @@ type Ctx = PluginContext<void, VerifyOwnersGitHub>;
 const handledActions: ReadonlySet<string> = new Set(['opened', 'reopened', 'synchronize']);
 
 /** Prow's trigger reason for the default trigger (untrustedReason notMember|notCollaborator). */
-const notMemberNorCollaborator = 'User is not a member of the org. User is not a collaborator. Satisfy at least one of these conditions to make the user trusted.';
+const satisfyOne = 'Satisfy at least one of these conditions to make the user trusted.';
 
 // Prow's verifyOwnersRe, `(?mi)^/verify-owners\s*$`: stricter than the generated command regex,
 // which lets free text follow, so the comment is held to it as well.
@@ -45,11 +45,10 @@ const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * section (only_org_members, trusted_apps, trusted_org, join_org_url) belongs to the trigger
  * plugin, which Skiff does not have yet, so it is not read here.
  */
+/** Prow's trigger.TrustedUser with the repository's `triggers:` entry (trust.ts), and verify-owners' advice after the reasons. */
 async function trustedUser(ctx: Ctx, login: string): Promise<TrustAnswer> {
-  if (ctx.botLogin && eq(login, ctx.botLogin)) return { trusted: true, reason: '' };
-  if (await ctx.trust.isOrgMember(login)) return { trusted: true, reason: '' };
-  if (await ctx.trust.isCollaborator(login)) return { trusted: true, reason: '' };
-  return { trusted: false, reason: notMemberNorCollaborator };
+  const answer = await ctx.trust.isTrustedUser(login);
+  return answer.trusted ? answer : { trusted: false, reason: `${answer.reason} ${satisfyOne}` };
 }
 
 async function verify(ctx: Ctx, pr: PullRequestInfo): Promise<Outcome> {

@@ -33,11 +33,9 @@ const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 /** GitHub's search takes `YYYY-MM-DDTHH:MM:SS+00:00` (https://docs.github.com/en/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates). */
 const searchTime = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
-/** Prow's trigger.TrustedUser with trigger's defaults; each answer goes into the trace. */
+/** Prow's trigger.TrustedUser, with the repository's `triggers:` entry (trust.ts); each answer goes into the trace. */
 async function trusted(ctx: Ctx, login: string): Promise<boolean> {
-  if (ctx.botLogin && eq(login, ctx.botLogin)) return true;
-  if (await ctx.trust.isOrgMember(login)) return true;
-  return ctx.trust.isCollaborator(login);
+  return (await ctx.trust.isTrustedUser(login)).trusted;
 }
 
 async function handlePullRequest(ctx: Ctx, event: PullRequestEvent): Promise<Outcome> {
