@@ -39,7 +39,6 @@ export const untrustedMessage = 'Re-titling can only be requested by trusted use
 export const emptyTitleMessage = 'Titles may not be empty.';
 export const closingKeywordMessage = 'Titles may not contain [keywords](https://help.github.com/articles/closing-issues-using-keywords) which can automatically close issues.';
 
-const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Prow's trigger.TrustedUser, with the repository's `triggers:` entry (trust.ts). */
 async function isTrusted(ctx: Ctx, login: string): Promise<boolean> {

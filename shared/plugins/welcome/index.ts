@@ -28,7 +28,6 @@ export type WelcomeGitHub = Pick<GitHubClient, 'createComment' | 'countIssues'>;
 
 type Ctx = PluginContext<WelcomeConfig | undefined, WelcomeGitHub>;
 
-const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** GitHub's search takes `YYYY-MM-DDTHH:MM:SS+00:00` (https://docs.github.com/en/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates). */
 const searchTime = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00');
