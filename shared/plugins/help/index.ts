@@ -11,7 +11,7 @@
 // which want the command alone on its line.
 import type { GitHubClient, IssueComment, IssueRef } from '../../github/client.js';
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
-import { prowLine } from '../lifecycle/prow-line.js';
+import { prowLine } from '../prow-line.js';
 import { formatResponseRaw } from '../respond.js';
 import type { CommandSpec, Outcome, Plugin, PluginContext } from '../types.js';
 import { helpConfigSchema, type HelpConfig } from './config.js';

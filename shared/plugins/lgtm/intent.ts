@@ -5,14 +5,11 @@
 // pick out the comments worth looking at.
 //
 // Prow's patterns are `(?mi)^/lgtm(?: no-issue)?\s*$` and `(?mi)^/(remove-lgtm|lgtm cancel)\s*$`
-// in Go's RE2. Written out so JavaScript reads them the same way: Go's multi-line `^` and `$` stop
-// at `\n` only (JavaScript's also at `\r`, U+2028 and U+2029), Go's `\s` is `[\t\n\f\r ]`
-// (JavaScript's takes in every Unicode space), and Go folds case by Unicode's simple folding, as
-// JavaScript does with the `u` flag.
-const line = (command: string) => new RegExp(`(?:^|(?<=\\n))/(?:${command})[\\t\\n\\f\\r ]*(?=\\n|$)`, 'iu');
+// in Go's RE2, read as Go reads them (prow-line.ts).
+import { prowLine } from '../prow-line.js';
 
-export const lgtmRe = line('lgtm(?: no-issue)?');
-export const lgtmCancelRe = line('remove-lgtm|lgtm cancel');
+export const lgtmRe = prowLine('lgtm(?: no-issue)?');
+export const lgtmCancelRe = prowLine('remove-lgtm|lgtm cancel');
 
 /**
  * `true`: add LGTM; `false`: remove it; `undefined`: neither. A comment holding both asks for

@@ -5,7 +5,7 @@
 // lines cost one read (Prow reads before each line); the result is the same.
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
 import { replyTo } from '../respond.js';
-import { prowLine } from './prow-line.js';
+import { prowLine } from '../prow-line.js';
 import { refOf, type Ctx, type Step } from './steps.js';
 
 export const lifecycleStates = ['active', 'frozen', 'stale', 'rotten'] as const;

@@ -9,7 +9,7 @@ import { formatIssueRef } from '../../github/client.js';
 import { isRetryable } from '../../github/errors.js';
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
 import { replyTo } from '../respond.js';
-import { prowLine } from './prow-line.js';
+import { prowLine } from '../prow-line.js';
 import { kindOf, refOf, sameLogin, type Ctx, type Step } from './steps.js';
 
 /** Prow's closeRe, `(?mi)^/close\s*$`. */

@@ -4,7 +4,7 @@
 // whole-line regexes: `/shrug whatever` does nothing.
 import type { GitHubClient, IssueRef } from '../../github/client.js';
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
-import { prowLine } from '../lifecycle/prow-line.js';
+import { prowLine } from '../prow-line.js';
 import { replyTo } from '../respond.js';
 import type { CommandSpec, Outcome, Plugin, PluginContext } from '../types.js';
 

@@ -3,7 +3,7 @@
 // also at `\r`, U+2028 and U+2029), Go's `\s` is `[\t\n\f\r ]` (JavaScript's takes in every
 // Unicode space), and Go folds case by Unicode's simple folding, as JavaScript does with `u`.
 // These are stricter than the generated command regexes (commands.ts), which let free text
-// follow: `/close now` is not a close in Prow. The lifecycle, help and shrug plugins use them.
+// follow: `/close now` is not a close in Prow. lgtm, lifecycle, help and shrug use them.
 
 /**
  * `command` is a regex source (it may hold capture groups), matched as a whole line save
