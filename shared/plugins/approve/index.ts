@@ -29,7 +29,8 @@ import type { CommandSpec, Outcome, Plugin, PluginContext } from '../types.js';
 import { Approvers, getMessage } from './approvers.js';
 import { approveConfigSchema, approveFor, removedKeys, type ApproveConfig, type ApproveOptions } from './config.js';
 import { addApprovers, conversation, findAssociatedIssue, isApprovalCommand, isApprovalState } from './conversation.js';
-import { isBotLogin, notificationText, notificationWrites, ownNotifications, recordedLabelAdder } from './notification.js';
+import { isBotLogin } from '../bot-login.js';
+import { notificationText, notificationWrites, ownNotifications, recordedLabelAdder } from './notification.js';
 import { Owners } from './owners.js';
 
 export type { ApproveConfig } from './config.js';

@@ -14,22 +14,12 @@
 // notification, read back on later events. Only the bot's own comments are read, and only the
 // bot can edit them, so nobody else can forge the line.
 import type { IssueComment } from '../../github/client.js';
+import { isBotLogin } from '../bot-login.js';
 import { approvalNotificationName } from './approvers.js';
 
 // Prow's `(?is)^\[ApprovalNotifier\] *?([^\n]*)(?:\n\n(.*))?`: only whether it matches is used, and
 // every body that starts with the bracketed name (any case) does.
 const notificationStart = new RegExp(`^\\[${approvalNotificationName}\\]`, 'i');
-
-/** GitHub Apps comment as `<slug>[bot]`; Prow's BotUserChecker drops that suffix before comparing. */
-const withoutBotSuffix = (login: string) => login.toLowerCase().replace(/\[bot\]$/, '');
-
-/**
- * Whether `login` is the bot. Prow compares exactly; GitHub logins are case-insensitive, so this
- * does not. Without a known bot login, nobody is the bot.
- */
-export function isBotLogin(botLogin: string | undefined, login: string): boolean {
-  return botLogin !== undefined && botLogin !== '' && withoutBotSuffix(login) === withoutBotSuffix(botLogin);
-}
 
 /**
  * The bot's notifications, oldest first: comments by the bot's own login. The `[bot]`-less form

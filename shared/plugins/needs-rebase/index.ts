@@ -25,7 +25,7 @@
 import type { PullRequestEvent, PushEvent } from '@octokit/webhooks-types';
 import { formatIssueRef, type GitHubClient, type IssueRef, type PullRequest } from '../../github/client.js';
 import { RetryableError } from '../../github/errors.js';
-import { isBotLogin } from '../approve/notification.js';
+import { isBotLogin } from '../bot-login.js';
 import { formatSimpleResponse } from '../respond.js';
 import type { Outcome, Plugin, PluginContext } from '../types.js';
 
