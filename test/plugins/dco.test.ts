@@ -447,17 +447,20 @@ describe('dco on pull requests (Prow TestHandlePullRequest)', () => {
     expect(outcome.reason).toBe('pull_request opened: 1 of 3 commits lack a sign-off (sha)');
   });
 
-  it('trusted_org naming another org is not looked up: its members fail, and the trace says why', async () => {
+  it.each([
+    { name: 'a member of trusted_org (another org) passes', login: 'outsider', label: dcoYesLabel, answer: 'yes' },
+    { name: 'someone in neither org fails', login: 'stranger', label: dcoNoLabel, answer: 'no' },
+  ])('trusted_org naming another org: $name, and the trace says so', async ({ login, label, answer }) => {
     // Prepare
-    const github = githubWith({ commits: [unsigned('sha', 'not signed off', 'outsider')] });
+    const github = githubWith({ commits: [unsigned('sha', 'not signed off', login)] });
     github.setOrgMembers('kubernetes-sigs', ['outsider']);
 
     // Act
     const { ctx } = await runPullRequest(github, { skip_dco_check_for_members: true, trusted_org: 'kubernetes-sigs' }, pullRequest('opened'));
 
     // Assess
-    expect(github.labelsOf(ref)).toEqual([dcoNoLabel]);
-    expect(ctx.checks).toContain('trusted_org kubernetes-sigs is not checked: only members of kubernetes can be looked up for kubernetes/test-infra');
+    expect(github.labelsOf(ref)).toEqual([label]);
+    expect(ctx.checks).toEqual([`member ${login} of kubernetes: no`, `member ${login} of kubernetes-sigs (dco trusted_org): ${answer}`, ...(answer === 'yes' ? [`commit sha lacks a sign-off, but ${login} is trusted`] : [])]);
   });
 
   it('a failed comment that may succeed later fails the event; the retry writes only the comment', async () => {

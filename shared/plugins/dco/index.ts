@@ -5,7 +5,8 @@
 // context, labels, messages, command and config as Prow's dco plugin (kubernetes-sigs/prow
 // pkg/plugins/dco/dco.go), on the same events: a pull request opened, reopened or pushed to, and
 // `/check-dco` on an open pull request. Merge commits need no sign-off. Per repository, unsigned
-// commits by org members, collaborators or trusted GitHub Apps pass (Prow's trigger.TrustedUser).
+// commits by org members, collaborators, trusted GitHub Apps or members of `trusted_org` pass
+// (Prow's trigger.TrustedUser, with the dco section's options).
 //
 // Where it differs from Prow:
 // - the labels of an `opened` payload decide (nothing can have changed them yet), and
@@ -13,9 +14,6 @@
 //   them, as a label this plugin wrote for the previous event may not show in that payload;
 // - a commit whose author GitHub could not match to an account is not trusted (Prow asks GitHub
 //   about the empty login);
-// - `trusted_org` naming another org than the repository's is not checked: an event may only
-//   read its own repository and org, so its members' unsigned commits fail (the safe side), and
-//   the trace says so;
 // - trusted apps are matched before any membership is asked (the same answer, one call fewer);
 // - a failed comment that may succeed later fails the event (it is retried, and the write journal
 //   keeps what was done); Prow logs it and carries on.
@@ -41,7 +39,17 @@ export { dcoContext, dcoNoLabel, dcoYesLabel } from './message.js';
 
 export type DcoGitHub = Pick<
   GitHubClient,
-  'addLabel' | 'removeLabel' | 'getIssueLabels' | 'createComment' | 'listComments' | 'deleteComment' | 'createStatus' | 'listStatuses' | 'listPullRequestCommits' | 'getPullRequest'
+  | 'addLabel'
+  | 'removeLabel'
+  | 'getIssueLabels'
+  | 'createComment'
+  | 'listComments'
+  | 'deleteComment'
+  | 'createStatus'
+  | 'listStatuses'
+  | 'listPullRequestCommits'
+  | 'getPullRequest'
+  | 'isOrgMember'
 >;
 
 type Ctx = PluginContext<DcoConfig, DcoGitHub>;
@@ -65,14 +73,17 @@ async function isTrustedAuthor(ctx: Ctx, options: DcoOptions, login: string | un
   if (login.endsWith('[bot]') && options.trustedApps.includes(login.slice(0, -'[bot]'.length))) return true;
   if (await ctx.trust.isOrgMember(login)) return true;
   if (options.skipForCollaborators && (await ctx.trust.isCollaborator(login))) return true;
-  return false;
+  // The second org, when it is another one (Prow asks it last). ctx.trust asks the repository's
+  // org only, so this one is asked here, and written down the same way.
+  const secondary = options.trustedOrg;
+  if (!secondary || sameLogin(secondary, ctx.repo.owner)) return false;
+  const member = await ctx.github.isOrgMember({ owner: secondary, repo: ctx.repo.repo }, login);
+  ctx.note(`member ${login} of ${secondary} (dco trusted_org): ${member ? 'yes' : 'no'}`);
+  return member;
 }
 
 /** Prow's filterTrustedUsers: the commits whose authors are not trusted, each author asked once. */
 async function untrustedCommits(ctx: Ctx, options: DcoOptions, commits: readonly Commit[]): Promise<Commit[]> {
-  if (options.trustedOrg && !sameLogin(options.trustedOrg, ctx.repo.owner)) {
-    ctx.note(`trusted_org ${options.trustedOrg} is not checked: only members of ${ctx.repo.owner} can be looked up for ${ctx.repo.owner}/${ctx.repo.repo}`);
-  }
   const trusted = new Map<string, boolean>();
   const untrusted: Commit[] = [];
   for (const commit of commits) {
