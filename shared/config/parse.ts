@@ -88,7 +88,7 @@ export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], so
   for (const { key } of sectionsOf(registry)) sections[key] = Object.hasOwn(data, key) ? data[key] : undefined;
   const config: SkiffConfig = { plugins: result.data.plugins, externalPlugins: result.data.external_plugins, sections };
 
-  const warnings = [...keyWarnings(merged, known), ...pluginWarnings(config, merged, registry)];
+  const warnings = [...keyWarnings(merged, known), ...pluginWarnings(config, merged, registry), ...twiceEnabledWarnings(config, merged, registry)];
   if (options.strict) {
     const strictErrors = warnings.filter((w) => w.strict).map((w): ConfigIssue => ({ ...w, severity: 'error' }));
     if (strictErrors.length) throw new ConfigError(strictErrors, source);
@@ -114,6 +114,32 @@ function keyWarnings(merged: Merged, skiff: readonly string[]): ConfigIssue[] {
     const suggestion = closest(key, [...skiff, ...allProwKeys]);
     const message = suggestion ? `unknown key; did you mean "${suggestion}"? Ignored` : 'unknown key (neither Skiff nor Prow reads it); ignored';
     for (const file of files) warnings.push({ severity: 'warning', kind: 'unknown-key', ...at(file), path: formatPath([key]), message, strict: true });
+  }
+  return warnings;
+}
+
+/**
+ * A plugin Skiff builds in that the same org or repository also forwards to as an external plugin
+ * (needs-rebase, external in Prow): both would act on each event, twice the labels and comments.
+ */
+function twiceEnabledWarnings(config: SkiffConfig, merged: Merged, registry: readonly Plugin[]): ConfigIssue[] {
+  const builtIn = new Set(registry.map((p) => p.name));
+  const warnings: ConfigIssue[] = [];
+  for (const [where, external] of Object.entries(config.externalPlugins)) {
+    for (const [i, plugin] of external.entries()) {
+      if (!builtIn.has(plugin.name)) continue;
+      const [owner = '', repo] = where.split('/');
+      const enabledHere = repo === undefined ? (Object.hasOwn(config.plugins, owner) ? config.plugins[owner]!.plugins : []) : pluginsFor(config, owner, repo);
+      if (!enabledHere.includes(plugin.name)) continue;
+      const path: PropertyKey[] = ['external_plugins', where, i];
+      warnings.push({
+        severity: 'warning',
+        kind: 'prow-plugin',
+        ...merged.locate(path),
+        path: formatPath(path),
+        message: `"${plugin.name}" is enabled for ${where} both as Skiff's built-in plugin and as an external plugin: both would act on each event; keep one`,
+      });
+    }
   }
   return warnings;
 }

@@ -12,10 +12,14 @@ const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', 
 export function prowPluginTable(registry: readonly Plugin[]): string {
   const implemented = new Set(registry.map((p) => p.name));
   const rest = prowPluginNames.filter((n) => !implemented.has(n) && !unneededProwPlugins.has(n) && !planned.has(n));
+  // Prow's external plugins that Skiff builds in (needs-rebase): enabled under `plugins:` here.
+  const prow = new Set(prowPluginNames);
+  const builtIn = registry.map((p) => p.name).filter((n) => !prow.has(n));
   const rows = [
     '| in Skiff | Prow plugins |',
     '| --- | --- |',
     `| works | ${code(prowPluginNames.filter((n) => implemented.has(n)))} |`,
+    ...(builtIn.length ? [`| works, built in: an external plugin in Prow, enabled here under \`plugins:\` | ${code(builtIn)} |`] : []),
     ...[...unneededProwPlugins].map(([name, why]) => `| not needed: ${why} | ${code([name])} |`),
     ...[...planned].map(([name, what]) => `| planned, ${what}; until then a warning, and inactive | ${code([name])} |`),
     `| a warning naming where it is enabled, and inactive; a delivery's trace lists it under \`notImplemented\` | ${code(rest)} |`,

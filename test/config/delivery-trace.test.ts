@@ -1,5 +1,5 @@
 // What a delivery's trace says about the config: the enabled Prow plugins Skiff left out that
-// would have seen the event (`notImplemented`: "why did /label do nothing"), the warnings as one
+// would have seen the event (`notImplemented`: "why did /pony do nothing"), the warnings as one
 // line of counts once there are many (a trace is written on every update, and a real config has
 // dozens), and, while a changed config does not load, the error with its file and line.
 import { describe, expect, it } from 'vitest';
@@ -46,18 +46,18 @@ const comment = (body: string) => {
 
 const config = [
   'plugins:',
-  '  Codertocat: [hold, help, label, cherry-pick-approved, config-updater, hodl]',
+  '  Codertocat: [hold, pony, yuks, cherry-pick-approved, config-updater, hodl]',
   `  ${repo}: [size]`,
   'tide: {}',
-  'label: {}',
+  'heart: {}',
   '',
 ].join('\n');
 
 describe("a delivery's trace and the config", () => {
   it.each([
     // cherry-pick-approved handles reviews only; config-updater is not needed; hodl is no plugin.
-    { event: 'issue_comment', payload: () => comment('/label bug'), missing: ['help', 'label'] },
-    { event: 'pull_request_review', payload: () => samplePayload('pull_request_review', 'submitted'), missing: ['help', 'label', 'cherry-pick-approved'] },
+    { event: 'issue_comment', payload: () => comment('/pony'), missing: ['pony', 'yuks'] },
+    { event: 'pull_request_review', payload: () => samplePayload('pull_request_review', 'submitted'), missing: ['pony', 'yuks', 'cherry-pick-approved'] },
   ])('$event: notImplemented lists the enabled Prow plugins that would have seen it', async ({ event, payload, missing }) => {
     // Prepare
     const { deps, store } = setup(config);
