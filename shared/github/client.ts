@@ -143,6 +143,8 @@ export interface Issue {
 /** What `updateIssue` changes; fields left out stay as they are. */
 export interface IssueUpdate {
   title?: string;
+  /** The description (a pull request's body too: release-note's `/release-note-edit`). */
+  body?: string;
   state?: 'open' | 'closed';
   stateReason?: 'completed' | 'not_planned' | 'reopened';
   /** A milestone's number, or `null` to clear it. */

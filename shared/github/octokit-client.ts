@@ -311,6 +311,7 @@ export class OctokitGitHub implements GitHubClient {
       await this.octokit.rest.issues.update({
         ...issueParams(ref),
         ...(update.title === undefined ? {} : { title: update.title }),
+        ...(update.body === undefined ? {} : { body: update.body }),
         ...(update.state === undefined ? {} : { state: update.state }),
         ...(update.stateReason === undefined ? {} : { state_reason: update.stateReason }),
         ...(update.milestone === undefined ? {} : { milestone: update.milestone }),

@@ -136,7 +136,7 @@ export class OfflineGitHub implements GitHubClient {
   /** Issue or pull request → its last payload (`isPullRequest` from which kind it was). */
   private readonly issues = new Map<string, { item: PayloadItem; isPullRequest: boolean }>();
   /** Issue → what updateIssue set, over whatever a payload says. */
-  private readonly updates = new Map<string, { title?: string; state?: string; stateReason?: string | null; milestone?: string | null }>();
+  private readonly updates = new Map<string, { title?: string; body?: string; state?: string; stateReason?: string | null; milestone?: string | null }>();
   /** Repository → milestones seen, by number. */
   private readonly milestones = new Map<string, Map<number, Milestone>>();
   /** `owner/repo@sha` → context → its latest status. */
@@ -322,7 +322,7 @@ export class OfflineGitHub implements GitHubClient {
     return {
       number: ref.number,
       title: issue.title,
-      body: pr.body ?? '',
+      body: issue.body ?? pr.body ?? '',
       state: issue.state,
       draft: pr.draft === true,
       merged: pr.merged === true,
@@ -365,7 +365,7 @@ export class OfflineGitHub implements GitHubClient {
     return {
       number: ref.number,
       title: issue.title,
-      body: item.body ?? '',
+      body: issue.body ?? item.body ?? '',
       state: issue.state,
       stateReason: issue.stateReason,
       isPullRequest,
@@ -396,6 +396,7 @@ export class OfflineGitHub implements GitHubClient {
       }
     }
     if (update.title !== undefined) next.title = update.title;
+    if (update.body !== undefined) next.body = update.body;
     if (update.state !== undefined) {
       next.state = update.state;
       // GitHub says `completed` for a close without a reason, and `reopened` for a reopen.
@@ -433,12 +434,13 @@ export class OfflineGitHub implements GitHubClient {
     this.wrote('deleteBranch', [repo, branch]);
   }
 
-  /** The payload's title, state and milestone, under what updateIssue set. */
-  private issueOf(ref: string, item: PayloadItem): { title: string; state: string; stateReason: string | null; milestone: string | undefined } {
+  /** The payload's title, body, state and milestone, under what updateIssue set. */
+  private issueOf(ref: string, item: PayloadItem): { title: string; body: string | undefined; state: string; stateReason: string | null; milestone: string | undefined } {
     const update = this.updates.get(ref) ?? {};
     const milestone = update.milestone === undefined ? item.milestone?.title : update.milestone;
     return {
       title: update.title ?? item.title ?? '',
+      body: update.body,
       state: update.state ?? item.state ?? 'open',
       stateReason: update.stateReason !== undefined ? update.stateReason : (item.state_reason ?? null),
       milestone: milestone ?? undefined,

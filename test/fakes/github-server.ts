@@ -1754,6 +1754,7 @@ export class FakeGitHub {
     if (!pr && !this.#issues.has(key)) this.#issues.set(key, item as IssueState);
     this.#nameRepo(repoRef(req));
     if (typeof body['title'] === 'string') item.title = body['title'];
+    if (typeof body['body'] === 'string') item.body = body['body'];
     const state = body['state'] as 'open' | 'closed' | undefined;
     const reason = body['state_reason'] as string | null | undefined;
     if (state !== undefined && state !== item.state) {

@@ -224,17 +224,51 @@ describe('release-note commands (Prow TestReleaseNoteComment)', () => {
     expect(outcome).toEqual({ status: 'ran', reason: `/release-note-none by a: ${NONE} added, ${NEEDED} removed` });
   });
 
-  it('/release-note-edit on the same comment comes first, as in Prow, and is not done', async () => {
-    // Prepare
-    const github = commentGitHub({ currentLabels: [NEEDED] });
+  it('/release-note-edit on the same comment comes first, as in Prow, and alone', async () => {
+    // Prepare: m is an org member; the description has a block to replace.
+    const github = commentGitHub({ currentLabels: [NEEDED], issueBody: 'Top\r\n```release-note\r\nOld\r\n```\r\n' });
     const ctx = pluginContext({ github, config: config(), repo });
 
     // Act
-    const outcome = await runCommands(releaseNote, ctx, comment('/release-note-edit\r\n```release-note\r\nNONE\r\n```\r\n/release-note-none', 'a'));
+    const outcome = await runCommands(releaseNote, ctx, comment('/release-note-edit\r\n```release-note\r\nNONE\r\n```\r\n/release-note-none', 'm'));
+
+    // Assess: the edit only; the label follows from the edited description's own pull_request event.
+    expect(outcome?.status).toBe('ran');
+    expect(github.writes).toHaveLength(1);
+    expect((await github.getIssue({ ...repo, number: 5 })).body).toBe('Top\r\n```release-note\r\nNONE\r\n```\r\n');
+  });
+});
+
+// Prow's Test_editReleaseNote rows.
+describe('/release-note-edit (Prow Test_editReleaseNote)', () => {
+  it.each([
+    { name: 'is not an org member', login: 'x', body: '/release-note-edit\r\n```release-note\r\nThe new note\r\n```\r\n', issueBody: 'Top\r\n```release-note\r\nNONE\r\n```\r\n', reply: 'org member', note: undefined },
+    { name: 'no release note block', login: 'm', body: '/release-note-edit\r\nNew note', issueBody: 'Top\r\n```release-note\r\nNONE\r\n```\r\n', reply: 'release note block', note: undefined },
+    { name: 'no block in the description to replace', login: 'm', body: '/release-note-edit\r\n```release-note\r\nThe new note\r\n```\r\n', issueBody: '', reply: 'single release note block', note: undefined },
+    {
+      name: 'happy path',
+      login: 'm',
+      body: '/release-note-edit\r\n```release-note\r\nThe new note\r\n```\r\n',
+      issueBody: 'Top\r\n```release-note\r\nNONE\r\n```\r\nBelow\r\n',
+      reply: undefined,
+      note: 'The new note',
+    },
+  ])('$name', async ({ login, body, issueBody, reply, note }) => {
+    // Prepare
+    const github = commentGitHub({ currentLabels: [NEEDED], issueBody });
+    const ctx = pluginContext({ github, config: config(), repo });
+
+    // Act
+    await runCommands(releaseNote, ctx, comment(body, login));
 
     // Assess
-    expect(outcome?.status).toBe('skipped');
-    expect(github.calls).toEqual([]);
+    if (reply) {
+      expect(github.comments).toHaveLength(1);
+      expect(github.comments[0]!.body).toContain(reply);
+    } else expect(github.comments).toEqual([]);
+    const edits = github.writes.filter((w) => w.startsWith('updateIssue'));
+    expect(edits).toHaveLength(note ? 1 : 0);
+    if (note) expect((await github.getIssue({ ...repo, number: 5 })).body).toContain(`\r\n${note}\r\n`);
   });
 });
 

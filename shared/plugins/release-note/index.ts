@@ -18,9 +18,9 @@
 // - `/release-note-none` asks about org membership only when the commenter is not the author;
 // - a failed comment or parent read that may succeed later fails the event (it is retried, and
 //   the write journal keeps what was done); Prow logs it and carries on;
-// - `/release-note-edit` is not offered: the GitHub port cannot edit a pull request's body yet
-//   (`spliceReleaseNote` in note.ts is Prow's edit, ready for it). A comment holding it and
-//   another release-note command is skipped, as Prow would do the edit alone.
+// - `/release-note-edit` (org members) replaces the body's release-note block with the comment's,
+//   as Prow's editReleaseNote; the body is read from GitHub, since a comment's payload does not
+//   carry it. A comment holding it and another release-note command does the edit alone, as Prow.
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { GitHubClient, IssueComment, IssueRef } from '../../github/client.js';
 import { isRetryable } from '../../github/errors.js';
@@ -33,17 +33,22 @@ import {
   cherryPickParents,
   deprecationLabel,
   determineReleaseNoteLabel,
+  getReleaseNote,
   releaseNoteActionRequiredLabel,
   releaseNoteAlreadyAdded,
   releaseNoteLabel,
   releaseNoteLabelNeeded,
   releaseNoteNoneLabel,
+  spliceReleaseNote,
 } from './note.js';
 
 export type { ReleaseNoteConfig } from './config.js';
 export { releaseNoteActionRequiredLabel, releaseNoteLabel, releaseNoteLabelNeeded, releaseNoteNoneLabel } from './note.js';
 
-export type ReleaseNoteGitHub = Pick<GitHubClient, 'addLabel' | 'removeLabel' | 'getIssueLabels' | 'createComment' | 'listComments' | 'deleteComment' | 'getIssue'>;
+export type ReleaseNoteGitHub = Pick<
+  GitHubClient,
+  'addLabel' | 'removeLabel' | 'getIssueLabels' | 'createComment' | 'listComments' | 'deleteComment' | 'getIssue' | 'updateIssue'
+>;
 
 type Ctx = PluginContext<ReleaseNoteConfig, ReleaseNoteGitHub>;
 
@@ -260,12 +265,30 @@ async function releaseNoteNone(ctx: Ctx, event: GenericCommentEvent): Promise<Ou
   return { status: 'ran', reason: `/release-note-none by ${login}: ${changes.length ? changes.join(', ') : `already ${releaseNoteNoneLabel}`}` };
 }
 
+/** Prow's editReleaseNote: an org member's comment with a release-note block replaces the body's block. */
+async function editReleaseNote(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
+  const login = event.user.login;
+  if (!(await ctx.trust.isOrgMember(login))) {
+    return refuse(ctx, event, `You must be an org member to edit the release note. ${login} is not a member of ${ctx.repo.owner}; a member can make the edit, or the author can change the block in the pull request's description.`, `/release-note-edit by ${login}: not an org member`);
+  }
+  const note = getReleaseNote(event.body);
+  if (note === '') return refuse(ctx, event, '/release-note-edit must be used with a release note block.', '/release-note-edit without a release-note block');
+  const ref: IssueRef = { ...ctx.repo, number: event.number };
+  const current = await ctx.github.getIssue(ref);
+  const replaced = spliceReleaseNote(current.body, note);
+  if (replaced === undefined) {
+    return refuse(ctx, event, '/release-note-edit must be used with a single release note block.', "/release-note-edit: the pull request's description has no release-note block to replace");
+  }
+  await ctx.github.updateIssue(ref, { body: replaced });
+  return { status: 'ran', reason: `/release-note-edit by ${login}: the release note in the description replaced` };
+}
+
 /** Every release-note command comes here, so Prow's precedence and exact regexes decide, whichever declaration matched. */
 async function onComment(ctx: Ctx, event: GenericCommentEvent, line: string): Promise<Outcome> {
   // Prow's plugin handles issue comments only: not pull request bodies, reviews or review comments.
   if (event.source !== 'issue_comment') return { status: 'skipped', reason: `release-note commands are read from conversation comments only, not a ${event.source}` };
   const body = event.body;
-  if (releaseNoteEditRe.test(body)) return { status: 'skipped', reason: '/release-note-edit comes first, as in Prow, and Skiff cannot edit a pull request body yet' };
+  if (releaseNoteEditRe.test(body)) return editReleaseNote(ctx, event);
   if (releaseNoteRe.test(body) || (!releaseNoteNoneRe.test(body) && releaseNoteActionRequiredRe.test(body))) {
     return refuse(ctx, event, deprecatedCommandsReply, 'a deprecated release-note command: replied with how to write the block');
   }
@@ -288,6 +311,14 @@ const commands: CommandSpec<ReleaseNoteConfig, ReleaseNoteGitHub>[] = [
     run,
   },
   { name: 'release-note-action-required', description: deprecated, examples: ['/release-note-action-required'], who: 'Anyone', only, run },
+  {
+    name: 'release-note-edit',
+    description: 'Replaces the release note block in the top level comment with the provided one.',
+    examples: ['/release-note-edit\r\n```release-note\r\nThe new release note\r\n```'],
+    who: 'Org Members.',
+    only,
+    run,
+  },
 ];
 
 export const releaseNote: Plugin<ReleaseNoteConfig, ReleaseNoteGitHub> = {
