@@ -10,6 +10,7 @@ import { buildBundles, reportBundleSizes, type Bundles } from './bundle-size.js'
 import { measureExactlyOnce } from './exactly-once.js';
 import { measureGithubCalls } from './github-calls.js';
 import { measureReviewCommands } from './review-commands.js';
+import { measureTriageCommands } from './triage-commands.js';
 import { describeMachine } from './machine.js';
 import type { MetricReport } from './metric.js';
 import { withTimeout } from './waiting.js';
@@ -76,6 +77,7 @@ try {
 await step('Config load', 120_000, measureConfigLoad);
 await step('GitHub calls per /hold', 60_000, measureGithubCalls);
 await step('Review commands: GitHub calls and exactly-once', 180_000, measureReviewCommands);
+await step('Triage commands: GitHub calls', 60_000, measureTriageCommands);
 await step('Webhook ack latency', 150_000, measureAckLatency);
 await step('Webhook ack under a bad-signature flood', 150_000, measureSignatureFlood);
 await step('Durable local ack under 20 senders', 150_000, measureDurableAck);
