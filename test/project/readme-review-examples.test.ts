@@ -45,3 +45,16 @@ describe("the README's review examples", () => {
     expect(Object.keys(parsed.config.sections)).toEqual(expect.arrayContaining(['owners', 'owners_dir_denylist', 'lgtm', 'approve', 'blunderbuss']));
   });
 });
+
+describe("the README's triage example", () => {
+  it('loads with no warning, every key one the plugins read', () => {
+    const section = /### Triage and hygiene\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+    const [yamlBlock] = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(yamlBlock).toBeDefined();
+    const parsed = parseConfig([{ path: 'plugins.yaml', text: yamlBlock! }], plugins, 'README');
+    expect(parsed.warnings).toEqual([]);
+    for (const key of ['triggers', 'label', 'help', 'retitle', 'welcome', 'require_matching_label', 'invalid_commit_msg', 'dco', 'release_note', 'blockades', 'cherry_pick_unapproved', 'repo_milestone', 'milestone_applier', 'branch_cleaner']) {
+      expect(parsed.config.sections[key], key).toBeDefined();
+    }
+  });
+});
