@@ -122,7 +122,7 @@ async function postAll(client: WebhookClient, deliveries: Delivery[]): Promise<v
 }
 
 /** Posts one delivery and waits until its trace is processed; returns the trace and the GitHub calls it caused. */
-async function deliver(stack: BenchStack, client: WebhookClient, delivery: Delivery): Promise<{ trace: Trace; calls: RecordedCall[] }> {
+export async function deliver(stack: BenchStack, client: WebhookClient, delivery: Delivery): Promise<{ trace: Trace; calls: RecordedCall[] }> {
   const from = stack.github.calls.length;
   await postAll(client, [delivery]);
   let trace: Trace | undefined;

@@ -13,8 +13,7 @@ import type { RecordedCall } from '../test/fakes/github-server.js';
 import { benchSecret, startBenchStack, type BenchStack } from './local-stack.js';
 import type { MetricReport } from './metric.js';
 import { benchRepo } from './payloads.js';
-import { readTraces } from './traces.js';
-import { pollUntil } from './waiting.js';
+import { deliver } from './review-commands.js';
 import { WebhookClient, type Delivery } from './webhook-client.js';
 
 /**
@@ -117,19 +116,6 @@ function commentDelivery(id: string, on: CommentOn): Delivery {
   payload.comment.user = { ...payload.comment.user, login: on.login };
   payload.comment.author_association = 'NONE';
   return { event: 'issue_comment', delivery: id, body: JSON.stringify(payload) };
-}
-
-async function deliver(stack: BenchStack, client: WebhookClient, delivery: Delivery): Promise<{ trace: Trace; calls: RecordedCall[] }> {
-  const from = stack.github.calls.length;
-  const answer = await client.post(delivery);
-  if (answer.status !== 200) throw new Error(`POST /hook for ${delivery.delivery} answered ${answer.status}: ${answer.text.trim()}`);
-  let trace: Trace | undefined;
-  const done = await pollUntil(async () => {
-    trace = (await readTraces(stack, [delivery.delivery])).get(delivery.delivery);
-    return trace?.status === 'processed';
-  }, 20_000, 20);
-  if (!done || !trace) throw new Error(`${delivery.delivery} was not processed within 20 s; trace: ${JSON.stringify(trace)}`);
-  return { trace, calls: stack.github.calls.slice(from) };
 }
 
 interface Cost {
