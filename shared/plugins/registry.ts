@@ -25,6 +25,7 @@ import { releaseNote } from './release-note/index.js';
 import { requireMatchingLabel } from './require-matching-label/index.js';
 import { retitle } from './retitle/index.js';
 import { shrug } from './shrug/index.js';
+import { sigmention } from './sigmention/index.js';
 import { size } from './size/index.js';
 import { stage } from './stage/index.js';
 import { verifyOwners } from './verify-owners/index.js';
@@ -55,6 +56,7 @@ export const plugins: readonly Plugin[] = [
   requireMatchingLabel,
   retitle,
   shrug,
+  sigmention,
   size,
   stage,
   verifyOwners,

@@ -53,7 +53,7 @@ describe("the README's triage example", () => {
     expect(yamlBlock).toBeDefined();
     const parsed = parseConfig([{ path: 'plugins.yaml', text: yamlBlock! }], plugins, 'README');
     expect(parsed.warnings).toEqual([]);
-    for (const key of ['triggers', 'label', 'help', 'retitle', 'welcome', 'require_matching_label', 'invalid_commit_msg', 'dco', 'release_note', 'blockades', 'cherry_pick_unapproved', 'repo_milestone', 'milestone_applier', 'branch_cleaner']) {
+    for (const key of ['triggers', 'label', 'help', 'retitle', 'welcome', 'require_matching_label', 'invalid_commit_msg', 'dco', 'release_note', 'blockades', 'cherry_pick_unapproved', 'repo_milestone', 'milestone_applier', 'branch_cleaner', 'sigmention']) {
       expect(parsed.config.sections[key], key).toBeDefined();
     }
   });
