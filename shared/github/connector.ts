@@ -95,11 +95,11 @@ export class GitHubConnector {
       case 'none':
         return undefined;
       case 'token': {
-        const { data } = await this.octokit('token', { token: this.credentials.token }).rest.users.getAuthenticated();
+        const { data } = await this.octokit('token', { token: this.credentials.token }).request('GET /user', );
         return data.login;
       }
       case 'app': {
-        const { data } = await this.app().rest.apps.getAuthenticated();
+        const { data } = await this.app().request('GET /app', );
         return `${data?.slug}[bot]`;
       }
     }
@@ -125,7 +125,7 @@ export class GitHubConnector {
     if (creds.kind === 'none') return new OctokitGitHub(this.octokit('anonymous', undefined));
     if (installationId === undefined) {
       try {
-        const { data } = await this.app().rest.apps.getRepoInstallation({ owner: repo.owner, repo: repo.repo });
+        const { data } = await this.app().request('GET /repos/{owner}/{repo}/installation', { owner: repo.owner, repo: repo.repo });
         installationId = data.id;
       } catch (cause) {
         throw new GitHubError(`the GitHub App is not installed on ${repo.owner}/${repo.repo}`, { cause });

@@ -1,6 +1,7 @@
 // GitHubClient over Octokit. Each method is one REST call (or one paginated listing, 100 a
 // page), wraps failures with the call's context, and treats "already in that state" as success.
-import type { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/core';
+import type { PaginateInterface } from '@octokit/plugin-paginate-rest';
 import type {
   Commit,
   CommitStatus,
@@ -32,24 +33,26 @@ const repoName = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 const issueParams = (ref: IssueRef) => ({ owner: ref.owner, repo: ref.repo, issue_number: ref.number });
 const pullParams = (ref: IssueRef) => ({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
 
-/** GitHub shows a deleted account as null; it is the `ghost` user on github.com. */
 /** Blobs per GraphQL query: OWNERS files are small, and a large answer is slower than two. */
 export const blobsPerQuery = 50;
 
+/** GitHub shows a deleted account as null; it is the `ghost` user on github.com. */
 const userOf = (user: { login: string; type?: string } | null | undefined): GitHubUser => ({ login: user?.login ?? 'ghost', type: user?.type ?? 'User' });
 
 /**
- * Any Octokit with the REST methods and pagination: production passes SkiffOctokit (with retries
- * and throttling), unit tests a plain one over the in-process fake GitHub.
+ * Any Octokit with `request` and pagination: production passes SkiffOctokit (with retries and
+ * throttling), unit tests a plain one over the in-process fake GitHub. Calls name their REST
+ * routes (`POST /repos/{owner}/{repo}/issues/{issue_number}/labels`) rather than going through
+ * `octokit.rest`, whose table of every GitHub endpoint was 80 KiB of the plugins bundle.
  */
-export type RestOctokit = Pick<Octokit, 'rest' | 'paginate' | 'request' | 'graphql'>;
+export type RestOctokit = Pick<Octokit, 'request' | 'graphql'> & { paginate: PaginateInterface };
 
 export class OctokitGitHub implements GitHubClient {
   constructor(private readonly octokit: RestOctokit) {}
 
   async addLabel(ref: IssueRef, label: string): Promise<void> {
     try {
-      await this.octokit.rest.issues.addLabels({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, labels: [label] });
+      await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, labels: [label] });
     } catch (cause) {
       throw new GitHubError(`failed to add label ${label} to ${formatIssueRef(ref)}`, { cause });
     }
@@ -57,7 +60,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async removeLabel(ref: IssueRef, label: string): Promise<void> {
     try {
-      await this.octokit.rest.issues.removeLabel({ owner: ref.owner, repo: ref.repo, issue_number: ref.number, name: label });
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, name: label });
     } catch (cause) {
       // 404: the label is not on the issue (any more), which is the state we wanted.
       if (status(cause) === 404) return;
@@ -67,7 +70,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getIssueLabels(ref: IssueRef): Promise<string[]> {
     try {
-      const labels = await this.octokit.paginate(this.octokit.rest.issues.listLabelsOnIssue, {
+      const labels = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', {
         owner: ref.owner,
         repo: ref.repo,
         issue_number: ref.number,
@@ -81,7 +84,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]> {
     try {
-      const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+      const files = await this.octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
         owner: ref.owner,
         repo: ref.repo,
         pull_number: ref.number,
@@ -111,7 +114,7 @@ export class OctokitGitHub implements GitHubClient {
    */
   async getContent(repo: RepoRef, path: string, ref: string | undefined, etag?: string): Promise<ContentResult> {
     try {
-      const response = await this.octokit.rest.repos.getContent({
+      const response = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
         owner: repo.owner,
         repo: repo.repo,
         path,
@@ -134,7 +137,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getRepoLabels(repo: RepoRef): Promise<RepoLabel[]> {
     try {
-      const labels = await this.octokit.paginate(this.octokit.rest.issues.listLabelsForRepo, { owner: repo.owner, repo: repo.repo, per_page: 100 });
+      const labels = await this.octokit.paginate('GET /repos/{owner}/{repo}/labels', { owner: repo.owner, repo: repo.repo, per_page: 100 });
       return labels.map((l) => ({ name: l.name, color: l.color, description: l.description ?? '' }));
     } catch (cause) {
       throw new GitHubError(`failed to list the labels of ${repoName(repo)}`, { cause });
@@ -143,8 +146,8 @@ export class OctokitGitHub implements GitHubClient {
 
   async createComment(ref: IssueRef, body: string): Promise<number> {
     try {
-      const { data } = await this.octokit.rest.issues.createComment({ ...issueParams(ref), body });
-      return data.id;
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...issueParams(ref), body });
+      return Number(data.id);
     } catch (cause) {
       throw new GitHubError(`failed to comment on ${formatIssueRef(ref)}`, { cause });
     }
@@ -152,7 +155,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async listComments(ref: IssueRef): Promise<IssueComment[]> {
     try {
-      const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...issueParams(ref), per_page: 100 });
+      const comments = await this.octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { ...issueParams(ref), per_page: 100 });
       return comments.map((c) => ({
         id: c.id,
         body: c.body ?? '',
@@ -168,7 +171,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async editComment(repo: RepoRef, id: number, body: string): Promise<void> {
     try {
-      await this.octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: id, body });
+      await this.octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: repo.owner, repo: repo.repo, comment_id: id, body });
     } catch (cause) {
       throw new GitHubError(`failed to edit comment ${id} in ${repoName(repo)}`, { cause });
     }
@@ -176,7 +179,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async deleteComment(repo: RepoRef, id: number): Promise<void> {
     try {
-      await this.octokit.rest.issues.deleteComment({ owner: repo.owner, repo: repo.repo, comment_id: id });
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: repo.owner, repo: repo.repo, comment_id: id });
     } catch (cause) {
       // 404: already deleted (by someone else, or by an earlier attempt of this delivery).
       if (status(cause) === 404) return;
@@ -186,7 +189,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async addAssignees(ref: IssueRef, logins: string[]): Promise<string[]> {
     try {
-      const { data } = await this.octokit.rest.issues.addAssignees({ ...issueParams(ref), assignees: logins });
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/assignees', { ...issueParams(ref), assignees: logins });
       return (data.assignees ?? []).map((a) => a.login);
     } catch (cause) {
       throw new GitHubError(`failed to assign ${logins.join(', ')} to ${formatIssueRef(ref)}`, { cause });
@@ -196,7 +199,7 @@ export class OctokitGitHub implements GitHubClient {
   /** Removing someone who is not assigned is success: GitHub answers 200 and changes nothing. */
   async removeAssignees(ref: IssueRef, logins: string[]): Promise<void> {
     try {
-      await this.octokit.rest.issues.removeAssignees({ ...issueParams(ref), assignees: logins });
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees', { ...issueParams(ref), assignees: logins });
     } catch (cause) {
       throw new GitHubError(`failed to unassign ${logins.join(', ')} from ${formatIssueRef(ref)}`, { cause });
     }
@@ -204,7 +207,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async requestReviewers(ref: IssueRef, request: ReviewRequest): Promise<void> {
     try {
-      await this.octokit.rest.pulls.requestReviewers({ ...pullParams(ref), reviewers: request.reviewers ?? [], team_reviewers: request.teamReviewers ?? [] });
+      await this.octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { ...pullParams(ref), reviewers: request.reviewers ?? [], team_reviewers: request.teamReviewers ?? [] });
     } catch (cause) {
       throw new GitHubError(`failed to request reviews from ${describeRequest(request)} on ${formatIssueRef(ref)}`, { cause });
     }
@@ -212,7 +215,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async removeReviewRequests(ref: IssueRef, request: ReviewRequest): Promise<void> {
     try {
-      await this.octokit.rest.pulls.removeRequestedReviewers({ ...pullParams(ref), reviewers: request.reviewers ?? [], team_reviewers: request.teamReviewers ?? [] });
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', { ...pullParams(ref), reviewers: request.reviewers ?? [], team_reviewers: request.teamReviewers ?? [] });
     } catch (cause) {
       throw new GitHubError(`failed to remove review requests for ${describeRequest(request)} on ${formatIssueRef(ref)}`, { cause });
     }
@@ -220,7 +223,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async listReviews(ref: IssueRef): Promise<Review[]> {
     try {
-      const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...pullParams(ref), per_page: 100 });
+      const reviews = await this.octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews', { ...pullParams(ref), per_page: 100 });
       return reviews.map((r) => ({
         id: r.id,
         // GitHub sends the state upper-case (APPROVED, CHANGES_REQUESTED, ...).
@@ -238,7 +241,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getPullRequest(ref: IssueRef): Promise<PullRequest> {
     try {
-      const { data } = await this.octokit.rest.pulls.get(pullParams(ref));
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', pullParams(ref));
       return pullRequestOf(data);
     } catch (cause) {
       throw new GitHubError(`failed to read pull request ${formatIssueRef(ref)}`, { cause });
@@ -251,7 +254,7 @@ export class OctokitGitHub implements GitHubClient {
    */
   async listPullRequests(repo: RepoRef, options: { base?: string }): Promise<PullRequest[]> {
     try {
-      const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, {
+      const pulls = await this.octokit.paginate('GET /repos/{owner}/{repo}/pulls', {
         owner: repo.owner,
         repo: repo.repo,
         state: 'open',
@@ -266,7 +269,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async listPullRequestCommits(ref: IssueRef): Promise<Commit[]> {
     try {
-      const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, { ...pullParams(ref), per_page: 100 });
+      const commits = await this.octokit.paginate('GET /repos/{owner}/{repo}/pulls/{pull_number}/commits', { ...pullParams(ref), per_page: 100 });
       return commits.map((c) => ({
         sha: c.sha,
         message: c.commit.message,
@@ -285,7 +288,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getIssue(ref: IssueRef): Promise<Issue> {
     try {
-      const { data } = await this.octokit.rest.issues.get(issueParams(ref));
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', issueParams(ref));
       return {
         number: data.number,
         title: data.title,
@@ -308,7 +311,7 @@ export class OctokitGitHub implements GitHubClient {
   /** Sends only the fields given: an absent field is left as it is, `milestone: null` clears it. */
   async updateIssue(ref: IssueRef, update: IssueUpdate): Promise<void> {
     try {
-      await this.octokit.rest.issues.update({
+      await this.octokit.request('PATCH /repos/{owner}/{repo}/issues/{issue_number}', {
         ...issueParams(ref),
         ...(update.title === undefined ? {} : { title: update.title }),
         ...(update.body === undefined ? {} : { body: update.body }),
@@ -324,7 +327,7 @@ export class OctokitGitHub implements GitHubClient {
   /** GitHub lists only open milestones unless asked for `all`. */
   async listMilestones(repo: RepoRef): Promise<Milestone[]> {
     try {
-      const milestones = await this.octokit.paginate(this.octokit.rest.issues.listMilestones, { owner: repo.owner, repo: repo.repo, state: 'all', per_page: 100 });
+      const milestones = await this.octokit.paginate('GET /repos/{owner}/{repo}/milestones', { owner: repo.owner, repo: repo.repo, state: 'all', per_page: 100 });
       return milestones.map((m) => ({ number: m.number, title: m.title, state: m.state }));
     } catch (cause) {
       throw new GitHubError(`failed to list the milestones of ${repoName(repo)}`, { cause });
@@ -339,7 +342,7 @@ export class OctokitGitHub implements GitHubClient {
   async countIssues(repo: RepoRef, query: string): Promise<number> {
     const q = `${query} repo:${repo.owner}/${repo.repo}`;
     try {
-      const { data } = await this.octokit.rest.search.issuesAndPullRequests({ q, per_page: 1 });
+      const { data } = await this.octokit.request('GET /search/issues', { q, per_page: 1 });
       return data.total_count;
     } catch (cause) {
       throw new GitHubError(`failed to search ${repoName(repo)} for ${JSON.stringify(query)}`, { cause });
@@ -349,7 +352,7 @@ export class OctokitGitHub implements GitHubClient {
   /** An empty target URL is left out: GitHub refuses one that is no URL. */
   async createStatus(repo: RepoRef, sha: string, status: CommitStatus): Promise<void> {
     try {
-      await this.octokit.rest.repos.createCommitStatus({
+      await this.octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
         owner: repo.owner,
         repo: repo.repo,
         sha,
@@ -371,7 +374,7 @@ export class OctokitGitHub implements GitHubClient {
   async listStatuses(repo: RepoRef, sha: string): Promise<CommitStatus[]> {
     try {
       const statuses: CommitStatus[] = [];
-      const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.getCombinedStatusForRef, { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100 });
+      const pages = this.octokit.paginate.iterator('GET /repos/{owner}/{repo}/commits/{ref}/status', { owner: repo.owner, repo: repo.repo, ref: sha, per_page: 100 });
       for await (const response of pages) {
         // The combined status has a `url`, so the paginator leaves it an object (it only unwraps
         // search-like answers); its 409 answer (an empty repository) comes as an empty array.
@@ -389,7 +392,7 @@ export class OctokitGitHub implements GitHubClient {
   /** 404, or 422 "Reference does not exist": the branch is already gone, which is what we wanted. */
   async deleteBranch(repo: RepoRef, branch: string): Promise<void> {
     try {
-      await this.octokit.rest.git.deleteRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+      await this.octokit.request('DELETE /repos/{owner}/{repo}/git/refs/{ref}', { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
     } catch (cause) {
       if (status(cause) === 404) return;
       if (status(cause) === 422 && /reference does not exist/i.test(String((cause as { message?: unknown }).message))) return;
@@ -400,7 +403,7 @@ export class OctokitGitHub implements GitHubClient {
   /** GitHub takes a tree SHA, a commit SHA or a ref name; `recursive` lists every level. */
   async getTree(repo: RepoRef, sha: string): Promise<GitTree> {
     try {
-      const { data } = await this.octokit.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: sha, recursive: '1' });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { owner: repo.owner, repo: repo.repo, tree_sha: sha, recursive: '1' });
       const entries = data.tree.flatMap((e) => (e.path !== undefined && e.type !== undefined && e.sha !== undefined ? [{ path: e.path, type: e.type, sha: e.sha }] : []));
       return { sha: data.sha, entries, truncated: data.truncated };
     } catch (cause) {
@@ -411,7 +414,7 @@ export class OctokitGitHub implements GitHubClient {
   /** A commit by SHA (GET git/commits/{sha}): its tree's SHA without the tree. */
   async getCommit(repo: RepoRef, sha: string): Promise<GitCommit> {
     try {
-      const { data } = await this.octokit.rest.git.getCommit({ owner: repo.owner, repo: repo.repo, commit_sha: sha });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/commits/{commit_sha}', { owner: repo.owner, repo: repo.repo, commit_sha: sha });
       return { sha: data.sha, treeSha: data.tree.sha };
     } catch (cause) {
       throw new GitHubError(`failed to read the commit ${sha} of ${repoName(repo)}`, { cause });
@@ -451,7 +454,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getBlob(repo: RepoRef, sha: string): Promise<string> {
     try {
-      const { data } = await this.octokit.rest.git.getBlob({ owner: repo.owner, repo: repo.repo, file_sha: sha });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', { owner: repo.owner, repo: repo.repo, file_sha: sha });
       // JSON with base64 content (line-wrapped), or utf-8 for a raw media type set on the client.
       if (typeof data === 'string') return data;
       return data.encoding === 'base64' ? Buffer.from(data.content, 'base64').toString('utf8') : data.content;
@@ -467,7 +470,7 @@ export class OctokitGitHub implements GitHubClient {
    */
   async listCollaborators(repo: RepoRef): Promise<string[]> {
     try {
-      const users = await this.octokit.paginate(this.octokit.rest.repos.listCollaborators, { owner: repo.owner, repo: repo.repo, affiliation: 'all', per_page: 100 });
+      const users = await this.octokit.paginate('GET /repos/{owner}/{repo}/collaborators', { owner: repo.owner, repo: repo.repo, affiliation: 'all', per_page: 100 });
       return users.map((u) => u.login);
     } catch (cause) {
       throw new GitHubError(`failed to list the collaborators of ${repoName(repo)}`, { cause });
@@ -476,7 +479,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async getRepoRole(repo: RepoRef, login: string): Promise<RepoRole> {
     try {
-      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.repo, username: login });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', { owner: repo.owner, repo: repo.repo, username: login });
       return (data as { role_name?: string }).role_name || data.permission;
     } catch (cause) {
       if (status(cause) === 404) return 'none';
@@ -493,9 +496,9 @@ export class OctokitGitHub implements GitHubClient {
   async isOrgMember(repo: RepoRef, login: string): Promise<boolean> {
     const org = repo.owner;
     try {
-      const response = await this.octokit.rest.orgs.checkMembershipForUser({ org, username: login });
+      const response = await this.octokit.request('GET /orgs/{org}/members/{username}', { org, username: login });
       if ((response.status as number) !== 302) return (response.status as number) === 204;
-      const pub = await this.octokit.rest.orgs.checkPublicMembershipForUser({ org, username: login });
+      const pub = await this.octokit.request('GET /orgs/{org}/public_members/{username}', { org, username: login });
       return (pub.status as number) === 204;
     } catch (cause) {
       if (status(cause) === 404) return false;
@@ -505,7 +508,7 @@ export class OctokitGitHub implements GitHubClient {
 
   async listTeams(repo: RepoRef): Promise<Team[]> {
     try {
-      const teams = await this.octokit.paginate(this.octokit.rest.teams.list, { org: repo.owner, per_page: 100 });
+      const teams = await this.octokit.paginate('GET /orgs/{org}/teams', { org: repo.owner, per_page: 100 });
       return teams.map((t) => ({ id: t.id, name: t.name, slug: t.slug }));
     } catch (cause) {
       throw new GitHubError(`failed to list the teams of ${repo.owner}`, { cause });
@@ -515,7 +518,7 @@ export class OctokitGitHub implements GitHubClient {
   /** A pending invitation is not membership yet. 404: not a member, or no such team. */
   async isTeamMember(repo: RepoRef, teamSlug: string, login: string): Promise<boolean> {
     try {
-      const { data } = await this.octokit.rest.teams.getMembershipForUserInOrg({ org: repo.owner, team_slug: teamSlug, username: login });
+      const { data } = await this.octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', { org: repo.owner, team_slug: teamSlug, username: login });
       return data.state === 'active';
     } catch (cause) {
       if (status(cause) === 404) return false;

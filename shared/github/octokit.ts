@@ -5,7 +5,10 @@
 // error fails the SQS record and the queue retries later. Every request has a time limit, and
 // stops at its record's deadline (shared/github/deadline.ts), so a slow GitHub cannot hold a
 // worker past its function's timeout.
-import { Octokit } from '@octokit/rest';
+// @octokit/core with the plugins it needs, not @octokit/rest: the REST methods plugin's table of
+// every GitHub endpoint was 80 KiB of the plugins bundle, and octokit-client.ts names its routes.
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { createAppAuth } from '@octokit/auth-app';
@@ -14,7 +17,7 @@ import type { Logger } from '../log.js';
 import { abortAfter, gitHubDeadline } from './deadline.js';
 import { GitHubNetworkError, GitHubTimeoutError } from './errors.js';
 
-export const SkiffOctokit = Octokit.plugin(retry, throttling);
+export const SkiffOctokit = Octokit.plugin(paginateRest, retry, throttling);
 export type SkiffOctokit = InstanceType<typeof SkiffOctokit>;
 
 export type GitHubCredentials =
