@@ -8,6 +8,9 @@ export const aboutThisBot =
   'Instructions for interacting with me using PR comments are available [here](https://git.k8s.io/community/contributors/guide/pull-requests.md).  ' +
   'If you have questions or suggestions related to my behavior, please file an issue against the [kubernetes-sigs/prow](https://github.com/kubernetes-sigs/prow/issues/new?title=Prow%20issue:) repository.';
 
+/** Prow's AboutThisBot: the note above, then where the commands are listed (dco's and invalidcommitmsg's comments). */
+export const aboutThisBotWithCommands = `${aboutThisBot} I understand the commands that are listed [here](https://go.k8s.io/bot-commands).`;
+
 /** `@to: message` with `reason` in the details (Prow's FormatResponse). */
 export function formatResponse(to: string, message: string, reason: string): string {
   return `@${to}: ${message}\n\n<details>\n\n${reason}\n\n${aboutThisBot}\n</details>`;

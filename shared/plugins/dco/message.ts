@@ -2,7 +2,7 @@
 // lack a sign-off, in Prow's words (kubernetes-sigs/prow pkg/plugins/dco/dco.go), so the comment
 // reads the same and Prow's own pruning text still finds it.
 import type { Commit } from '../../github/client.js';
-import { aboutThisBot } from '../respond.js';
+import { aboutThisBotWithCommands } from '../respond.js';
 
 export const dcoContext = 'dco';
 export const dcoYesLabel = 'dco-signoff: yes';
@@ -14,7 +14,6 @@ export const dcoSuccessDescription = 'All commits have Signed-off-by';
 export const dcoPruneMatch = "Thanks for your pull request. Before we can look at it, you'll need to add a 'DCO signoff' to your commits.";
 
 /** Prow's AboutThisBot: the note respond.ts uses, plus the pointer to the command list. */
-const aboutThisBotWithCommands = `${aboutThisBot} I understand the commands that are listed [here](https://go.k8s.io/bot-commands).`;
 
 /** Prow's MarkdownSHAList: one line per commit, its short SHA linking to it, then its subject. */
 export function markdownShaList(org: string, repo: string, commits: readonly Pick<Commit, 'sha' | 'message'>[]): string {

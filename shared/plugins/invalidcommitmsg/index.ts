@@ -12,7 +12,7 @@
 // - a failed write fails the event, which is retried (the write journal keeps what was done).
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { Commit, GitHubClient, IssueRef } from '../../github/client.js';
-import { aboutThisBot } from '../respond.js';
+import { aboutThisBotWithCommands } from '../respond.js';
 import type { Outcome, Plugin, PluginContext } from '../types.js';
 import { invalidCommitMsgConfigSchema, isCheckDisabled, type InvalidCommitMsgConfig } from './config.js';
 
@@ -30,7 +30,6 @@ export const closeIssueRegex = /((clos(?:e[sd]?))|(fix(?:(es|ed)?))|(resolv(?:e[
 const fixupCommitRegex = /^(fixup!|amend!|squash!)/;
 
 // Prow's AboutThisBot: the note with the link to the commands.
-const aboutThisBotWithCommands = `${aboutThisBot} I understand the commands that are listed [here](https://go.k8s.io/bot-commands).`;
 
 // The actions after which the commits or the title may differ.
 const changedActions: ReadonlySet<string> = new Set(['opened', 'reopened', 'synchronize', 'edited']);
