@@ -48,6 +48,27 @@ describe('welcome end to end', () => {
     });
   });
 
+  it.each([
+    { name: 'a first-timer (no earlier pull request) is welcomed, once', earlier: false, welcomed: true },
+    { name: 'someone with an earlier pull request is not', earlier: true, welcomed: false },
+  ])("kubernetes' section, an untrusted author: $name", async ({ earlier, welcomed }) => {
+    // Prepare: the search sees the pull requests the fake holds, by author and creation time.
+    h = await startHarness({ config: config(kubernetesWelcome()) });
+    const payload = samplePayload('pull_request', 'opened');
+    h.github.setPullRequest(repo, number, { author, createdAt: payload.pull_request.created_at });
+    if (earlier) h.github.setPullRequest(repo, 1, { author, createdAt: '2019-01-01T00:00:00Z' });
+
+    // Act
+    const { delivery } = await h.post('pull_request', payload);
+    const trace = await h.settled(delivery);
+
+    // Assess
+    const comments = h.github.writes().filter((w) => w.startsWith(`createComment ${repo}#${number}`));
+    expect(comments).toHaveLength(welcomed ? 1 : 0);
+    if (welcomed) expect(comments[0]).toContain(`@${author}`);
+    expect(trace.plugins.welcome?.status).toBe('ran');
+  });
+
   it("kubernetes' template with always_post: rendered with the org and repository, posted once across a redelivery", async () => {
     // Prepare
     h = await startHarness({ config: config(kubernetesWelcome({ always_post: true })) });

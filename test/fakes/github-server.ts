@@ -122,6 +122,8 @@ export interface PullRequestSeed {
   merged?: boolean;
   head?: { sha?: string; ref?: string };
   base?: { sha?: string; ref?: string };
+  /** When it was opened (`2024-01-02T03:04:05Z`); default now. Search's `created:` compares it. */
+  createdAt?: string;
   /** `null`: GitHub is still computing it. */
   mergeable?: boolean | null;
   /** GitHub's `mergeable_state` (`clean`, `dirty`, `blocked`, `behind`, `unstable`, `unknown`, `draft`). */
@@ -590,7 +592,7 @@ export class FakeGitHub {
     const author = seed.author ?? current.author;
     const pr: PullState = {
       ...current,
-      ...definedOnly({ title: seed.title, body: seed.body, state: seed.state, draft: seed.draft, merged: seed.merged, mergeableState: seed.mergeableState }),
+      ...definedOnly({ title: seed.title, body: seed.body, state: seed.state, draft: seed.draft, merged: seed.merged, mergeableState: seed.mergeableState, createdAt: seed.createdAt }),
       author,
       authorType: seed.authorType ?? (seed.author === undefined ? current.authorType : userType(author)),
       head: { ...current.head, ...definedOnly(seed.head ?? {}) },
@@ -1838,6 +1840,7 @@ export class FakeGitHub {
         author: item.author,
         labels: this.#labels.get(key) ?? [],
         text: `${item.title}\n${item.body}`,
+        createdAt: item.createdAt,
       };
       const [owner = '', name = ''] = repo.split('/');
       if (match(candidate)) found.push({ req: { ...req, params: [owner, name, String(number)] }, number });
@@ -2209,12 +2212,33 @@ interface SearchItem {
   labels: string[];
   /** Title and body. */
   text: string;
+  createdAt: string;
+}
+
+/** `created:<2024-01-02T03:04:05+00:00` and the like (https://docs.github.com/en/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates). */
+function createdTest(value: string): (item: SearchItem) => boolean {
+  const m = /^(<=|>=|<|>)?(.+)$/.exec(value)!;
+  const op = m[1] ?? '';
+  const text = m[2]!;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new Error(`the fake GitHub does not understand the date "${text}" in created:`);
+  // A bare date is its whole day.
+  const end = /^\d{4}-\d{2}-\d{2}$/.test(text) ? at + 86_400_000 : at + 1000;
+  return (item) => {
+    const t = Date.parse(item.createdAt);
+    if (op === '<') return t < at;
+    if (op === '<=') return t < end;
+    if (op === '>') return t >= end;
+    if (op === '>=') return t >= at;
+    return t >= at && t < end;
+  };
 }
 
 /**
  * A predicate for a GitHub issue search: every term must hold (GitHub ANDs them); `-` negates a
  * term; `"quoted values"` may hold spaces. Qualifiers: `is:` pr, issue, open, closed, merged,
- * unmerged; `type:` pr, issue; `state:` open, closed; `author:`, `repo:`, `label:`. Any other
+ * unmerged; `type:` pr, issue; `state:` open, closed; `author:`, `repo:`, `label:`; `created:`
+ * with `<`, `<=`, `>`, `>=` or none before an ISO time (or a date, its whole day). Any other
  * word is searched for in the title and body, case-insensitively. Throws for a qualifier it does
  * not know, so a test cannot pass on a search the fake silently ignored.
  */
@@ -2249,6 +2273,7 @@ function searchMatcher(q: string): (item: SearchItem) => boolean {
       } else if (key === 'author') test = (item) => sameLogin(item.author, value);
       else if (key === 'repo') test = (item) => item.repo.toLowerCase() === v;
       else if (key === 'label') test = (item) => item.labels.some((l) => sameLabel(l, value));
+      else if (key === 'created') test = createdTest(value);
       else throw new Error(`the fake GitHub does not understand the search qualifier "${key}:"`);
     }
     return negated ? (item) => !test(item) : test;

@@ -61,7 +61,7 @@ function githubWith(prior: PriorPullRequest[]) {
   github.countIssues = async (where: RepoRef, query: string) => {
     searches.push(`${where.owner}/${where.repo} ${query}`);
     github.calls.push(`countIssues ${where.owner}/${where.repo} ${query}`);
-    const m = /^is:pr author:(\S+) created:<(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\+00:00$/.exec(query);
+    const m = /^is:pr author:(\S+) created:<(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)Z$/.exec(query);
     if (!m) throw new Error(`unexpected search ${JSON.stringify(query)}`);
     const before = Date.parse(`${m[2]}Z`);
     return prior.filter((p) => p.author.toLowerCase() === m[1]!.toLowerCase() && Date.parse(p.createdAt) < before).length;
@@ -137,7 +137,7 @@ describe('welcome: what each path costs and says', () => {
     const outcome = await welcome.on!.pull_request!(ctx, pullRequest(newContributor, 50));
 
     // Assess: Prow's default message, and only the pull requests opened before this one count.
-    expect(searches).toEqual([`kubernetes/test-infra is:pr author:newContributor created:<2026-11-02T10:00:00+00:00`]);
+    expect(searches).toEqual([`kubernetes/test-infra is:pr author:newContributor created:<2026-11-02T10:00:00Z`]);
     expect(github.comments.map((c) => c.body)).toEqual(['Welcome @newContributor! It looks like this is your first PR to kubernetes/test-infra 🎉']);
     expect(github.calls).toHaveLength(4);
     expect(outcome).toEqual({ status: 'ran', reason: 'welcomed newContributor: their first pull request here' });

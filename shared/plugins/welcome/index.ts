@@ -29,8 +29,12 @@ export type WelcomeGitHub = Pick<GitHubClient, 'createComment' | 'countIssues'>;
 type Ctx = PluginContext<WelcomeConfig | undefined, WelcomeGitHub>;
 
 
-/** GitHub's search takes `YYYY-MM-DDTHH:MM:SS+00:00` (https://docs.github.com/en/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates). */
-const searchTime = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+/**
+ * GitHub's search takes ISO 8601 times (https://docs.github.com/en/search-github/getting-started-with-searching-on-github/understanding-the-search-syntax#query-for-dates),
+ * written with `Z`: Octokit sends a `+` in `q` as it is, and a query string's `+` reads as a space,
+ * so `+00:00` would split the qualifier in two.
+ */
+const searchTime = (iso: string) => new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Prow's trigger.TrustedUser, with the repository's `triggers:` entry (trust.ts); each answer goes into the trace. */
 async function trusted(ctx: Ctx, login: string): Promise<boolean> {
