@@ -48,12 +48,14 @@ export interface UnknownCommandsOptions {
 export function unknownCommands(options: UnknownCommandsOptions): Plugin<void, ReplyGitHub> {
   const specs = options.enabled.flatMap((p) => p.commands ?? []);
   const names = [...new Set(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((n) => n.split(/\s+/)[0]!.toLowerCase())))];
+  // One line at a time, without the global flag: each test starts at the line's beginning.
+  const understood = specs.map((spec) => new RegExp(commandRegex(spec).source, 'im'));
   return {
     name: unknownCommandsName,
     description: 'Replies to comment lines that look like commands no enabled plugin understands (skiff.unknown_commands: reply).',
     async comment(ctx, event: GenericCommentEvent): Promise<Outcome> {
       if (event.action !== 'created') return { status: 'skipped', reason: `only new comments are checked; this one was ${event.action}` };
-      const unknown = commandLines(event.body).filter((line) => !specs.some((spec) => new RegExp(commandRegex(spec).source, 'im').test(line)));
+      const unknown = commandLines(event.body).filter((line) => !understood.some((re) => re.test(line)));
       if (!unknown.length) return { status: 'skipped', reason: 'no command-like line that the enabled plugins do not understand' };
       const words = [...new Set(unknown.map((line) => `/${commandLike.exec(line)![1]!.toLowerCase()}`))];
       if (options.forwarded) {
