@@ -8,6 +8,7 @@ import type { ZodType } from 'zod';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { commentEvents, type GenericCommentAction, type GenericCommentEvent } from '../hook/generic-comment.js';
 import type { OwnersConfig, OwnersSettings } from '../owners/config.js';
+import type { JobsAccess } from '../jobs/types.js';
 import type { RepoOwners } from '../owners/types.js';
 import type { Trust } from './trust.js';
 
@@ -50,6 +51,8 @@ export interface PluginContext<C = unknown, G = GitHubClient> {
   owners: OwnersAccess;
   /** A line for this plugin's record in the trace (`checks`), e.g. why nothing was done. */
   note(line: string): void;
+  /** Job config and records (trigger, skip, override); absent where jobs are not set up. */
+  jobs?: JobsAccess;
 }
 
 /** What a plugin did with an event; recorded in the delivery's trace. */
