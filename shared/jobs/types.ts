@@ -79,7 +79,7 @@ export interface JobBase {
   source: string;
 }
 
-/** Prow's Brancher: `branches` / `skip_branches` regexes (anchored, as Prow anchors them). */
+/** Prow's Brancher: `branches` / `skip_branches` regexes, built by `brancher()` in matching.ts. */
 export interface BranchFilter {
   branches: string[];
   skipBranches: string[];
