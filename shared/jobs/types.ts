@@ -122,6 +122,8 @@ export interface Periodic extends JobBase {
   cron?: string;
   intervalMs?: number;
   minimumIntervalMs?: number;
+  /** Prow's `retry`: run a failed (or, with runAll, any) run again, up to `attempts` runs in all. */
+  retry?: { attempts: number; intervalMs: number; runAll: boolean };
 }
 
 export type JobDefinition = Presubmit | Postsubmit | Periodic;
@@ -301,6 +303,8 @@ export interface JobRequest {
   cause: string;
   requestedBy?: string;
   installation?: number;
+  /** Labels over the definition's (horologium's `prow.k8s.io/re-run` count). */
+  labels?: Record<string, string>;
 }
 
 /** The presubmits that apply to a pull request: the static ones and, where allowed, `.prow.yaml`'s. */
