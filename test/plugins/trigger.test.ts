@@ -15,10 +15,20 @@ import type { JobRecord, Postsubmit, Presubmit } from '../../shared/jobs/types.j
 import { runCommands } from '../../shared/plugins/commands.js';
 import { dropCodeBlock } from '../../shared/plugins/trigger/code-block.js';
 import type { JobsContext, TriggerContext } from '../../shared/plugins/trigger/context.js';
-import { retestWithTargetNote, targetNotFoundNote, testWithoutTargetNote, thereAreNoTestAllJobsNote } from '../../shared/plugins/trigger/help-message.js';
+import {
+  helpMessage,
+  isHelpComment,
+  mayNeedHelpComment,
+  retestWithTargetNote,
+  shouldPruneHelp,
+  shouldRespondWithHelp,
+  targetNotFoundNote,
+  testWithoutTargetNote,
+  thereAreNoTestAllJobsNote,
+} from '../../shared/plugins/trigger/help-message.js';
 import { trigger } from '../../shared/plugins/trigger/index.js';
 import { draftMessage, inRepoErrorMarker, orgInvitationGuidance } from '../../shared/plugins/trigger/messages.js';
-import { retestFilter, type FilterAnswer } from '../../shared/plugins/trigger/presubmit-filter.js';
+import { presubmitFilterFor, retestFilter, type FilterAnswer, type PullContexts } from '../../shared/plugins/trigger/presubmit-filter.js';
 import { pushRefs } from '../../shared/plugins/trigger/push.js';
 import { abortJobs, runRequested, type PullInfo } from '../../shared/plugins/trigger/run-requested.js';
 import { trustedPullRequest } from '../../shared/plugins/trigger/trusted-pull.js';
@@ -66,6 +76,7 @@ function presubmit(f: JobFields): Presubmit {
     optional: f.optional ?? false,
     context: f.context ?? f.name,
     skipReport: f.skipReport ?? false,
+    // Prow's loader defaults an empty trigger; its test literals leave it empty (matching nothing).
     trigger: compileRe2(f.trigger ?? defaultTriggerFor(f.name)),
     rerunCommand: f.rerunCommand ?? defaultRerunCommandFor(f.name),
     runBeforeMerge: false,
@@ -1098,5 +1109,129 @@ describe('dropCodeBlock (Prow TestDropCodeBlock)', () => {
     { name: 'invalid block: not closed', text: '```\nthis one is here to stay', expected: '```\nthis one is here to stay' },
   ])('$name', ({ text, expected }) => {
     expect(dropCodeBlock(text)).toBe(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// pkg/pjutil filter_test.go TestPresubmitFilter, help_test.go TestHelp
+// ---------------------------------------------------------------------------------------------
+
+describe('presubmit filter (Prow pjutil TestPresubmitFilter)', () => {
+  // Prow's rows leave `trigger` empty where they do not set one: such a job matches no comment.
+  const job = (name: string, context: string, f: Partial<JobFields> = {}) => presubmit({ name, context, trigger: '', rerunCommand: '', ...f });
+  const triggered = (name: string, context: string, word: string, f: Partial<JobFields> = {}) => job(name, context, { trigger: rowTrigger(word), rerunCommand: `/test ${word}`, ...f });
+  const statuses: PullContexts = { failed: new Set(['existing-error', 'existing-failure']), all: new Set(['existing-successful', 'existing-pending', 'existing-error', 'existing-failure']) };
+  const four = [
+    job('always-runs', 'always-runs', { alwaysRun: true }),
+    job('runs-if-changed', 'runs-if-changed', { runIfChanged: 'sometimes' }),
+    job('runs-if-changed', 'runs-if-changed', { skipIfOnlyChanged: 'sometimes' }),
+    triggered('runs-if-triggered', 'runs-if-triggered', 'trigger'),
+  ];
+  const existing = [
+    job('successful-job', 'existing-successful'),
+    job('pending-job', 'existing-pending'),
+    job('failure-job', 'existing-failure'),
+    job('error-job', 'existing-error'),
+    job('missing-always-runs', 'missing-always-runs', { alwaysRun: true }),
+  ];
+  const t = true;
+  const f = false;
+  it.each([
+    { name: "test all comment selects all tests that don't need an explicit trigger", body: '/test all', honor: false, presubmits: four, expected: [[t, f, f], [t, f, f], [t, f, f], [f, f, f]] },
+    { name: "honored ok-to-test comment selects all tests that don't need an explicit trigger", body: '/ok-to-test', honor: true, presubmits: four, expected: [[t, f, f], [t, f, f], [t, f, f], [f, f, f]] },
+    { name: 'not honored ok-to-test comment selects no tests', body: '/ok-to-test', honor: false, presubmits: four, expected: [[f, f, f], [f, f, f], [f, f, f], [f, f, f]] },
+    { name: 'retest command selects for errored or failed contexts and required but missing contexts', body: '/retest', honor: false, presubmits: existing, expected: [[f, f, f], [f, f, f], [t, f, t], [t, f, t], [t, f, f]] },
+    {
+      name: 'retest command selects for errored or failed contexts unless they are optional',
+      body: '/retest-required',
+      honor: false,
+      presubmits: existing.map((ps) => (ps.name === 'failure-job' ? { ...ps, optional: true } : ps)),
+      expected: [[f, f, f], [f, f, f], [f, f, f], [t, f, t], [t, f, f]],
+    },
+    {
+      name: 'test-manual-required triggers only required manual jobs without file conditions',
+      body: '/test-manual-required',
+      honor: false,
+      presubmits: [
+        triggered('manual-required', 'manual-required', 'manual'),
+        triggered('manual-optional', 'manual-optional', 'manual-optional', { optional: true }),
+        job('always-runs', 'always-runs', { alwaysRun: true }),
+        triggered('run-if-changed', 'run-if-changed', 'conditional', { runIfChanged: 'sometimes' }),
+        triggered('skip-if-only-changed', 'skip-if-only-changed', 'skip', { skipIfOnlyChanged: 'sometimes' }),
+      ],
+      expected: [[t, t, f], [f, f, f], [f, f, f], [f, f, f], [f, f, f]],
+    },
+    {
+      name: 'explicit test command filters for jobs that match',
+      body: '/test trigger',
+      honor: false,
+      presubmits: ['trigger', 'other-trigger'].flatMap((word) => [
+        triggered('always-runs', 'always-runs', word, { alwaysRun: true }),
+        triggered('runs-if-changed', 'runs-if-changed', word, { runIfChanged: 'sometimes' }),
+        triggered('runs-if-changed', 'runs-if-changed', word, { skipIfOnlyChanged: 'sometimes' }),
+        triggered('runs-if-triggered', 'runs-if-triggered', word),
+      ]),
+      expected: [[t, t, t], [t, t, t], [t, t, t], [t, t, t], [f, f, f], [f, f, f], [f, f, f], [f, f, f]],
+    },
+    {
+      name: 'comments matching more than one case will select the union of presubmits',
+      body: '/test trigger\n/test all\n/retest',
+      honor: false,
+      presubmits: [
+        triggered('always-runs', 'existing-successful', 'other-trigger', { alwaysRun: true }),
+        triggered('runs-if-changed', 'existing-successful', 'other-trigger', { runIfChanged: 'sometimes' }),
+        triggered('runs-if-changed', 'existing-successful', 'other-trigger', { skipIfOnlyChanged: 'sometimes' }),
+        triggered('runs-if-triggered', 'runs-if-triggered', 'trigger'),
+        ...existing,
+      ],
+      expected: [[t, f, f], [t, f, f], [t, f, f], [t, t, t], [f, f, f], [f, f, f], [t, f, t], [t, f, t], [t, f, f]],
+    },
+  ])('$name', async ({ body, honor, presubmits, expected }) => {
+    const filter = await presubmitFilterFor(honor, async () => statuses, body);
+    expect(presubmits.map((ps) => [...filter.shouldRun(ps)])).toEqual(expected);
+  });
+
+  it.each([
+    { name: 'statuses are not gathered unless retest is specified (will error but we should not see it)', body: 'not a command', rejects: false },
+    { name: 'statuses are gathered when retest is specified and gather error is propagated', body: '/retest', rejects: true },
+  ])('$name', async ({ body, rejects }) => {
+    const building = presubmitFilterFor(false, async () => Promise.reject(new Error('failure')), body);
+    if (rejects) await expect(building).rejects.toThrow('failure');
+    else await expect(building).resolves.toBeDefined();
+  });
+});
+
+describe('help replies (Prow pjutil TestHelp)', () => {
+  const required = new Set(['/test e2e', '/test e2e-serial', '/test unit']);
+  const optional = new Set(['/test lint', '/test e2e-conformance-commodore64']);
+  const all = new Set([...required, ...optional]);
+  const helpBody = helpMessage('', '', '', '', { testAll: all, optional, required });
+  it.each([
+    { name: 'empty comment is neither a failed nor a successful test trigger', comment: '', matching: 0, mayNeedHelp: false, respond: false, note: '', prune: false },
+    { name: 'random comment is neither a failed nor a successful test trigger', comment: 'This is a comment about testing.', matching: 0, mayNeedHelp: false, respond: false, note: '', prune: false },
+    { name: 'request for existing test is a successful test trigger', comment: '/test e2e', matching: 1, mayNeedHelp: true, respond: false, note: '', prune: true },
+    { name: 'request for non-existent test is an unsuccessful test trigger', comment: '/test f2f', matching: 0, mayNeedHelp: true, respond: true, note: targetNotFoundNote, prune: false },
+    { name: 'test all when tests exist is a successful test trigger', comment: '/test all', matching: 1, mayNeedHelp: true, respond: false, note: '', prune: true },
+    { name: 'test all when no tests exist is an unsuccessful test trigger', comment: '/test all', matching: 0, mayNeedHelp: true, respond: true, note: thereAreNoTestAllJobsNote, prune: false },
+    { name: 'retest is a successful test trigger', comment: '/retest', matching: 1, mayNeedHelp: false, respond: false, note: '', prune: true },
+    { name: 'retest is a successful test trigger, even when no tests exist', comment: '/retest', matching: 0, mayNeedHelp: false, respond: false, note: '', prune: true },
+    { name: 'empty /test is invalid', comment: '/test', matching: 0, mayNeedHelp: true, respond: true, note: testWithoutTargetNote, prune: false },
+    { name: 'retest with target is invalid', comment: '/retest e2e', matching: 0, mayNeedHelp: true, respond: true, note: retestWithTargetNote, prune: false },
+    { name: '/test ? is a request for help, not a trigger', comment: '/test ?', matching: 0, mayNeedHelp: true, respond: true, note: '', prune: false },
+  ])('$name', ({ comment, matching, mayNeedHelp, respond, note, prune }) => {
+    expect(isHelpComment(comment)).toBe(false);
+    expect(mayNeedHelpComment(comment)).toBe(mayNeedHelp);
+    expect(shouldRespondWithHelp(comment, matching)).toEqual({ help: respond, note });
+    if (respond) {
+      const message = helpMessage('', '', '', note, { testAll: all, optional, required });
+      expect(message).toBe(note + helpBody);
+      expect(isHelpComment(message)).toBe(true);
+    } else {
+      expect(shouldPruneHelp(comment)).toBe(prune);
+    }
+  });
+
+  it('no jobs at all: Prow\'s one line', () => {
+    expect(helpMessage('org', 'repo', 'main', targetNotFoundNote, { testAll: new Set(), optional: new Set(), required: new Set() })).toBe('No presubmit jobs available for org/repo@main');
   });
 });
