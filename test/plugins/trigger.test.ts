@@ -605,6 +605,14 @@ describe('trigger: a .prow.yaml that does not load', () => {
     expect(bodies[0]!.startsWith(inRepoErrorMarker)).toBe(true);
     expect(bodies[0]).toContain('.prow.yaml:1: not YAML');
     expect(github.writes.filter((w) => w.startsWith('editComment'))).toHaveLength(1);
+
+    // Act: fixed; the comment goes, and in-repo jobs run beside the central ones.
+    const fixed = new FakeJobsAccess({ repo: 'org/repo', presubmits: { 'org/repo': [rowJob('job', { alwaysRun: true })] }, inRepo: { jobs: [rowJob('lint', { alwaysRun: true })] } });
+    await deliverComment(contextFor(github, { jobs: fixed, delivery: 'd4' }), event);
+
+    // Assess
+    expect(github.commentsOf(ref)).toEqual([]);
+    expect(fixed.triggered).toEqual(['presubmit job #1@cafe by trusted-member', 'presubmit lint #1@cafe by trusted-member']);
   });
 });
 
