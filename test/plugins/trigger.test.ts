@@ -8,7 +8,7 @@ import type { PullRequestEvent, PushEvent } from '@octokit/webhooks-types';
 import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { triggersSection } from '../../shared/config/triggers-section.js';
-import type { GenericCommentEvent } from '../../shared/hook/generic-comment.js';
+import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/generic-comment.js';
 import { brancher, defaultRerunCommandFor, defaultTriggerFor } from '../../shared/jobs/matching.js';
 import { compileRe2 } from '../../shared/jobs/re2.js';
 import type { JobRecord, Postsubmit, Presubmit } from '../../shared/jobs/types.js';
@@ -863,7 +863,7 @@ ${prowAbout}
     expect(jobs.aborted).toEqual([]);
   });
 
-  it('postsubmit-free actions read no job config: assigned is skipped before anything', async () => {
+  it('actions that start and stop nothing read no job config: assigned is skipped before anything', async () => {
     const { github, jobs, ctx } = pullWorld();
     const outcome = await trigger.on!.pull_request!(ctx, pullRequestEvent({ action: 'assigned', author: 't' }));
     expect(outcome?.status).toBe('skipped');
@@ -880,6 +880,15 @@ ${prowAbout}
     expect(jobs.triggered).toEqual(['presubmit go #1@cafe by t']);
     expect(github.reads.filter((r) => r.startsWith('getPullRequestChanges'))).toHaveLength(1);
     expect(jobs.requests[0]).toMatchObject({ cause: 'delivery-1', requestedBy: 't', refs: { cloneUri: 'https://github.com/org/repo.git', baseSha: 'b0' } });
+  });
+
+  it('a pull request opened with /test all in its body: the event and its body, one delivery, make each record once', async () => {
+    const { jobs, ctx } = pullWorld({ presubmits: [presubmit({ name: 'jib', alwaysRun: true }), presubmit({ name: 'manual' })] });
+    const payload = pullRequestEvent({ action: 'opened', author: 't', body: 'Fixes #3\n/test all\n/test manual' });
+    await trigger.on!.pull_request!(ctx, payload);
+    await deliverComment(ctx, generalizeComment('pull_request', payload as unknown as Record<string, unknown>)!);
+    expect(jobs.made.map((j) => j.name)).toEqual(['jib', 'manual']);
+    expect(jobs.requests.map((r) => r.cause)).toEqual(['delivery-1', 'delivery-1', 'delivery-1']);
   });
 
   it('without presubmits for the repository, nothing is said or done (Prow returns first)', async () => {
