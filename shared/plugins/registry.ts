@@ -28,6 +28,7 @@ import { shrug } from './shrug/index.js';
 import { sigmention } from './sigmention/index.js';
 import { size } from './size/index.js';
 import { stage } from './stage/index.js';
+import { trigger } from './trigger/index.js';
 import { verifyOwners } from './verify-owners/index.js';
 import { welcome } from './welcome/index.js';
 import { wip } from './wip/index.js';
@@ -59,6 +60,7 @@ export const plugins: readonly Plugin[] = [
   sigmention,
   size,
   stage,
+  trigger,
   verifyOwners,
   welcome,
   wip,
