@@ -66,18 +66,21 @@ export class RateLimitReadings {
 
 /**
  * One EMF document per credential and resource (dimensions `Credential`, `Resource`):
- * `GitHubRateLimitRemaining`, `GitHubRateLimitLimit` and `GitHubRateLimitRemainingPercent`; and
- * one with only the service dimension: the lowest remaining share among the primary quotas, the
- * metric the alarm watches (an alarm needs fixed dimensions, and installations come and go).
+ * `GitHubRateLimitRemaining` and `GitHubRateLimitRemainingPercent`, with the limit and its reset
+ * as metadata (in the log line, searchable, but not metrics: each metric of each credential is a
+ * CloudWatch custom metric, billed by the month); and one with only the service dimension: the
+ * lowest remaining share among the primary quotas, the metric the alarm watches (an alarm needs
+ * fixed dimensions, and installations come and go).
  */
-export function publishRateLimits(readings: readonly RateLimitReading[], metrics: Pick<Metrics, 'addDimensions' | 'addMetric' | 'publishStoredMetrics'>): void {
+export function publishRateLimits(readings: readonly RateLimitReading[], metrics: Pick<Metrics, 'addDimensions' | 'addMetric' | 'addMetadata' | 'publishStoredMetrics'>): void {
   let lowest: number | undefined;
   for (const r of readings) {
     const percent = (100 * r.remaining) / r.limit;
     metrics.addDimensions({ Credential: r.credential, Resource: r.resource });
     metrics.addMetric('GitHubRateLimitRemaining', MetricUnit.Count, r.remaining);
-    metrics.addMetric('GitHubRateLimitLimit', MetricUnit.Count, r.limit);
     metrics.addMetric('GitHubRateLimitRemainingPercent', MetricUnit.Percent, percent);
+    metrics.addMetadata('rateLimit', String(r.limit));
+    metrics.addMetadata('rateLimitReset', new Date(r.reset * 1000).toISOString());
     metrics.publishStoredMetrics();
     if (primaryResources.has(r.resource)) lowest = Math.min(lowest ?? Infinity, percent);
   }

@@ -219,7 +219,7 @@ describe('Lambda handlers', () => {
       _aws: { CloudWatchMetrics: [{ Namespace: 'Skiff', Dimensions: [expect.arrayContaining(['service', 'Credential', 'Resource'])] }] },
       service: 'skiff',
       Credential: expect.stringMatching(/^token:[0-9a-f]{16}$/),
-      GitHubRateLimitLimit: 5000,
+      rateLimit: '5000',
       GitHubRateLimitRemaining: expect.any(Number),
       GitHubRateLimitRemainingPercent: expect.any(Number),
     });
