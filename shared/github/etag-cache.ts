@@ -174,8 +174,9 @@ export function installConditionalReads(octokit: Pick<Octokit, 'hook' | 'request
     const usage = gitHubUsage();
     const parsed = octokit.request.endpoint.parse(endpoint as RequestOptions);
     const url = new URL(parsed.url);
-    const base = new URL(String((endpoint as { baseUrl?: string }).baseUrl ?? url.origin));
-    const pathname = url.pathname.startsWith(base.pathname.replace(/\/+$/, '')) ? url.pathname.slice(base.pathname.replace(/\/+$/, '').length) || '/' : url.pathname;
+    // GitHub Enterprise's API lives under /api/v3: routes are matched without it.
+    const prefix = new URL(String((endpoint as { baseUrl?: string }).baseUrl ?? url.origin)).pathname.replace(/\/+$/, '');
+    const pathname = prefix && url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : url.pathname;
     const method = parsed.method.toUpperCase();
     const send = async () => {
       try {

@@ -59,6 +59,7 @@ describe('conditional reads', () => {
     expect(first.result).toEqual(['lgtm', 'size/S']);
     expect(second.result).toEqual(['lgtm', 'size/S']);
     expect(statuses()).toEqual([200, 304]);
+    expect(fake.notModified).toBe(1);
     expect(first.usage).toEqual({ reads: 1, writes: 0, notModified: 0, cached: 0 });
     expect(second.usage).toEqual({ reads: 1, writes: 0, notModified: 1, cached: 0 });
   });
@@ -140,6 +141,18 @@ describe('conditional reads', () => {
       `getTree ${full} main (recursive) → 304`,
     ]);
     expect(second.usage).toEqual({ reads: 1, writes: 0, notModified: 1, cached: 2 });
+  });
+
+  it('recognises routes under a GitHub Enterprise base URL (/api/v3)', async () => {
+    // Prepare: the fake serves the same routes at its root; a fetch strips the prefix on the way.
+    fake.setFile(full, 'main', 'OWNERS', 'approvers: [alice]\n');
+    const ghe = (input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => fake.fetch(String(input instanceof Request ? input.url : input).replace('/api/v3/', '/'), init);
+    const { github } = setup({ extra: { baseUrl: `${fake.url}/api/v3`, fetch: ghe as typeof fetch } });
+    const { sha } = await github.getTree(repo, 'main');
+    // Act
+    const twice = await counted(async () => [await github.getTree(repo, sha), await github.getTree(repo, sha)]);
+    // Assess
+    expect(twice.usage).toEqual({ reads: 1, writes: 0, notModified: 0, cached: 1 });
   });
 
   it('a file at a commit SHA is immutable; at a branch it is revalidated', async () => {
