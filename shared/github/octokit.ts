@@ -16,6 +16,8 @@ import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from '../log.js';
 import { abortAfter, gitHubDeadline } from './deadline.js';
 import { GitHubNetworkError, GitHubTimeoutError } from './errors.js';
+import { credentialKey, installConditionalReads, type EtagCache } from './etag-cache.js';
+import type { RateLimitReadings } from './rate-limits.js';
 
 export const SkiffOctokit = Octokit.plugin(paginateRest, retry, throttling);
 export type SkiffOctokit = InstanceType<typeof SkiffOctokit>;
@@ -54,6 +56,12 @@ export interface OctokitOptions {
    * of 10 s allows 4 attempts and 14 s of backoff: 54 s for one call).
    */
   requestTimeoutMs?: number;
+  /**
+   * GET answers kept and revalidated with If-None-Match (etag-cache.ts), each request counted
+   * into its plugin's usage, and GitHub's rate-limit headers read into `rateLimits`. The
+   * connector passes one cache per container, shared by its credentials' clients (keyed apart).
+   */
+  conditionalReads?: { cache: EtagCache; ttlMs?: number; rateLimits?: RateLimitReadings };
   fetch?: typeof fetch;
 }
 
@@ -108,6 +116,12 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
     },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
   });
+  if (options.conditionalReads) {
+    const { cache, ttlMs, rateLimits } = options.conditionalReads;
+    const credential = credentialKey(auth);
+    // Outside plugin-retry and plugin-throttling (see etag-cache.ts), inside the time limit.
+    installConditionalReads(octokit, { cache, credential, ...(ttlMs === undefined ? {} : { ttlMs }), ...(rateLimits ? { observe: (headers) => rateLimits.observe(credential, headers) } : {}) });
+  }
   // Registered after the plugins, so it wraps them: the limit covers retries and waits.
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   octokit.hook.wrap('request', (request, endpoint) => timeLimited(timeoutMs, async () => request(endpoint), endpoint));

@@ -21,6 +21,7 @@ import { externalPluginsFor, type ExternalPluginsSection } from '../config/exter
 import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
 import { withGitHubDeadline } from '../github/deadline.js';
+import { emptyUsage, usedGitHub, withGitHubUsage } from '../github/github-usage.js';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
@@ -235,9 +236,12 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         note,
       };
       let record: PluginRecord;
+      // The plugin's own GitHub calls, counted by the Octokit hook (github/etag-cache.ts).
+      const usage = emptyUsage();
+      const used = () => (usedGitHub(usage) ? { github: { ...usage } } : {});
       try {
-        const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
-        record = { ...outcome, writes, ...(checks.length ? { checks } : {}), attempt, at: at() };
+        const outcome = await withGitHubUsage(usage, () => runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment));
+        record = { ...outcome, writes, ...(checks.length ? { checks } : {}), ...used(), attempt, at: at() };
       } catch (error) {
         const retryable = isRetryable(error);
         const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
@@ -249,6 +253,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
           ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
           writes,
           ...(checks.length ? { checks } : {}),
+          ...used(),
           attempt,
           at: at(),
         };

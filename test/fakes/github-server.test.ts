@@ -167,6 +167,64 @@ describe('pagination', () => {
   });
 });
 
+describe('conditional requests', () => {
+  const labels = (headers: Record<string, string> = {}) => octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: 40, headers });
+  const remaining = (response: { headers: Record<string, unknown> }) => Number(response.headers['x-ratelimit-remaining']);
+
+  it('gives every GET answer a weak ETag of its body; a matching If-None-Match gets a recorded 304 that costs no rate limit', async () => {
+    // Prepare
+    fake.setLabels(full, 40, ['lgtm']);
+    const first = await labels();
+    const etag = String(first.headers.etag);
+    // Act
+    const again = await labels({ 'if-none-match': etag }).catch((error: { status: number; response: { headers: Record<string, unknown>; data: unknown } }) => error);
+    const later = await labels();
+    // Assess
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    expect(again).toMatchObject({ status: 304, response: { data: '', headers: { etag } } });
+    expect(statuses()).toEqual([200, 304, 200]);
+    expect(fake.notModified).toBe(1);
+    expect(remaining(later)).toBe(remaining(first) - 1);
+    expect(fake.calls[1]?.text).toBe(`listLabels ${full}#40 → 304`);
+  });
+
+  it.each([
+    { name: 'its strong form', tag: (etag: string) => etag.replace(/^W\//, '') },
+    { name: 'a list holding it', tag: (etag: string) => `"other", ${etag}` },
+    { name: '*', tag: () => '*' },
+  ])('matches $name', async ({ tag }) => {
+    fake.setLabels(full, 40, ['lgtm']);
+    const etag = String((await labels()).headers.etag);
+    await expect(labels({ 'if-none-match': tag(etag) })).rejects.toMatchObject({ status: 304 });
+  });
+
+  it('answers 200 with a new ETag once the resource changed', async () => {
+    // Prepare
+    fake.setLabels(full, 40, ['lgtm']);
+    const etag = String((await labels()).headers.etag);
+    fake.setLabels(full, 40, ['lgtm', 'approved']);
+    // Act
+    const changed = await labels({ 'if-none-match': etag });
+    // Assess
+    expect(changed.status).toBe(200);
+    expect(changed.data.map((l) => l.name)).toEqual(['lgtm', 'approved']);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
+  it('an unauthorized 304 counts against the rate limit, as on GitHub', async () => {
+    // Prepare
+    const anonymous = new Octokit({ baseUrl: fake.url, request: { retries: 0 }, log: quiet });
+    const read = (headers: Record<string, string> = {}) => anonymous.request('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: 41, headers });
+    const first = await read();
+    // Act
+    await read({ 'if-none-match': String(first.headers.etag) }).catch(() => undefined);
+    const after = await read();
+    // Assess
+    expect(statuses()).toEqual([200, 304, 200]);
+    expect(remaining(after)).toBe(remaining(first) - 2);
+  });
+});
+
 describe('contents', () => {
   const path = 'docs/OWNERS';
   const getRaw = (ref?: string) =>

@@ -901,6 +901,11 @@ export class FakeGitHub {
       }
     }
 
+    // Conditional requests, as GitHub answers them: every GET answer has an ETag (a hash of its
+    // body, weak as GitHub's JSON answers' are, unless the route sets its own), and a matching
+    // If-None-Match gets 304 with no body, which costs an authorized caller no rate limit.
+    if (!injected && method === 'GET' && reply.status === 200) reply = withEtag(reply, wire.headers['if-none-match']);
+
     this.calls.push({
       method,
       path: wire.path,
@@ -910,7 +915,13 @@ export class FakeGitHub {
       text: `${described} → ${reply.status}${injected ? ' (injected)' : ''}`,
     });
     if (!injected && reply.status >= 200 && reply.status < 300) this.#writes.push(...(reply.writes ?? []));
-    return this.#answer(reply, url.pathname === '/rate_limit' ? 'none' : url.pathname === '/search/issues' ? 'search' : 'core');
+    const resource = url.pathname === '/rate_limit' ? 'none' : url.pathname === '/search/issues' ? 'search' : 'core';
+    return this.#answer(reply, resource, !(reply.status === 304 && auth !== undefined));
+  }
+
+  /** How many requests were answered 304 Not Modified. */
+  get notModified(): number {
+    return this.calls.filter((c) => c.status === 304).length;
   }
 
   #match(method: string, pathname: string): { route: Route; params: string[] } | undefined {
@@ -932,10 +943,13 @@ export class FakeGitHub {
     return fault.response;
   }
 
-  /** `resource`: which limit the request counts against; GitHub does not count /rate_limit. */
-  #answer(reply: Reply, resource: 'core' | 'search' | 'none'): WireResponse {
-    if (resource === 'core') this.#rateLimitUsed++;
-    if (resource === 'search') this.#searchUsed++;
+  /**
+   * `resource`: which limit the request counts against; GitHub does not count /rate_limit, nor
+   * (`counted` false) an authorized request answered 304.
+   */
+  #answer(reply: Reply, resource: 'core' | 'search' | 'none', counted = true): WireResponse {
+    if (counted && resource === 'core') this.#rateLimitUsed++;
+    if (counted && resource === 'search') this.#searchUsed++;
     const [limit, used] = resource === 'search' ? [searchRateLimit, this.#searchUsed] : [rateLimit, this.#rateLimitUsed];
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
@@ -2426,13 +2440,25 @@ const wrapBase64 = (b64: string): string => (b64.match(/.{1,60}/g) ?? []).map((l
 /** GitHub's timestamps have no milliseconds: `2011-04-14T16:00:49Z`. */
 const githubTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`. */
+/** RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`; compared weakly, as GETs are. */
 function ifNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
+  const wanted = etag.replace(/^W\//, '');
   return header.split(',').some((t) => {
     const tag = t.trim();
-    return tag === '*' || tag.replace(/^W\//, '') === etag;
+    return tag === '*' || tag.replace(/^W\//, '') === wanted;
   });
+}
+
+/** A 200 GET answer with its ETag, or 304 when the request's If-None-Match names it. */
+function withEtag(reply: Reply, ifNoneMatchHeader: string | string[] | undefined): Reply {
+  if (reply.headers?.etag !== undefined) return reply;
+  const body = reply.raw ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
+  const etag = `W/"${sha1(body)}"`;
+  const headers = { ...reply.headers, etag };
+  const header = Array.isArray(ifNoneMatchHeader) ? ifNoneMatchHeader.join(',') : ifNoneMatchHeader;
+  if (ifNoneMatch(header, etag)) return { status: 304, headers };
+  return { ...reply, headers };
 }
 
 function faultReply(response: FakeResponse): Reply {
