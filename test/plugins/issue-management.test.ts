@@ -444,6 +444,8 @@ describe('issue-management: /transfer-issue', () => {
     { name: 'a tab is not the space Prow’s regex wants', body: '/transfer\ttest-infra', status: 'skipped' },
     { name: 'a quoted command does not fire', body: '> /transfer test-infra', status: undefined },
     { name: 'an edited comment does nothing', body: '/transfer test-infra', action: 'edited', status: 'skipped' },
+    { name: 'on a pull request the reply comes even for an edited comment, as in Prow', body: '/transfer test-infra', pr: true, action: 'edited', status: 'refused', reply: transferOnlyIssues },
+    { name: 'a link command comes first, as in Prow: on an issue, the link refusal', body: '/transfer test-infra\n/link-issue 3', status: 'refused', reply: onlyPullRequestsMessage },
     { name: 'upper case is the same command', body: '/TRANSFER-ISSUE test-infra', status: 'ran', writes: [`transferIssue ${ref} to ${org}/test-infra`] },
     { name: 'a bot that is no member is refused', body: '/transfer test-infra', user: 'dependabot[bot]', status: 'refused', reply: transferNotMember },
     { name: 'the destination is checked before the membership, as in Prow', body: '/transfer gone', user: 'mallory', seed: (gh) => gh.fake.setRepo(`${org}/gone`, { exists: false }), status: 'refused', reply: noDestinationMessage(`${org}/gone`) },
