@@ -1712,7 +1712,7 @@ export class FakeGitHub {
 
   #getIssue(req: Req): Reply {
     const key = issueKey(repoRef(req), issueNumber(req));
-    if (!this.#repoExists(repoRef(req))) return notFound(`${docs}/issues/issues#get-an-issue`);
+    if (!this.#repoState(repoRef(req)).exists) return notFound(`${docs}/issues/issues#get-an-issue`);
     if (this.#deleted.has(key)) return { status: 410, json: { message: 'This issue was deleted', documentation_url: `${docs}/issues/issues#get-an-issue` } };
     const moved = this.#moved.get(key);
     if (moved) {
