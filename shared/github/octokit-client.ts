@@ -19,6 +19,7 @@ import type {
   RepoLabel,
   RepoRef,
   RepoRole,
+  Repository,
   Review,
   ReviewRequest,
   ReviewState,
@@ -291,6 +292,7 @@ export class OctokitGitHub implements GitHubClient {
       const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', issueParams(ref));
       return {
         number: data.number,
+        nodeId: data.node_id,
         title: data.title,
         body: data.body ?? '',
         state: data.state,
@@ -331,6 +333,69 @@ export class OctokitGitHub implements GitHubClient {
       return milestones.map((m) => ({ number: m.number, title: m.title, state: m.state }));
     } catch (cause) {
       throw new GitHubError(`failed to list the milestones of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * GraphQL is the only API for moving an issue
+   * (https://docs.github.com/en/graphql/reference/mutations#transferissue). GitHub answers a
+   * refusal (no access, a private issue into a public repository) as 200 with `errors`, which
+   * Octokit throws as a GraphqlResponseError: no HTTP status, so terminal, as it should be.
+   */
+  async transferIssue(ref: IssueRef, issueNodeId: string, destination: Repository): Promise<string> {
+    const mutation = 'mutation($input: TransferIssueInput!) { transferIssue(input: $input) { issue { url } } }';
+    try {
+      const data = await this.octokit.graphql<{ transferIssue: { issue: { url: string } | null } | null }>(mutation, {
+        input: { issueId: issueNodeId, repositoryId: destination.nodeId },
+      });
+      return data.transferIssue?.issue?.url ?? '';
+    } catch (cause) {
+      throw new GitHubError(`failed to transfer ${formatIssueRef(ref)} to ${repoName(destination)}`, { cause });
+    }
+  }
+
+  /** https://docs.github.com/en/graphql/reference/mutations#pinissue */
+  async pinIssue(ref: IssueRef, issueNodeId: string): Promise<void> {
+    await this.pinMutation('pinIssue', 'PinIssueInput', ref, issueNodeId);
+  }
+
+  /** https://docs.github.com/en/graphql/reference/mutations#unpinissue */
+  async unpinIssue(ref: IssueRef, issueNodeId: string): Promise<void> {
+    await this.pinMutation('unpinIssue', 'UnpinIssueInput', ref, issueNodeId);
+  }
+
+  private async pinMutation(name: 'pinIssue' | 'unpinIssue', input: string, ref: IssueRef, issueNodeId: string): Promise<void> {
+    try {
+      await this.octokit.graphql(`mutation($input: ${input}!) { ${name}(input: $input) { issue { id } } }`, { input: { issueId: issueNodeId } });
+    } catch (cause) {
+      throw new GitHubError(`failed to ${name === 'pinIssue' ? 'pin' : 'unpin'} ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  /** 404 is no repository, or one the bot may not see: GitHub does not tell them apart. */
+  async getRepo(repo: RepoRef): Promise<Repository | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}', { owner: repo.owner, repo: repo.repo });
+      return {
+        owner: data.owner.login,
+        repo: data.name,
+        nodeId: data.node_id,
+        defaultBranch: data.default_branch,
+        private: data.private,
+        archived: data.archived,
+      };
+    } catch (cause) {
+      if (status(cause) === 404) return undefined;
+      throw new GitHubError(`failed to read the repository ${repoName(repo)}`, { cause });
+    }
+  }
+
+  async getBranchSha(repo: RepoRef, branch: string): Promise<string> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', { owner: repo.owner, repo: repo.repo, branch });
+      return data.commit.sha;
+    } catch (cause) {
+      throw new GitHubError(`failed to read the branch ${branch} of ${repoName(repo)}`, { cause });
     }
   }
 

@@ -12,6 +12,7 @@ import { dco } from './dco/index.js';
 import { help } from './help/index.js';
 import { hold } from './hold/index.js';
 import { invalidcommitmsg } from './invalidcommitmsg/index.js';
+import { issueManagement } from './issue-management/index.js';
 import { label } from './label/index.js';
 import { lgtm } from './lgtm/index.js';
 import { lifecycle } from './lifecycle/index.js';
@@ -44,6 +45,7 @@ export const plugins: readonly Plugin[] = [
   help,
   hold,
   invalidcommitmsg,
+  issueManagement,
   label,
   lgtm,
   lifecycle,

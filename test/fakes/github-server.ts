@@ -26,7 +26,22 @@
 //   `clean`, or `draft` for a draft). Its commits are what `setCommits` says, by default one commit
 //   at the head SHA by its author; GitHub lists at most 250.
 // - Commit statuses may be set on any SHA (GitHub wants the commit to exist). Branches are those
-//   given to `setBranches` and the head and base branches of seeded pull requests.
+//   given to `setBranches`, the head and base branches of seeded pull requests, any name given
+//   files with `setFile`, and the default branch. `GET branches/{b}` answers a commit SHA made
+//   from the branch's files as they are then, which the git and contents routes then read as
+//   that snapshot (a commit does not change when its branch moves on).
+// - Every repository exists (public, default branch `main`) unless `setRepo` says otherwise;
+//   one that does not answers 404 to `GET /repos/{o}/{r}` and to its issue reads.
+//   `deleteIssue` makes an issue read 410 Gone, as GitHub answers for a deleted one.
+// - GraphQL: the blob query, and the mutations `transferIssue`, `pinIssue` and `unpinIssue`
+//   (with `$input`, as Prow and Skiff send them). Node ids name what they stand for (`I_…` an
+//   issue, `PR_…` a pull request, `R_…` a repository). A transferred issue moves with its
+//   comments and assignees, and the labels the destination has, to the destination's next
+//   number; its old number then answers `301 Moved Permanently` to the new one, as GitHub's
+//   issues API does. A transfer between owners, from a private repository into a public one,
+//   or into an archived one is refused with GraphQL `errors`. At most three issues are pinned
+//   per repository, as on GitHub; pinning one twice, or unpinning one not pinned, changes
+//   nothing.
 // - Roles are what `setRole` says; anyone else has `read` on a public repository (the default) and
 //   `none` on a private one. Assignable means at least `triage`; a reviewer must have been given a
 //   role (a collaborator). Organization membership is public unless listed as concealed; the bot
@@ -144,6 +159,14 @@ export interface IssueSeed {
   authorType?: string;
   /** A milestone's number or title (see `setMilestones`); `null` clears it. */
   milestone?: number | string | null;
+}
+
+/** What `setRepo` may set; anything left out keeps its current (or default) value. */
+export interface RepoSeed {
+  /** `false`: GitHub answers 404 for it. */
+  exists?: boolean;
+  defaultBranch?: string;
+  archived?: boolean;
 }
 
 export interface MilestoneSeed {
@@ -476,6 +499,14 @@ export class FakeGitHub {
   /** Repository → lower-cased login → role. */
   readonly #roles = new Map<string, Map<string, string>>();
   readonly #private = new Set<string>();
+  /** Repository (lower-cased) → what `setRepo` said. */
+  readonly #repos = new Map<string, Required<RepoSeed>>();
+  /** Issues pinned to their repository (issue keys). */
+  readonly #pinned = new Set<string>();
+  /** Issue key → where a transfer moved it (the new key, as spelled). */
+  readonly #moved = new Map<string, string>();
+  /** Issue keys deleted by `deleteIssue`. */
+  readonly #deleted = new Set<string>();
   /** Organization (lower-cased) → lower-cased login → whether the membership is public. */
   readonly #orgMembers = new Map<string, Map<string, boolean>>();
   readonly #teams = new Map<string, TeamRecord[]>();
@@ -780,6 +811,29 @@ export class FakeGitHub {
     else this.#private.delete(checkRepo(repo));
   }
 
+  /** Whether the repository exists, its default branch, whether it is archived. */
+  setRepo(repo: string, seed: RepoSeed): void {
+    const current = this.#repos.get(checkRepo(repo)) ?? { exists: true, defaultBranch, archived: false };
+    this.#repos.set(checkRepo(repo), { ...current, ...definedOnly(seed) });
+    this.#nameRepo(repo);
+  }
+
+  /** Deletes the issue: reading it answers 410 Gone. */
+  deleteIssue(repo: string, number: number): void {
+    this.#deleted.add(issueKey(repo, number));
+  }
+
+  /** Numbers of the repository's pinned issues, ascending. */
+  pinnedOf(repo: string): number[] {
+    const prefix = `${checkRepo(repo)}#`;
+    return [...this.#pinned].filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length))).sort((a, b) => a - b);
+  }
+
+  /** Where a transfer moved the issue (`owner/repo#n`), if one did. */
+  transferredTo(repo: string, number: number): string | undefined {
+    return this.#moved.get(issueKey(repo, number));
+  }
+
   /**
    * The organization's members, replacing any. `concealed` members are private: only a member
    * (the bot, if listed) sees them through the members check.
@@ -1024,7 +1078,19 @@ export class FakeGitHub {
         method: 'GET',
         pattern: re(issue),
         describe: (req) => `getIssue ${issueRef(req)}`,
-        handle: (req) => ({ status: 200, json: this.#issueObject(req) }),
+        handle: (req) => this.#getIssue(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(repo),
+        describe: (req) => `getRepo ${repoRef(req)}`,
+        handle: (req) => this.#getRepo(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/branches/([^/]+)`),
+        describe: (req) => `getBranch ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#getBranch(req),
       },
       {
         method: 'PATCH',
@@ -1592,6 +1658,8 @@ export class FakeGitHub {
     const body = (req.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
     const query = typeof body.query === 'string' ? body.query : '';
     const variables = body.variables ?? {};
+    const mutation = mutationOf(query);
+    if (mutation) return this.#mutate(mutation, isObject(variables.input) ? variables.input : {});
     const fields = [...query.matchAll(/(\w+): object\(oid: \$(\w+)\) \{ \.\.\. on Blob \{ text isBinary \} \}/g)];
     if (!/repository\(owner: \$owner, name: \$name\)/.test(query) || !fields.length) {
       return { status: 200, json: { errors: [{ type: 'UNSUPPORTED', message: 'the fake GitHub answers only blob queries' }] } };
@@ -1603,6 +1671,143 @@ export class FakeGitHub {
       repository[alias] = text === undefined ? null : { text, isBinary: false };
     }
     return { status: 200, json: { data: { repository } } };
+  }
+
+  // ---- repositories, branches, and the issue mutations ------------------------------------
+
+  #repoState(repo: string): Required<RepoSeed> {
+    return this.#repos.get(checkRepo(repo)) ?? { exists: true, defaultBranch, archived: false };
+  }
+
+  /** A name GitHub could give a repository: anything else is no repository (404), not a fake failure. */
+  #repoExists(repo: string): boolean {
+    return /^[\w.-]+\/[\w.-]+$/.test(repo) && this.#repoState(repo).exists;
+  }
+
+  #getRepo(req: Req): Reply {
+    const [owner = '', name = ''] = req.params;
+    const full = repoRef(req);
+    if (!this.#repoExists(full)) return notFound(`${docs}/repos/repos#get-a-repository`);
+    const state = this.#repoState(full);
+    const isPrivate = this.#private.has(checkRepo(full));
+    return {
+      status: 200,
+      json: {
+        id: this.#userId(`repo\0${checkRepo(full)}`),
+        node_id: nodeId('R', full),
+        name,
+        full_name: full,
+        owner: this.#userObject(owner, 'Organization'),
+        private: isPrivate,
+        visibility: isPrivate ? 'private' : 'public',
+        archived: state.archived,
+        default_branch: state.defaultBranch,
+        html_url: `https://github.com/${full}`,
+        url: `${this.url}/repos/${full}`,
+      },
+    };
+  }
+
+  /** See the header: the commit SHA is made from the branch's files now, and names a snapshot of them. */
+  #getBranch(req: Req): Reply {
+    const full = repoRef(req);
+    const branch = req.params[2] ?? '';
+    const files = this.#trees.get(treeKey(full, branch));
+    const known = branch === this.#repoState(full).defaultBranch || this.#branches.get(checkRepo(full))?.has(branch) || files !== undefined;
+    if (!this.#repoExists(full) || !known) return notFound(`${docs}/branches/branches#get-a-branch`);
+    const root = gitTree(files ?? new Map()).get('')?.sha ?? emptyTreeSha;
+    const sha = sha1(`commit\0${checkRepo(full)}@${branch}\0${root}`);
+    if (!this.#trees.has(treeKey(full, sha))) this.#trees.set(treeKey(full, sha), new Map(files ?? []));
+    return {
+      status: 200,
+      json: { name: branch, commit: { sha, url: `${this.url}/repos/${full}/commits/${sha}` }, protected: false },
+    };
+  }
+
+  #getIssue(req: Req): Reply {
+    const key = issueKey(repoRef(req), issueNumber(req));
+    if (!this.#repoState(repoRef(req)).exists) return notFound(`${docs}/issues/issues#get-an-issue`);
+    if (this.#deleted.has(key)) return { status: 410, json: { message: 'This issue was deleted', documentation_url: `${docs}/issues/issues#get-an-issue` } };
+    const moved = this.#moved.get(key);
+    if (moved) {
+      const [to = '', number = ''] = moved.split('#');
+      return { status: 301, headers: { location: `${this.url}/repos/${to}/issues/${number}` }, json: { message: 'Moved Permanently', url: `${this.url}/repos/${to}/issues/${number}`, documentation_url: docs } };
+    }
+    return { status: 200, json: this.#issueObject(req) };
+  }
+
+  /** The issue a node id names, where it is now (following transfers), or why not. */
+  #issueByNode(id: unknown): { ref: string; key: string } | { error: string } {
+    const named = parseNodeId(id);
+    const unresolved = { error: `Could not resolve to an Issue with the global id of '${String(id)}'.` };
+    if (!named || named.kind !== 'I') return unresolved;
+    let ref = named.name;
+    for (let hops = 0; hops < 20 && this.#moved.has(keyOfRef(ref)); hops++) ref = this.#moved.get(keyOfRef(ref))!;
+    const key = keyOfRef(ref);
+    if (!this.#repoExists(repoOfRef(ref)) || this.#deleted.has(key) || this.#pulls.has(key)) return unresolved;
+    return { ref, key };
+  }
+
+  #mutate(name: Mutation, input: Record<string, unknown>): Reply {
+    const refused = (type: string, message: string): Reply => ({ status: 200, json: { data: { [name]: null }, errors: [{ type, path: [name], message }] } });
+    const found = this.#issueByNode(input['issueId']);
+    if ('error' in found) return refused('NOT_FOUND', found.error);
+    const from = repoOfRef(found.ref);
+    if (name === 'pinIssue' || name === 'unpinIssue') {
+      if (name === 'pinIssue' && !this.#pinned.has(found.key) && this.pinnedOf(from).length >= 3) {
+        return refused('UNPROCESSABLE', `the fake GitHub pins at most 3 issues per repository, as GitHub does; ${from} has 3`);
+      }
+      if (name === 'pinIssue') this.#pinned.add(found.key);
+      else this.#pinned.delete(found.key);
+      return { status: 200, json: { data: { [name]: { issue: { id: nodeId('I', found.ref) } } } }, writes: [`${name} ${found.ref}`] };
+    }
+    const target = parseNodeId(input['repositoryId']);
+    if (!target || target.kind !== 'R' || !this.#repoExists(target.name)) {
+      return refused('NOT_FOUND', `Could not resolve to a Repository with the global id of '${String(input['repositoryId'])}'.`);
+    }
+    const to = target.name;
+    if (lower(to.split('/')[0]) !== lower(from.split('/')[0])) {
+      return refused('UNPROCESSABLE', `the fake GitHub transfers issues between repositories of one owner only, as GitHub does; ${from} and ${to} differ`);
+    }
+    if (this.#private.has(checkRepo(from)) && !this.#private.has(checkRepo(to))) {
+      return refused('UNPROCESSABLE', "You can't transfer an issue from a private repository to a public repository.");
+    }
+    if (this.#repoState(to).archived) return refused('UNPROCESSABLE', `${to} is archived and cannot receive issues.`);
+    if (checkRepo(to) === checkRepo(from)) {
+      return { status: 200, json: { data: { transferIssue: { issue: { url: `https://github.com/${found.ref.replace('#', '/issues/')}` } } } }, writes: [`transferIssue ${found.ref} to ${to}`] };
+    }
+    const number = this.#nextNumber(to);
+    const newRef = `${to}#${number}`;
+    const newKey = issueKey(to, number);
+    // The milestone stays behind: milestones belong to a repository.
+    const item = this.#issues.get(found.key) ?? defaultIssue(Number(found.ref.slice(found.ref.lastIndexOf('#') + 1)));
+    this.#issues.set(newKey, { ...item, milestone: undefined });
+    this.#issues.delete(found.key);
+    this.#comments.set(newKey, (this.#comments.get(found.key) ?? []).map((c) => ({ ...c, number })));
+    this.#comments.delete(found.key);
+    const destinationLabels = this.#repoLabels.get(checkRepo(to)) ?? [];
+    this.#labels.set(newKey, (this.#labels.get(found.key) ?? []).filter((l) => destinationLabels.some((d) => sameLabel(d.name, l))));
+    this.#labels.delete(found.key);
+    this.#assignees.set(newKey, this.#assignees.get(found.key) ?? []);
+    this.#assignees.delete(found.key);
+    this.#pinned.delete(found.key);
+    this.#moved.set(found.key, newRef);
+    this.#nameRepo(to);
+    return {
+      status: 200,
+      json: { data: { transferIssue: { issue: { url: `https://github.com/${to}/issues/${number}` } } } },
+      writes: [`transferIssue ${found.ref} to ${to}`],
+    };
+  }
+
+  /** The number GitHub would give the next issue or pull request of `repo`. */
+  #nextNumber(repo: string): number {
+    const prefix = `${checkRepo(repo)}#`;
+    let max = 0;
+    for (const key of [...this.#issues.keys(), ...this.#pulls.keys(), ...this.#moved.keys()]) {
+      if (key.startsWith(prefix)) max = Math.max(max, Number(key.slice(prefix.length)));
+    }
+    return max + 1;
   }
 
   #getBlob(req: Req): Reply {
@@ -1717,7 +1922,7 @@ export class FakeGitHub {
     const assignees = (this.#assignees.get(key) ?? []).map((l) => this.#userObject(l));
     return {
       id: this.#userId(`issue\0${key}`),
-      node_id: `I_fake${n}`,
+      node_id: nodeId(pr ? 'PR' : 'I', `${owner}/${repo}#${n}`),
       url: `${this.url}/repos/${owner}/${repo}/issues/${n}`,
       repository_url: `${this.url}/repos/${owner}/${repo}`,
       html_url: `https://github.com/${owner}/${repo}/${pr ? 'pull' : 'issues'}/${n}`,
@@ -2157,9 +2362,33 @@ export class FakeGitHub {
 
 const re = (pattern: string): RegExp => new RegExp(`^${pattern}$`);
 
-/** `blobs Codertocat/Hello-World ×3`, for the call log. */
+const mutations = ['transferIssue', 'pinIssue', 'unpinIssue'] as const;
+type Mutation = (typeof mutations)[number];
+
+/** The mutation a GraphQL document runs (`pinIssue(input: $input)`), if it is one of those the fake knows. */
+function mutationOf(query: string): Mutation | undefined {
+  if (!/^\s*mutation\b/.test(query)) return undefined;
+  return mutations.find((m) => new RegExp(`\\b${m}\\(input: \\$input\\)`).test(query));
+}
+
+/** `I_<name>`: the fake's node ids say what they name (GitHub's are opaque). */
+function nodeId(kind: 'I' | 'PR' | 'R', name: string): string {
+  return `${kind}_${Buffer.from(name).toString('base64url')}`;
+}
+
+function parseNodeId(id: unknown): { kind: string; name: string } | undefined {
+  const m = typeof id === 'string' ? /^(I|PR|R)_([\w-]+)$/.exec(id) : null;
+  if (!m) return undefined;
+  const name = Buffer.from(m[2]!, 'base64url').toString('utf8');
+  const valid = m[1] === 'R' ? /^[^/\s#]+\/[^/\s#]+$/ : /^[^/\s#]+\/[^/\s#]+#\d+$/;
+  return valid.test(name) ? { kind: m[1]!, name } : undefined;
+}
+
+/** `blobs Codertocat/Hello-World ×3`, or the mutation and its input, for the call log. */
 function graphqlSummary(body: unknown): string {
   const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+  const mutation = typeof query === 'string' ? mutationOf(query) : undefined;
+  if (mutation) return `${mutation} ${JSON.stringify(variables?.input ?? {})}`;
   const blobs = typeof query === 'string' ? (query.match(/: object\(oid:/g) ?? []).length : 0;
   return blobs ? `getBlobs ${String(variables?.owner)}/${String(variables?.name)} ×${blobs}` : 'query';
 }
@@ -2179,6 +2408,9 @@ function checkRepo(repo: string): string {
 }
 
 const issueKey = (repo: string, number: number): string => `${checkRepo(repo)}#${number}`;
+/** `owner/repo` of `owner/repo#n`. */
+const repoOfRef = (ref: string): string => ref.slice(0, ref.lastIndexOf('#'));
+const keyOfRef = (ref: string): string => issueKey(repoOfRef(ref), Number(ref.slice(ref.lastIndexOf('#') + 1)));
 // SHAs are hexadecimal: any case names the same commit.
 const statusKey = (repo: string, sha: string): string => `${checkRepo(repo)}@${sha.toLowerCase()}`;
 
