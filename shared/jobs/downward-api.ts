@@ -66,16 +66,23 @@ export function refsString(refs: Refs): string {
   return [base, ...refs.pulls.map((p) => `${p.number}:${p.sha}`)].join(',');
 }
 
-/** JOB_SPEC: downwardapi.JobSpec marshalled as Prow does (type, job, buildid, prowjobid, refs, extra_refs). */
+/**
+ * JOB_SPEC: downwardapi.JobSpec marshalled as Prow does (type, job, buildid, prowjobid, refs,
+ * extra_refs). A periodic's record keeps its first extra ref in `refs` (types.ts); Prow's periodic
+ * has no refs and all of them in extra_refs, so that is what the job reads.
+ */
 export function jobSpecJson(job: Pick<JobRecord, 'type' | 'name' | 'buildNumber' | 'id' | 'refs' | 'extraRefs'>): string {
+  const periodic = job.type === 'periodic';
+  const refs = periodic ? undefined : job.refs;
+  const extraRefs = periodic && job.refs ? [job.refs, ...job.extraRefs] : job.extraRefs;
   return goJson(
     omitEmpty([
       ['type', job.type],
       ['job', job.name],
       ['buildid', job.buildNumber],
       ['prowjobid', job.id],
-      ['refs', job.refs ? refsJson(job.refs) : undefined],
-      ['extra_refs', job.extraRefs.map(refsJson)],
+      ['refs', refs ? refsJson(refs) : undefined],
+      ['extra_refs', extraRefs.map(refsJson)],
     ]),
   );
 }

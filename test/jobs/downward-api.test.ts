@@ -109,6 +109,20 @@ const cases: { name: string; job: JobRecord; expected: Record<string, string> }[
     },
   },
   {
+    name: 'periodic whose record holds its first extra ref in refs: JOB_SPEC lists all in extra_refs, refs absent (as Prow)',
+    job: spec({
+      type: 'periodic',
+      refs: { org: 'kubernetes', repo: 'test-infra', baseRef: 'master', pulls: [] },
+      extraRefs: [{ org: 'kubernetes', repo: 'kubernetes', baseRef: 'main', pulls: [] }],
+    }),
+    expected: {
+      ...common,
+      JOB_TYPE: 'periodic',
+      JOB_SPEC:
+        '{"type":"periodic","job":"job-name","buildid":"0","prowjobid":"prowjob","extra_refs":[{"org":"kubernetes","repo":"test-infra","base_ref":"master"},{"org":"kubernetes","repo":"kubernetes","base_ref":"main"}]}',
+    },
+  },
+  {
     name: 'a title with <, > and & is escaped in JOB_SPEC as Go escapes it, and left as it is in PULL_TITLE',
     job: spec({ type: 'presubmit', refs: { ...base, pulls: [{ number: 7, author: 'a', sha: 's', title: 'Fix <T> & "co"' }] } }),
     expected: {
