@@ -2,8 +2,9 @@
 // each state change of a reporting presubmit or postsubmit becomes its commit status, once; when a
 // presubmit finishes, the pull request's failure summary (Prow's `<!-- test report -->` comment,
 // a table of failed jobs with their rerun commands) is posted, kept up to date, and removed when
-// nothing fails. Where Prow reads the old table back out of its own comment, this reads the
-// pull request's job records: the latest finished run of each context decides its row.
+// nothing fails. Prow reads the old table back out of its own comment; here the pull request's
+// job records decide each context they know (its latest finished run), and the comment keeps the
+// rows of contexts whose records are gone.
 import type { GitHubClient, IssueComment, StatusState } from '../github/client.js';
 import { isBotLogin } from '../plugins/bot-login.js';
 import { aboutThisBotWithCommands } from '../plugins/respond.js';
@@ -117,6 +118,38 @@ export function failingRuns(records: JobRecord[], current: JobRecord): JobRecord
     .sort((a, b) => (a.completedAt ?? '').localeCompare(b.completedAt ?? '') || (a.context ?? '').localeCompare(b.context ?? ''));
 }
 
+/**
+ * The rows of the bot's earlier summaries (Prow's parseIssueComments: the lines after the `---`
+ * separator up to a blank line), the newest row of each context, in the order they appear.
+ */
+export function previousEntries(comments: Pick<IssueComment, 'body'>[]): string[] {
+  const entries: string[] = [];
+  for (const comment of comments) {
+    let tracking = false;
+    for (const raw of comment.body.split('\n')) {
+      const line = raw.trim();
+      if (line.startsWith('---')) tracking = true;
+      else if (!line) tracking = false;
+      else if (tracking) entries.push(line);
+    }
+  }
+  const contextOf = (entry: string) => entry.split(' | ')[0];
+  return entries.filter((entry, i) => !entries.slice(i + 1).some((later) => contextOf(later) === contextOf(entry)));
+}
+
+/**
+ * The summary's rows: the records decide each context they have a finished run of; a row of an
+ * earlier summary whose context has none left (sinker removed old records) stays, as in Prow,
+ * where the comment itself is the memory.
+ */
+export function summaryEntries(records: JobRecord[], current: JobRecord, comments: Pick<IssueComment, 'body'>[]): string[] {
+  const decided = new Set(
+    [...records, current].filter((r) => r.type === 'presubmit' && r.report && isFinished(r.state)).map((r) => r.context ?? r.name),
+  );
+  const kept = previousEntries(comments).filter((entry) => !decided.has(entry.split(' | ')[0]!));
+  return [...kept, ...failingRuns(records, current).map(summaryEntry)];
+}
+
 /** How many times a report is redone after losing the race to record `reportedState`. */
 const maxAttempts = 5;
 
@@ -140,7 +173,7 @@ export function createCrier(deps: CrierDeps): (job: JobRecord) => Promise<void> 
     const [records, comments] = await Promise.all([deps.store.byPull(refs.org, refs.repo, pull.number), github.listComments(issue)]);
     const ours = comments.filter((c: IssueComment) => isBotLogin(deps.botLogin, c.user.login) && c.body.includes(commentTag));
     let latest = ours.at(-1);
-    const entries = failingRuns(records, job).map(summaryEntry);
+    const entries = summaryEntries(records, job, ours);
     // Only the newest summary is kept; a new failure is posted afresh (so it shows at the end of
     // the conversation), and no failures means no summary.
     const stale = ours.slice(0, -1);

@@ -1,7 +1,7 @@
 // Crier against the fake GitHub over HTTP (test/fakes/memory-github.ts: the production Octokit
 // client on an in-process GitHub), so statuses and the summary comment really land: Prow's
-// report_test.go rows (TestReportStatus, TestCreateComment, TestParseIssueComment's behaviour with
-// rows from the records), config_test.go's TestTruncate, a repeated report setting the status
+// report_test.go rows (TestReportStatus, TestCreateComment, TestParseIssueComment rows, with the
+// records deciding the contexts they know), config_test.go's TestTruncate, a repeated report setting the status
 // once, and a report that lost the race for `reportedState` reporting what the record says now.
 import { describe, expect, it } from 'vitest';
 import { commentTag, contextDescriptionWithBaseSha, createCrier, summaryComment, truncate } from '../../shared/jobs/crier.js';
@@ -266,19 +266,91 @@ describe('summary comment on the pull request', () => {
     expect(now[0]?.body).toBe(summaryComment('alice', [row('l1', 'lint'), row('u1', 'unit')]));
   });
 
-  it('should merge duplicates: older summaries of the bot are deleted; others’ comments with the tag are left', async () => {
+  // Prow's TestParseIssueComment rows, the earlier summaries seeded as the bot's comments.
+  type CommentRow = { name: string; context: string; state: JobRecord['state']; comments: { user?: string; body: string }[]; rows: string[]; kept: number[] };
+  const bla = (state: JobRecord['state']) => finished('b1', 'bla test', state, 5);
+  const commentRows: CommentRow[] = [
+    { name: 'should create a new comment', context: 'bla test', state: 'failure', comments: [], rows: [row('b1', 'bla test')], kept: [] },
+    {
+      name: 'should not delete an up-to-date comment (one without the tag is not a summary)',
+      context: 'bla test',
+      state: 'success',
+      comments: [{ body: '--- | --- | ---\nfoo test | something | or other\n\n' }],
+      rows: [],
+      kept: [0],
+    },
+    { name: 'should delete when all tests pass', context: 'bla test', state: 'success', comments: [{ body: `--- | --- | ---\nbla test | something | or other\n\n${commentTag}` }], rows: [], kept: [] },
+    {
+      name: 'should delete a passing test with \\r',
+      context: 'bla test',
+      state: 'success',
+      comments: [{ body: `--- | --- | ---\r\nbla test | something | or other\r\n\r\n${commentTag}` }],
+      rows: [],
+      kept: [],
+    },
+    {
+      name: 'should update a failed test',
+      context: 'bla test',
+      state: 'failure',
+      comments: [{ body: `--- | --- | ---\nbla test | something | or other\n\n${commentTag}` }],
+      rows: [row('b1', 'bla test')],
+      kept: [],
+    },
+    {
+      name: 'should preserve old results when updating',
+      context: 'bla test',
+      state: 'failure',
+      comments: [{ body: `--- | --- | ---\nbla test | something | or other\nfoo test | wow | aye\n\n${commentTag}` }],
+      rows: ['foo test | wow | aye', row('b1', 'bla test')],
+      kept: [],
+    },
+    {
+      name: 'should merge duplicates',
+      context: 'bla test',
+      state: 'failure',
+      comments: [
+        { body: `--- | --- | ---\nbla test | something | or other\nfoo test | wow such\n\n${commentTag}` },
+        { body: `--- | --- | ---\nfoo test | beep | boop\n\n${commentTag}` },
+      ],
+      rows: ['foo test | beep | boop', row('b1', 'bla test')],
+      kept: [],
+    },
+    {
+      name: 'someone else’s comment with the tag is not the bot’s summary',
+      context: 'bla test',
+      state: 'success',
+      comments: [{ user: 'mallory', body: `--- | --- | ---\nfoo test | x | y\n\n${commentTag}` }],
+      rows: [],
+      kept: [0],
+    },
+  ];
+
+  it.each(commentRows)('$name', async ({ state, comments, rows: expectedRows, kept }) => {
     // Prepare
     const { gh, put } = setup();
-    const first = gh.addComment('acme/widgets#1', { user: 'skiff-bot', body: `--- | ---\nfoo | x\n\n${commentTag}` });
-    gh.addComment('acme/widgets#1', { user: 'skiff-bot', body: `--- | ---\nbar | y\n\n${commentTag}` });
-    const someone = gh.addComment('acme/widgets#1', { user: 'mallory', body: `fake ${commentTag}` });
+    const ids = comments.map((c) => gh.addComment('acme/widgets#1', { user: c.user ?? 'skiff-bot', body: c.body }));
 
     // Act
-    await put(finished('u2', 'unit', 'success', 2));
+    await put(bla(state));
 
     // Assess
-    expect(gh.commentsOf('acme/widgets#1').map((c) => c.id)).toEqual([someone]);
-    expect(first).toBeGreaterThan(0);
+    const now = gh.commentsOf('acme/widgets#1');
+    const left = now.filter((c) => ids.includes(c.id));
+    expect(left.map((c) => ids.indexOf(c.id))).toEqual(kept);
+    const summaries = now.filter((c) => !ids.includes(c.id));
+    expect(summaries.map((c) => c.body)).toEqual(expectedRows.length ? [summaryComment('alice', expectedRows)] : []);
+  });
+
+  it('should update an old comment when a test passes (Prow’s row): edited in place, the old row kept', async () => {
+    // Prepare
+    const { gh, put } = setup();
+    const id = gh.addComment('acme/widgets#1', { user: 'skiff-bot', body: `--- | --- | ---\nbla test | something | or other\nfoo test | wow | aye\n\n${commentTag}` });
+
+    // Act
+    await put(bla('success'));
+
+    // Assess
+    expect(gh.commentsOf('acme/widgets#1')).toEqual([{ id, user: 'skiff-bot', body: summaryComment('alice', ['foo test | wow | aye']) }]);
   });
 
   it('a rerun still running leaves the failed row; the abort of a run (a new push) clears it', async () => {
