@@ -150,6 +150,18 @@ export function summaryEntries(records: JobRecord[], current: JobRecord, comment
   return [...kept, ...failingRuns(records, current).map(summaryEntry)];
 }
 
+/**
+ * Status failures that no retry mends, which Prow's reporter swallows: the commit is gone (a
+ * force push: 404 or "No commit found for SHA") or GitHub's 1000 statuses per SHA and context are used up.
+ */
+export function isStatusGone(error: unknown): boolean {
+  for (let e = error as { status?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 8; e = e.cause as typeof e, depth++) {
+    if (e.status === 404) return true;
+    if (/No commit found for SHA|has reached the maximum number of statuses/.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}
+
 /** How many times a report is redone after losing the race to record `reportedState`. */
 const maxAttempts = 5;
 
@@ -196,8 +208,15 @@ export function createCrier(deps: CrierDeps): (job: JobRecord) => Promise<void> 
       if (!current.report || !refs || (current.type !== 'presubmit' && current.type !== 'postsubmit') || refs.pulls.length > 1) return;
       if (current.state === current.reportedState) return;
       const github = deps.githubFor(refs, current.installation);
-      await status(github, current, refs);
-      if (current.type === 'presubmit' && refs.pulls.length === 1 && isFinished(current.state)) await comment(github, current, refs);
+      let gone = false;
+      try {
+        await status(github, current, refs);
+      } catch (error) {
+        if (!isStatusGone(error)) throw error;
+        // As Prow: nothing more to say about a commit GitHub no longer has (nor the comment).
+        gone = true;
+      }
+      if (!gone && current.type === 'presubmit' && refs.pulls.length === 1 && isFinished(current.state)) await comment(github, current, refs);
       // Recorded only once GitHub has it, so a failed report is made again. A lost race means the
       // record changed meanwhile: read it again and report what it says now (the same state again is harmless).
       if (await deps.store.update(current, { reportedState: current.state })) return;

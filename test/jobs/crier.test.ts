@@ -5,6 +5,7 @@
 // once, and a report that lost the race for `reportedState` reporting what the record says now.
 import { describe, expect, it } from 'vitest';
 import { commentTag, contextDescriptionWithBaseSha, createCrier, summaryComment, truncate } from '../../shared/jobs/crier.js';
+import { GitHubError } from '../../shared/github/errors.js';
 import type { JobRecord } from '../../shared/jobs/types.js';
 import { aboutThisBotWithCommands } from '../../shared/plugins/respond.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
@@ -132,6 +133,35 @@ describe('status (Prow TestReportStatus)', () => {
     // Assess
     expect(after).not.toHaveProperty('reportedState');
     expect(gh.statusesOf('acme/widgets', head)).toHaveLength(1);
+  });
+
+  it.each([
+    { name: 'the commit is gone (a force push: 404)', error: Object.assign(new Error('Not Found'), { status: 404 }) },
+    { name: 'No commit found for SHA (422)', error: Object.assign(new Error('No commit found for SHA: abc'), { status: 422 }) },
+    { name: 'the SHA and context has used up its statuses', error: Object.assign(new Error('This SHA and context has reached the maximum number of statuses.'), { status: 422 }) },
+  ])('$name: swallowed as Prow does, no summary comment, recorded as reported', async ({ error }) => {
+    // Prepare
+    const { gh, store, report } = setup();
+    await store.create(jobRecord({ state: 'failure', url: 'http://log' }));
+    gh.failNext('createStatus', new GitHubError('failed to set the status unit of acme/widgets@head to failure', { cause: error }));
+
+    // Act
+    await report((await store.get('job-1'))!);
+
+    // Assess
+    expect((await store.get('job-1'))?.reportedState).toBe('failure');
+    expect(gh.commentsOf('acme/widgets#1')).toEqual([]);
+  });
+
+  it('a 403 permission error is not swallowed', async () => {
+    // Prepare
+    const { gh, store, report } = setup();
+    await store.create(jobRecord({ state: 'failure' }));
+    gh.failNext('createStatus', new GitHubError('failed to set the status', { cause: Object.assign(new Error('Resource not accessible by integration'), { status: 403 }) }));
+
+    // Act + Assess
+    await expect(report((await store.get('job-1'))!)).rejects.toThrow('failed to set the status');
+    expect(await store.get('job-1')).not.toHaveProperty('reportedState');
   });
 });
 
