@@ -39,7 +39,11 @@ export interface PlankDeps {
 export interface Plank {
   /** Makes the records (none twice for one cause and name), reports them, starts what concurrency allows. */
   trigger(requests: JobRequest[]): Promise<JobRecord[]>;
-  /** Starts the oldest triggered jobs that the limits allow. Called after every change that frees a slot. */
+  /**
+   * Starts the oldest triggered jobs that the limits allow. Called after every change that frees a
+   * slot; a scheduled caller (the reconciler) should call it too, as a backstop for index lag
+   * between workers.
+   */
   sync(): Promise<void>;
   /** An agent's final word on a pending job; a finished or unknown job is left alone (undefined). */
   finish(id: string, observation: AgentObservation): Promise<JobRecord | undefined>;
@@ -174,7 +178,7 @@ export function createPlank(deps: PlankDeps): Plank {
       await report(record);
       records.push(record);
     }
-    await sync();
+    await sync(records);
     return records;
   }
 
@@ -217,8 +221,22 @@ export function createPlank(deps: PlankDeps): Plank {
     return latest.state === 'pending';
   }
 
-  async function sync(): Promise<void> {
-    const [pending, triggered] = await Promise.all([store.byState('pending'), store.byState('triggered')]);
+  /**
+   * `known`: records this worker just wrote. DynamoDB's indexes are eventually consistent, so a
+   * record made or finished a moment ago may still be missing from (or stale in) by-state; what
+   * this worker wrote itself is put right before counting.
+   */
+  async function sync(known: JobRecord[] = []): Promise<void> {
+    const [listedPending, listedTriggered] = await Promise.all([store.byState('pending'), store.byState('triggered')]);
+    const knownById = new Map(known.map((job) => [job.id, job]));
+    const correct = (listed: JobRecord[], state: JobRecord['state']) => {
+      const kept = listed.filter((job) => (knownById.get(job.id)?.state ?? state) === state);
+      const ids = new Set(kept.map((job) => job.id));
+      for (const job of known) if (job.state === state && !ids.has(job.id)) kept.push(job);
+      return kept.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    };
+    const pending = correct(listedPending, 'pending');
+    const triggered = correct(listedTriggered, 'triggered');
     const limit = deps.config().maxConcurrency;
     let running = pending.length;
     const runningByName = new Map<string, number>();
@@ -264,7 +282,7 @@ export function createPlank(deps: PlankDeps): Plank {
     log.info('job finished', { job: id, name: finished.after.name, state: finished.after.state });
     await report(finished.after);
     // A slot is free.
-    await sync();
+    await sync([finished.after]);
     return finished.after;
   }
 
@@ -286,9 +304,9 @@ export function createPlank(deps: PlankDeps): Plank {
       await report(after);
       aborted.push(after);
     }
-    if (aborted.length) await sync();
+    if (aborted.length) await sync(aborted);
     return aborted;
   }
 
-  return { trigger, sync, finish, abort };
+  return { trigger, sync: () => sync(), finish, abort };
 }

@@ -348,6 +348,38 @@ describe('races', () => {
     expect(reports.filter((r) => r.endsWith('aborted'))).toEqual(['a aborted', 'b aborted']);
   });
 
+  it('the by-state index lagging behind (DynamoDB GSIs are eventually consistent): a job just triggered still starts, a slot just freed is still used', async () => {
+    // Prepare: an index frozen at a moment, as a GSI that has not caught up.
+    class LaggingStore extends MemoryJobStore {
+      frozen?: JobRecord[];
+      override async byState(state: JobRecord['state'], limit?: number) {
+        if (!this.frozen) return super.byState(state, limit);
+        return this.frozen.filter((j) => j.state === state).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      }
+    }
+    const store = new LaggingStore();
+    const agent = new RecordingAgent();
+    const clock = { ms: t0 };
+    const plank = createPlank({ store, agents: () => agent, report: async () => {}, config: () => ({ maxConcurrency: 1 }), now: () => clock.ms });
+    store.frozen = [];
+
+    // Act
+    const [a] = await plank.trigger([request(presubmit('a'), 'd1')]);
+    const startedA = [...agent.calls];
+    store.frozen = undefined;
+    clock.ms += 1000;
+    const [b] = await plank.trigger([request(presubmit('b'), 'd2')]);
+    const waitingB = (await store.get(b!.id))?.state;
+    store.frozen = store.all(); // a still pending, b triggered, as the index will say for a while
+    await plank.finish(a!.id, { state: 'success' });
+
+    // Assess
+    expect(startedA).toEqual(['start a']);
+    expect(waitingB).toBe('triggered');
+    expect(agent.calls).toEqual(['start a', 'start b']);
+    expect((await store.get(b!.id))?.state).toBe('pending');
+  });
+
   it('a crier that throws does not stop the job from starting', async () => {
     // Prepare
     const store = new MemoryJobStore();
