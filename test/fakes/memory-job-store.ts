@@ -4,6 +4,9 @@
 // holding one cannot change the store behind its back. `writes` records each write readably.
 import { isFinished, type JobChange, type JobRecord, type JobState, type JobStore } from '../../shared/jobs/types.js';
 
+/** A copy without undefined fields at any depth: DynamoDB (removeUndefinedValues) stores them as absent. */
+const stored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 export class MemoryJobStore implements JobStore {
   readonly #records = new Map<string, JobRecord>();
   readonly #counters = new Map<string, number>();
@@ -12,7 +15,7 @@ export class MemoryJobStore implements JobStore {
 
   async create(job: JobRecord): Promise<'created' | 'exists'> {
     if (this.#records.has(job.id)) return 'exists';
-    this.#records.set(job.id, structuredClone(job));
+    this.#records.set(job.id, stored(job));
     this.writes.push(`create ${job.id} ${job.name} ${job.state}`);
     return 'created';
   }
@@ -27,7 +30,7 @@ export class MemoryJobStore implements JobStore {
     if (!current || current.version !== job.version) return undefined;
     if (change.state !== undefined && isFinished(current.state)) return undefined;
     const defined = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
-    const next: JobRecord = { ...current, ...structuredClone(defined), version: current.version + 1 };
+    const next: JobRecord = { ...current, ...stored(defined), version: current.version + 1 };
     this.#records.set(job.id, next);
     this.writes.push(`update ${job.id} ${Object.entries(defined).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`.trimEnd());
     return structuredClone(next);

@@ -62,6 +62,22 @@ describe.each(implementations)('$name', ({ make }) => {
     expect(await store.get(job.id)).toEqual(job);
   });
 
+  it('fields left undefined (here and inside refs) are stored as absent', async () => {
+    // Prepare
+    const store = make();
+    const job = unique({ description: undefined, refs: { org: 'acme', repo: 'widgets', baseRef: 'main', baseSha: undefined, pulls: [{ number: 1, author: 'a', sha: 's', title: undefined }] } });
+
+    // Act
+    await store.create(job);
+
+    // Assess
+    const stored = await store.get(job.id);
+    expect(stored).toEqual(job);
+    expect(stored).not.toHaveProperty('description');
+    expect(stored?.refs).not.toHaveProperty('baseSha');
+    expect(stored?.refs?.pulls[0]).not.toHaveProperty('title');
+  });
+
   it('get of an unknown id is undefined', async () => {
     expect(await make().get(randomUUID())).toBeUndefined();
   });
