@@ -16,7 +16,7 @@ export interface CrierDeps {
   /** The GitHub client for the repository, with the installation the job's event came with. */
   githubFor: (refs: Refs, installation: number | undefined) => CrierGitHub;
   store: JobStore;
-  /** The bot's login: its earlier summary comments are recognised by it. */
+  /** The bot's login: its earlier summary comments are recognised by it. Unknown: statuses only, no summary. */
   botLogin: string | undefined;
 }
 
@@ -216,7 +216,8 @@ export function createCrier(deps: CrierDeps): (job: JobRecord) => Promise<void> 
         // As Prow: nothing more to say about a commit GitHub no longer has (nor the comment).
         gone = true;
       }
-      if (!gone && current.type === 'presubmit' && refs.pulls.length === 1 && isFinished(current.state)) await comment(github, current, refs);
+      // Without the bot's login its earlier summaries cannot be found, and each failure would add another.
+      if (!gone && deps.botLogin && current.type === 'presubmit' && refs.pulls.length === 1 && isFinished(current.state)) await comment(github, current, refs);
       // Recorded only once GitHub has it, so a failed report is made again. A lost race means the
       // record changed meanwhile: read it again and report what it says now (the same state again is harmless).
       if (await deps.store.update(current, { reportedState: current.state })) return;

@@ -410,6 +410,21 @@ describe('summary comment on the pull request', () => {
     expect(gh.commentsOf('acme/widgets#1').map((c) => c.body)).toEqual([summaryComment('alice', [row('u1', 'unit', 'true', 'old1'), row('l1', 'lint')])]);
   });
 
+  it('without a known bot login: the status, and no summary (its earlier ones could not be found)', async () => {
+    // Prepare
+    const gh = new MemoryGitHub();
+    const store = new MemoryJobStore();
+    const report = createCrier({ githubFor: () => gh, store, botLogin: undefined });
+    await store.create(finished('u1', 'unit', 'failure', 1));
+
+    // Act
+    await report((await store.get('u1'))!);
+
+    // Assess
+    expect(gh.statusesOf('acme/widgets', head)).toHaveLength(1);
+    expect(gh.commentsOf('acme/widgets#1')).toEqual([]);
+  });
+
   it('no comment for a passing run when there is no summary, nor for postsubmits', async () => {
     // Prepare
     const { gh, put } = setup();
