@@ -5,6 +5,7 @@
 // decided on a fresh read, so two workers never both start a job, a stale writer loses, and a
 // finished job never changes state. Each transition that wins is reported (crier) once.
 import { createHash } from 'node:crypto';
+import { isRetryable } from '../github/errors.js';
 import { jobEnv } from './downward-api.js';
 import {
   isFinished,
@@ -200,6 +201,15 @@ export function createPlank(deps: PlankDeps): Plank {
       started = await agent.start(won, jobEnv(won));
     } catch (error) {
       const reason = messageOf(error);
+      if (isRetryable(error)) {
+        // Throttled, or the service unreachable: as Prow's plank retries what is not a request
+        // error, the job goes back to waiting and the next sync (an event, the reconciler) tries
+        // again. An agent whose start may have gone through makes that safe (CodeBuild's
+        // idempotency token, the job id).
+        log.warn('job could not be started yet, it waits for the next sync', { job: won.id, name: won.name, agent: won.agent, error: reason });
+        await transition(won, (current) => (current.state === 'pending' && !current.buildId ? { state: 'triggered' } : undefined));
+        return false;
+      }
       log.warn('job could not be started', { job: won.id, name: won.name, agent: won.agent, error: reason });
       const failed = await transition(won, (current) =>
         current.state === 'pending' ? { state: 'error', completedAt: iso(), description: startFailedDescription(reason) } : undefined,

@@ -157,6 +157,24 @@ describe('trigger', () => {
     expect(reports).toEqual(['unit triggered', 'unit error']);
   });
 
+  it('an agent start that fails for a while (throttled, unreachable): the job waits triggered and starts on the next sync', async () => {
+    // Prepare
+    const { plank, store, agent, reports } = setup();
+    agent.failStart = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    const [made] = await plank.trigger([request(presubmit('unit'))]);
+    const waiting = await store.get(made!.id);
+    agent.failStart = undefined;
+
+    // Act
+    await plank.sync();
+
+    // Assess
+    expect(waiting?.state).toBe('triggered');
+    expect((await store.get(made!.id))?.state).toBe('pending');
+    expect(agent.calls).toEqual(['start unit', 'start unit']);
+    expect(reports).toEqual(['unit triggered', 'unit pending']);
+  });
+
   it('an agent not available here: error, and the next job still starts', async () => {
     // Prepare
     const { plank, store } = setup();
