@@ -32,6 +32,7 @@
 // - Issue searches (countIssues): 0, since nothing offline can search a repository; welcome
 //   therefore greets everyone, as it would a first pull request.
 // - Commit statuses: those set here, the latest per context. Branches: deleting one is success.
+// - Workflows: a dispatch is printed and starts nothing; there are no runs; cancelling is success.
 // Each write changes that state and is printed as one line, e.g.
 // `dry-run: addLabel Codertocat/Hello-World#2 do-not-merge/hold`.
 import {
@@ -56,6 +57,8 @@ import {
   type Review,
   type ReviewRequest,
   type Team,
+  type WorkflowDispatched,
+  type WorkflowRun,
 } from '../github/client.js';
 import { GitHubError } from '../github/errors.js';
 
@@ -432,6 +435,21 @@ export class OfflineGitHub implements GitHubClient {
   /** No branches are known; deleting one is success, as deleting one already gone is on GitHub. */
   async deleteBranch(repo: RepoRef, branch: string): Promise<void> {
     this.wrote('deleteBranch', [repo, branch]);
+  }
+
+  /** Printed, and no run follows: nothing offline runs workflows (local mode runs jobs on the local agent). */
+  async dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string>): Promise<WorkflowDispatched> {
+    this.wrote('dispatchWorkflow', [repo, workflow, ref, inputs]);
+    return {};
+  }
+
+  async listWorkflowRuns(): Promise<WorkflowRun[]> {
+    return [];
+  }
+
+  /** No run exists offline; cancelling one is success, as cancelling a completed run is. */
+  async cancelWorkflowRun(repo: RepoRef, runId: number): Promise<void> {
+    this.wrote('cancelWorkflowRun', [repo, runId]);
   }
 
   /** The payload's title, body, state and milestone, under what updateIssue set. */
