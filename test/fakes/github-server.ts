@@ -516,6 +516,8 @@ export class FakeGitHub {
   readonly #runs = new Map<string, WorkflowRunView[]>();
   /** Dispatch refuses `return_run_details` (GitHub Enterprise Server before February 2026). */
   rejectRunDetails = false;
+  /** Workflow ids have a counter of their own, so declaring a workflow does not shift run or comment ids. */
+  #nextWorkflowId = 161_000;
   readonly #routes: Route[];
   readonly #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
   #rateLimitUsed = 0;
@@ -837,7 +839,7 @@ export class FakeGitHub {
   /** Declares a workflow file's name, id and `workflow_dispatch` inputs. */
   setWorkflow(repo: string, file: string, seed: WorkflowSeed = {}): void {
     const workflows = this.#workflows.get(checkRepo(repo)) ?? new Map();
-    workflows.set(file, { name: seed.name ?? `.github/workflows/${file}`, id: seed.id ?? this.#nextId++, ...(seed.inputs ? { inputs: [...seed.inputs] } : {}) });
+    workflows.set(file, { name: seed.name ?? `.github/workflows/${file}`, id: seed.id ?? this.#nextWorkflowId++, ...(seed.inputs ? { inputs: [...seed.inputs] } : {}) });
     this.#workflows.set(checkRepo(repo), workflows);
   }
 
