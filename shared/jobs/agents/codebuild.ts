@@ -17,8 +17,8 @@
 // SECRETS_MANAGER variable, `SKIFF_CLONE_TOKEN`. CodeBuild resolves it inside the build, so build
 // details and events show only the secret's name, and CodeBuild masks resolved secret values in
 // the build log. The checkout script reads the variable (never echoes it); the project's role needs
-// `secretsmanager:GetSecretValue` on that secret only. Without `cloneToken` (public repositories)
-// no token is passed.
+// `secretsmanager:GetSecretValue` on that secret only. `secretsManagerCloneTokens` (clone-token.ts)
+// is such a `cloneToken`. Without one (public repositories) no token is passed.
 import {
   BatchGetBuildsCommand,
   StartBuildCommand,
