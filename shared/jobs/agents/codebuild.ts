@@ -51,11 +51,14 @@ export interface CodeBuildAgentOptions {
   /** The stack project's environment type, which decides the compute table. Default LINUX_CONTAINER. */
   environmentType?: CodeBuildEnvironmentType;
   /**
-   * Shell lines that check the job's refs out (Prow's clonerefs: the base SHA with each pull merged
-   * in order) and leave the shell in the job's working directory. They run with `set -eo pipefail`,
-   * and read the token, when there is one, from `$SKIFF_CLONE_TOKEN`.
+   * A POSIX sh script that checks the job's refs out (Prow's clonerefs: the base SHA with each
+   * pull merged in order; `clonerefsScript` with `tokenEnvVar: SKIFF_CLONE_TOKEN`) and exits
+   * non-zero when it cannot. It runs in a `sh` of its own, so its options, functions and exits
+   * stay its own; a failed checkout fails the job, as in Prow.
    */
   checkoutScript: (job: JobRecord) => string;
+  /** Where the job's command starts (Prow: the primary repository's checkout, `workdirFor`); default the build's directory. */
+  workdir?: (job: JobRecord) => string | undefined;
   /** The Secrets Manager reference of a clone token for this job, or undefined for none (see the header). */
   cloneToken?: (job: JobRecord) => Promise<string | undefined>;
   /** The job's page (the deck's log view); default: the build's page in the CodeBuild console. */
@@ -65,6 +68,9 @@ export interface CodeBuildAgentOptions {
 /** CodeBuild's limits on `timeoutInMinutesOverride`: 5 minutes to 36 hours. */
 const minTimeoutMinutes = 5;
 const maxTimeoutMinutes = 2160;
+
+/** Ends the checkout script's here-document. */
+const checkoutEnd = 'SKIFF_CHECKOUT_END';
 
 /** Where the buildspec keeps Prow's `started.json` / `finished.json` and the job's `$ARTIFACTS`. */
 const outputDir = '_skiff';
@@ -168,7 +174,7 @@ export function shellQuote(word: string): string {
  * artifacts; `started.json` also means the upload never finds an empty directory, which CodeBuild
  * would fail the build for.
  */
-export function generatedBuildspec(job: JobRecord, checkout: string): string {
+export function generatedBuildspec(job: JobRecord, checkout: string, workdir?: string): string {
   const container = job.run.container;
   const words = [...(container?.command ?? []), ...(container?.args ?? [])];
   if (!container || words.length === 0) {
@@ -182,12 +188,17 @@ export function generatedBuildspec(job: JobRecord, checkout: string): string {
     );
   }
   const out = `"$CODEBUILD_SRC_DIR/${outputDir}"`;
+  // A quoted here-document: the shell expands nothing in it, so the script runs as written.
+  if (checkout.split('\n').includes(checkoutEnd)) throw new CodeBuildJobError(`${job.name}: the checkout script contains its own end marker ${checkoutEnd}`);
   const script = [
     'set -eo pipefail',
     `mkdir -p ${out}/artifacts`,
     `export ARTIFACTS=${out}/artifacts`,
     `printf '{"timestamp":%s}\\n' "$(date +%s)" > ${out}/started.json`,
+    `sh <<'${checkoutEnd}'`,
     checkout.trimEnd(),
+    checkoutEnd,
+    ...(workdir ? [`cd ${shellQuote(workdir)}`] : []),
     words.map(shellQuote).join(' '),
     '',
   ].join('\n');
@@ -356,7 +367,7 @@ export class CodeBuildAgent implements JobAgent {
     const environmentType = options.environmentType ?? 'LINUX_CONTAINER';
     const computeType = (settings.computeType as ComputeType | undefined) ?? nearestComputeType(container?.resources, environmentType, job.name);
     const prefix = `${options.artifactsBucket}/jobs/${job.id}`;
-    const buildspec = settings.buildspec ?? generatedBuildspec(job, options.checkoutScript(job));
+    const buildspec = settings.buildspec ?? generatedBuildspec(job, options.checkoutScript(job), options.workdir?.(job));
     const uploads = settings.buildspec === undefined || declaresArtifacts(settings.buildspec);
     const tokenRef = await options.cloneToken?.(job);
     return {

@@ -1,12 +1,14 @@
 // The codebuild agent against aws-sdk-client-mock: the exact StartBuild request (image, compute
 // type, environment, buildspec, timeout, idempotency token, log and artifact locations), the
 // status table of BatchGetBuilds, StopBuild, and the EventBridge event mapping.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCommand, type Build } from '@aws-sdk/client-codebuild';
 import type { CodeBuildCloudWatchStateEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parse } from 'yaml';
 import {
   CodeBuildAgent,
@@ -36,8 +38,9 @@ function setup(options: Partial<CodeBuildAgentOptions> = {}) {
     artifactsBucket: 'skiff-artifacts',
     checkoutScript: (job) => {
       checkouts.push(job.id);
-      return `clonerefs ${job.refs?.org}/${job.refs?.repo}\ncd "$HOME/go/src/github.com/${job.refs?.org}/${job.refs?.repo}"\n`;
+      return `clonerefs ${job.refs?.org}/${job.refs?.repo}\n`;
     },
+    workdir: (job) => `/home/prow/go/src/github.com/${job.refs?.org}/${job.refs?.repo}`,
     cloneToken: async (job) => `skiff/clone-token/${job.installation ?? 'default'}`,
     ...options,
   });
@@ -114,8 +117,10 @@ describe('CodeBuildAgent.start', () => {
         'mkdir -p "$CODEBUILD_SRC_DIR/_skiff"/artifacts',
         'export ARTIFACTS="$CODEBUILD_SRC_DIR/_skiff"/artifacts',
         `printf '{"timestamp":%s}\\n' "$(date +%s)" > "$CODEBUILD_SRC_DIR/_skiff"/started.json`,
+        "sh <<'SKIFF_CHECKOUT_END'",
         'clonerefs acme/widgets',
-        'cd "$HOME/go/src/github.com/acme/widgets"',
+        'SKIFF_CHECKOUT_END',
+        'cd /home/prow/go/src/github.com/acme/widgets',
         'runner.sh make test',
         '',
       ].join('\n'),
@@ -123,6 +128,35 @@ describe('CodeBuildAgent.start', () => {
     expect(spec.phases.post_build.commands).toHaveLength(1);
     expect(spec.phases.post_build.commands[0]).toContain('finished.json');
     expect(spec.artifacts).toEqual({ 'base-directory': '_skiff', files: ['**/*'] });
+  });
+
+  it.each([
+    { name: 'checkout, then the command in the workdir, with $ARTIFACTS and started.json', checkout: 'mkdir -p "$WORK" && echo cloned > "$WORK/cloned"', exit: 0, ran: true },
+    { name: 'a failed checkout fails the build before the command runs', checkout: 'echo "clonerefs: fetch failed" >&2; exit 3', exit: 3, ran: false },
+  ])('the generated build commands run in bash: $name', async ({ checkout, exit, ran }) => {
+    // Prepare: the build phase's one command, run as CodeBuild runs it (bash, in the source dir).
+    const src = mkdtempSync(join(tmpdir(), 'skiff-codebuild-'));
+    onTestFinished(() => rmSync(src, { recursive: true, force: true }));
+    const work = join(src, 'work');
+    const { agent, started } = setup({ checkoutScript: () => checkout, workdir: () => work });
+    await agent.start(withContainer({ command: ['sh', '-c'], args: ['cat cloned > "$ARTIFACTS/seen"; printf "%s" "$0"', "it's here"] }), prowEnv);
+    const spec = parse(started()[0]!.buildspecOverride!) as { phases: { build: { commands: string[] }; post_build: { commands: string[] } } };
+
+    // Act
+    const build = spawnSync('bash', ['-c', spec.phases.build.commands[0]!], { cwd: src, env: { PATH: process.env['PATH'], CODEBUILD_SRC_DIR: src, WORK: work }, encoding: 'utf8' });
+    spawnSync('bash', ['-c', spec.phases.post_build.commands[0]!], { cwd: src, env: { PATH: process.env['PATH'], CODEBUILD_SRC_DIR: src, CODEBUILD_BUILD_SUCCEEDING: exit === 0 ? '1' : '0' } });
+
+    // Assess
+    expect(build.status).toBe(exit);
+    expect(existsSync(join(src, '_skiff/started.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(src, '_skiff/finished.json'), 'utf8'))).toMatchObject({ passed: exit === 0, result: exit === 0 ? 'SUCCESS' : 'FAILURE' });
+    if (ran) {
+      expect(build.stdout).toBe("it's here");
+      expect(readFileSync(join(src, '_skiff/artifacts/seen'), 'utf8')).toBe('cloned\n');
+    } else {
+      expect(build.stderr).toContain('clonerefs: fetch failed');
+      expect(existsSync(join(src, '_skiff/artifacts/seen'))).toBe(false);
+    }
   });
 
   it('quotes each word so the shell hands the command exactly the words Prow would', () => {
