@@ -26,8 +26,10 @@
 //         - run: make test
 //
 // GitHub refuses (422) a dispatch with inputs the workflow does not declare, so all five are
-// always sent (empty when they do not apply) and `github_actions.inputs` must be declared too;
-// GitHub allows at most 25 inputs. The inputs above are Skiff's: a configured input of the same
+// always sent (empty when they do not apply) and `github_actions.inputs` must be declared too.
+// GitHub caps how many inputs a workflow may declare (10 for years, raised since; see
+// https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows#workflow_dispatch),
+// so Skiff takes five and no more. The inputs above are Skiff's: a configured input of the same
 // name does not replace them.
 import type { GitHubClient, RepoRef, WorkflowRun } from '../../github/client.js';
 import { workflowRunOf, type WorkflowRunData } from '../../github/octokit-client.js';
