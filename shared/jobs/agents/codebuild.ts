@@ -159,7 +159,8 @@ export function nearestComputeType(
   return (fits ?? table[table.length - 1]!).type;
 }
 
-const bare = /^[A-Za-z0-9_@%+=:,./-]+$/;
+// No `=`: a first word `A=b` would be an assignment to the shell, not a program to run.
+const bare = /^[A-Za-z0-9_@%+:,./-]+$/;
 
 /** One word for a POSIX shell: as it is when nothing in it is special, else single-quoted. */
 export function shellQuote(word: string): string {

@@ -170,6 +170,11 @@ describe('CodeBuildAgent.start', () => {
     expect(out).toBe(`${words.slice(2).join('|')}|`);
   });
 
+  it('a first word with = is a program to run, not an assignment', () => {
+    const run = spawnSync('bash', ['-c', ['A=b', 'true'].map(shellQuote).join(' ')], { encoding: 'utf8' });
+    expect(run.status).toBe(127);
+  });
+
   it("runs a job's own buildspec verbatim, on its own project, with its own compute type", async () => {
     // Prepare
     const { agent, started, checkouts } = setup();
