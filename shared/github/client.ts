@@ -194,6 +194,34 @@ export interface CommitStatus {
   targetUrl: string;
 }
 
+/** A GitHub Actions workflow run, as the runs listing and the `workflow_run` webhook show it. */
+export interface WorkflowRun {
+  id: number;
+  /** The workflow's name. */
+  name: string;
+  /** The run's title: the workflow's `run-name` as evaluated for this run. */
+  displayTitle: string;
+  /** `requested`, `queued`, `pending`, `waiting`, `in_progress` or `completed`. */
+  status: string;
+  /** Once completed: `success`, `failure`, `cancelled`, `timed_out`, `action_required`, `neutral`, `skipped`, `stale`, `startup_failure`. */
+  conclusion: string | null;
+  /** What started it: `workflow_dispatch`, `push`, `pull_request`… */
+  event: string;
+  headBranch: string | null;
+  headSha: string;
+  /** The workflow file, `.github/workflows/ci.yaml`. */
+  path: string;
+  htmlUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a workflow dispatch answers: the run, where GitHub says which (github.com since February 2026). */
+export interface WorkflowDispatched {
+  runId?: number;
+  htmlUrl?: string;
+}
+
 export interface ReviewRequest {
   reviewers?: string[];
   /** Team slugs. */
@@ -260,6 +288,17 @@ export interface GitHubClient {
   listStatuses(repo: RepoRef, sha: string): Promise<CommitStatus[]>;
   /** Deletes a branch; one already gone is success. */
   deleteBranch(repo: RepoRef, branch: string): Promise<void>;
+
+  // GitHub Actions (the github-actions job agent).
+  /**
+   * Runs a workflow (file name or id) on a ref with `workflow_dispatch` inputs. GitHub refuses
+   * (422) inputs the workflow does not declare.
+   */
+  dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string>): Promise<WorkflowDispatched>;
+  /** A workflow's runs, newest first, every page; `createdSince` is an ISO time. */
+  listWorkflowRuns(repo: RepoRef, workflow: string, options: { event?: string; branch?: string; createdSince?: string }): Promise<WorkflowRun[]>;
+  /** Cancels a run; one already completed is success. */
+  cancelWorkflowRun(repo: RepoRef, runId: number): Promise<void>;
   /** All changed files, every page. */
   getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]>;
   /** A file's text at a commit, or `undefined` when it does not exist there. */
@@ -359,6 +398,13 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   createStatus: { write: true, describe: (repo, sha, s) => `${repoName(repo)}@${sha} ${s.context} ${s.state} ${quote(s.description)}` },
   listStatuses: { write: false, reuse: 'delivery', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   deleteBranch: { write: true, describe: (repo, branch) => `${repoName(repo)} ${branch}` },
+  dispatchWorkflow: { write: true, describe: (repo, workflow, ref, inputs) => `${repoName(repo)} ${workflow}@${ref} ${JSON.stringify(inputs)}` },
+  listWorkflowRuns: {
+    write: false,
+    reuse: 'delivery',
+    describe: (repo, workflow, o) => `${repoName(repo)} ${workflow}${o.event ? ` event ${o.event}` : ''}${o.branch ? ` branch ${o.branch}` : ''}${o.createdSince ? ` since ${o.createdSince}` : ''}`,
+  },
+  cancelWorkflowRun: { write: true, describe: (repo, runId) => `${repoName(repo)} run ${runId}` },
   getPullRequestChanges: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   getFile: { write: false, reuse: 'stable', describe: (repo, path, commit) => `${repoName(repo)}@${commit}:${path}` },
   getTree: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
@@ -448,6 +494,9 @@ export function unsentAnswer(method: GitHubMethod, args: readonly unknown[]): un
     case 'transferIssue':
       // Where it would have gone is not known until GitHub numbers it there.
       return '';
+    case 'dispatchWorkflow':
+      // Dispatched, but no run to name.
+      return {};
     default:
       return undefined;
   }

@@ -278,6 +278,8 @@ export interface AgentObservation {
   url?: string;
   /** ISO 8601. */
   completedAt?: string;
+  /** The agent's id of the run when only observing found it (an Actions run dispatched without one): the reconciler stores it. */
+  buildId?: string;
 }
 
 export interface JobAgent {

@@ -35,6 +35,8 @@
 //   reading one's SHA is an error that says so (none are known).
 // - Repositories (getRepo): those the payloads name, as their `repository` says; any other is
 //   none. Transferring, pinning and unpinning an issue are printed and change nothing here.
+// - Commit statuses: those set here, the latest per context. Branches: deleting one is success.
+// - Workflows: a dispatch is printed and starts nothing; there are no runs; cancelling is success.
 // Each write changes that state and is printed as one line, e.g.
 // `dry-run: addLabel Codertocat/Hello-World#2 do-not-merge/hold`.
 import {
@@ -60,6 +62,8 @@ import {
   type Review,
   type ReviewRequest,
   type Team,
+  type WorkflowDispatched,
+  type WorkflowRun,
 } from '../github/client.js';
 import { GitHubError } from '../github/errors.js';
 
@@ -463,6 +467,21 @@ export class OfflineGitHub implements GitHubClient {
   /** No branches are known; deleting one is success, as deleting one already gone is on GitHub. */
   async deleteBranch(repo: RepoRef, branch: string): Promise<void> {
     this.wrote('deleteBranch', [repo, branch]);
+  }
+
+  /** Printed, and no run follows: nothing offline runs workflows (local mode runs jobs on the local agent). */
+  async dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string>): Promise<WorkflowDispatched> {
+    this.wrote('dispatchWorkflow', [repo, workflow, ref, inputs]);
+    return {};
+  }
+
+  async listWorkflowRuns(): Promise<WorkflowRun[]> {
+    return [];
+  }
+
+  /** No run exists offline; cancelling one is success, as cancelling a completed run is. */
+  async cancelWorkflowRun(repo: RepoRef, runId: number): Promise<void> {
+    this.wrote('cancelWorkflowRun', [repo, runId]);
   }
 
   /** The payload's title, body, state and milestone, under what updateIssue set. */

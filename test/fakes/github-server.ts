@@ -48,6 +48,13 @@
 //   sees concealed members only when it is a member itself, otherwise GitHub redirects (302) the
 //   members check to the public one.
 //
+// - Workflows (GitHub Actions): every workflow file exists; `setWorkflow` may give one a name, an
+//   id and its declared `workflow_dispatch` inputs (then others are GitHub's 422). A dispatch
+//   creates a queued run whose title is `run <prow_job_id>` when that input is given (standing in
+//   for the `run-name` template Skiff asks workflows to have), else the workflow's name. Runs change
+//   only by `setWorkflowRun` or a cancel, which completes a run at once (GitHub takes a moment).
+//   `rejectRunDetails` makes dispatch refuse `return_run_details`, as GitHub Enterprise Server
+//   before February 2026 does.
 // Two transports share one handler: `FakeGitHub.start()` listens on loopback (real HTTP, for
 // end-to-end tests), `FakeGitHub.inProcess()` only offers `fetch` (for Octokit's `request.fetch`,
 // for unit tests that want GitHub's behaviour without a socket).
@@ -212,6 +219,29 @@ export interface IssueView {
   /** The milestone's title. */
   milestone: string | undefined;
   isPullRequest: boolean;
+}
+
+/** What `setWorkflow` declares about a workflow file. */
+export interface WorkflowSeed {
+  /** Defaults to the file's path, as GitHub names a workflow without `name:`. */
+  name?: string;
+  id?: number;
+  /** Its `workflow_dispatch` inputs; undeclared, any input is accepted. */
+  inputs?: string[];
+}
+
+/** A workflow run as it stands, for assertions and seeding. */
+export interface WorkflowRunView {
+  id: number;
+  /** The workflow file name (`ci.yaml`). */
+  workflow: string;
+  displayTitle: string;
+  status: string;
+  conclusion: string | null;
+  event: string;
+  headBranch: string;
+  inputs: Record<string, string>;
+  createdAt: string;
 }
 
 export interface CommentSeed {
@@ -511,6 +541,14 @@ export class FakeGitHub {
   readonly #orgMembers = new Map<string, Map<string, boolean>>();
   readonly #teams = new Map<string, TeamRecord[]>();
   readonly #userIds = new Map<string, number>();
+  /** Repository (lower-cased) → workflow file → what was declared about it. */
+  readonly #workflows = new Map<string, Map<string, Required<Omit<WorkflowSeed, 'inputs'>> & { inputs?: string[] }>>();
+  /** Repository (lower-cased) → its workflow runs, oldest first. */
+  readonly #runs = new Map<string, WorkflowRunView[]>();
+  /** Dispatch refuses `return_run_details` (GitHub Enterprise Server before February 2026). */
+  rejectRunDetails = false;
+  /** Workflow ids have a counter of their own, so declaring a workflow does not shift run or comment ids. */
+  #nextWorkflowId = 161_000;
   readonly #routes: Route[];
   readonly #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
   #rateLimitUsed = 0;
@@ -852,6 +890,41 @@ export class FakeGitHub {
     this.#teams.set(key, existing ? teams.map((t) => (t === existing ? record : t)) : [...teams, record]);
   }
 
+  /** Declares a workflow file's name, id and `workflow_dispatch` inputs. */
+  setWorkflow(repo: string, file: string, seed: WorkflowSeed = {}): void {
+    const workflows = this.#workflows.get(checkRepo(repo)) ?? new Map();
+    workflows.set(file, { name: seed.name ?? `.github/workflows/${file}`, id: seed.id ?? this.#nextWorkflowId++, ...(seed.inputs ? { inputs: [...seed.inputs] } : {}) });
+    this.#workflows.set(checkRepo(repo), workflows);
+  }
+
+  /** A run made some other way than a dispatch here (a push, another dispatcher); returns its id. */
+  addWorkflowRun(repo: string, workflow: string, seed: Partial<Omit<WorkflowRunView, 'id' | 'workflow'>> = {}): number {
+    const run: WorkflowRunView = {
+      id: this.#nextId++,
+      workflow,
+      displayTitle: seed.displayTitle ?? this.#workflowName(repo, workflow),
+      status: seed.status ?? 'queued',
+      conclusion: seed.conclusion ?? null,
+      event: seed.event ?? 'push',
+      headBranch: seed.headBranch ?? defaultBranch,
+      inputs: { ...seed.inputs },
+      createdAt: seed.createdAt ?? githubTime(new Date()),
+    };
+    this.#runs.set(checkRepo(repo), [...(this.#runs.get(checkRepo(repo)) ?? []), run]);
+    return run.id;
+  }
+
+  /** Moves a run on, as GitHub would as it runs: `{ status: 'completed', conclusion: 'success' }`. */
+  setWorkflowRun(repo: string, id: number, change: { status?: string; conclusion?: string | null }): void {
+    const run = this.#runs.get(checkRepo(repo))?.find((r) => r.id === id);
+    if (!run) throw new Error(`FakeGitHub: no workflow run ${id} in ${repo}`);
+    Object.assign(run, definedOnly(change));
+  }
+
+  workflowRunsOf(repo: string): WorkflowRunView[] {
+    return (this.#runs.get(checkRepo(repo)) ?? []).map((r) => ({ ...r, inputs: { ...r.inputs } }));
+  }
+
   // ---- recording ---------------------------------------------------------------------------
 
   /**
@@ -916,7 +989,11 @@ export class FakeGitHub {
         continue;
       }
       // 204 and 304 are null-body statuses: a Response refuses a body for them.
-      return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+      const response = new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+      // A fetched Response knows its URL; one built by hand has ''. Octokit's paginate reads it
+      // for namespaced listings (`{ total_count, workflow_runs }`).
+      Object.defineProperty(response, 'url', { value: request.url });
+      return response;
     }
   }
 
@@ -1259,6 +1336,24 @@ export class FakeGitHub {
         pattern: re(`${org}/teams/([^/]+)/memberships/([^/]+)`),
         describe: (req) => `getTeamMembership ${req.params[0] ?? ''}/${req.params[1] ?? ''} ${req.params[2] ?? ''}`,
         handle: (req) => this.#teamMembership(req),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${repo}/actions/workflows/([^/]+)/dispatches`),
+        describe: (req) => `createWorkflowDispatch ${repoRef(req)} ${req.params[2] ?? ''}@${isObject(req.body) ? String(req.body['ref']) : ''}`,
+        handle: (req) => this.#dispatch(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/actions/workflows/([^/]+)/runs`),
+        describe: (req) => `listWorkflowRuns ${repoRef(req)} ${req.params[2] ?? ''}${queryText(req, ['event', 'branch', 'status', 'created'])}${pageSuffix(req)}`,
+        handle: (req) => this.#listRuns(req),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${repo}/actions/runs/(\\d+)/cancel`),
+        describe: (req) => `cancelWorkflowRun ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#cancelRun(req),
       },
       {
         method: 'GET',
@@ -2225,6 +2320,110 @@ export class FakeGitHub {
 
   #nameRepo(repo: string): void {
     if (!this.#repoNames.has(checkRepo(repo))) this.#repoNames.set(checkRepo(repo), repo);
+  }
+
+  // ---- actions -----------------------------------------------------------------------------
+
+  /** A workflow id (number) or file name → the file name. */
+  #workflowFile(repo: string, idOrFile: string): string {
+    if (!/^\d+$/.test(idOrFile)) return idOrFile;
+    for (const [file, w] of this.#workflows.get(checkRepo(repo)) ?? []) if (String(w.id) === idOrFile) return file;
+    return idOrFile;
+  }
+
+  #workflowName(repo: string, file: string): string {
+    return this.#workflows.get(checkRepo(repo))?.get(file)?.name ?? `.github/workflows/${file}`;
+  }
+
+  /** https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event */
+  #dispatch(req: Req): Reply {
+    const dispatchDocs = `${docs}/actions/workflows#create-a-workflow-dispatch-event`;
+    const repo = repoRef(req);
+    const file = this.#workflowFile(repo, req.params[2] ?? '');
+    const body = isObject(req.body) ? req.body : {};
+    if (typeof body['ref'] !== 'string' || body['ref'] === '') return unprocessable(`Invalid request.\n\n"ref" wasn't supplied.`, dispatchDocs);
+    if (body['return_run_details'] !== undefined && this.rejectRunDetails) {
+      return unprocessable(`Invalid request.\n\n"return_run_details" is not a permitted key.`, dispatchDocs);
+    }
+    const inputs = isObject(body['inputs']) ? body['inputs'] : {};
+    if (Object.values(inputs).some((v) => typeof v !== 'string')) return unprocessable('Invalid request.\n\nFor "properties/inputs", values must be strings.', dispatchDocs);
+    const declared = this.#workflows.get(checkRepo(repo))?.get(file)?.inputs;
+    const unexpected = declared ? Object.keys(inputs).filter((k) => !declared.includes(k)) : [];
+    if (unexpected.length > 0) return unprocessable(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`, dispatchDocs);
+    const given = inputs as Record<string, string>;
+    const ref = body['ref'].replace(/^refs\/heads\//, '');
+    const jobId = given['prow_job_id'];
+    const id = this.addWorkflowRun(repo, file, {
+      displayTitle: jobId ? `run ${jobId}` : this.#workflowName(repo, file),
+      event: 'workflow_dispatch',
+      headBranch: ref,
+      inputs: given,
+    });
+    const writes = [`dispatchWorkflow ${repo} ${file}@${body['ref']} ${JSON.stringify(given)}`];
+    if (body['return_run_details'] !== true) return { status: 204, writes };
+    const [owner = '', name = ''] = req.params;
+    return {
+      status: 200,
+      json: { workflow_run_id: id, run_url: `${this.url}/repos/${owner}/${name}/actions/runs/${id}`, html_url: `https://github.com/${owner}/${name}/actions/runs/${id}` },
+      writes,
+    };
+  }
+
+  /** Newest first, with GitHub's `event`, `branch`, `status` and `created` filters. */
+  #listRuns(req: Req): Reply {
+    const repo = repoRef(req);
+    const file = this.#workflowFile(repo, req.params[2] ?? '');
+    const event = req.query.get('event');
+    const branch = req.query.get('branch');
+    const status = req.query.get('status');
+    const created = req.query.get('created');
+    const since = created ? createdTest(created) : () => true;
+    const runs = (this.#runs.get(checkRepo(repo)) ?? [])
+      .filter((r) => r.workflow === file)
+      .filter((r) => (event ? r.event === event : true) && (branch ? r.headBranch === branch : true))
+      .filter((r) => (status ? r.status === status || r.conclusion === status : true))
+      .filter((r) => since({ createdAt: r.createdAt } as SearchItem))
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+    const page = this.#paginate(req, runs.map((r) => this.#runObject(req, r)));
+    return { ...page, json: { total_count: runs.length, workflow_runs: page.json } };
+  }
+
+  /** https://docs.github.com/en/rest/actions/workflow-runs#cancel-a-workflow-run */
+  #cancelRun(req: Req): Reply {
+    const repo = repoRef(req);
+    const run = this.#runs.get(checkRepo(repo))?.find((r) => String(r.id) === req.params[2]);
+    if (!run) return notFound(`${docs}/actions/workflow-runs#cancel-a-workflow-run`);
+    if (run.status === 'completed') {
+      return { status: 409, json: { message: 'Cannot cancel a workflow run that is completed.', documentation_url: `${docs}/actions/workflow-runs#cancel-a-workflow-run`, status: '409' } };
+    }
+    run.status = 'completed';
+    run.conclusion = 'cancelled';
+    return { status: 202, json: {}, writes: [`cancelWorkflowRun ${repo} run ${run.id}`] };
+  }
+
+  #runObject(req: Req, r: WorkflowRunView): object {
+    const [owner = '', name = ''] = req.params;
+    const workflow = this.#workflows.get(checkRepo(repoRef(req)))?.get(r.workflow);
+    return {
+      id: r.id,
+      name: this.#workflowName(repoRef(req), r.workflow),
+      node_id: `WFR_fake${r.id}`,
+      head_branch: r.headBranch,
+      head_sha: sha1(`${owner}/${name}@${r.headBranch}`),
+      path: `.github/workflows/${r.workflow}`,
+      display_title: r.displayTitle,
+      run_number: r.id,
+      event: r.event,
+      status: r.status,
+      conclusion: r.conclusion,
+      workflow_id: workflow?.id ?? 0,
+      url: `${this.url}/repos/${owner}/${name}/actions/runs/${r.id}`,
+      html_url: `https://github.com/${owner}/${name}/actions/runs/${r.id}`,
+      created_at: r.createdAt,
+      updated_at: r.createdAt,
+      run_attempt: 1,
+      run_started_at: r.createdAt,
+    };
   }
 
   // ---- people ------------------------------------------------------------------------------

@@ -127,6 +127,21 @@ const cases: Case[] = [
   }),
   c({ name: 'deleteBranch', args: [repo, 'feature'], seed: (gh) => gh.setBranches(full, ['main', 'feature']), text: `deleteBranch ${full} feature`, answer: undefined }),
   c({
+    name: 'dispatchWorkflow',
+    args: [repo, 'ci.yaml', 'main', { prow_job_id: 'j1' }],
+    text: `dispatchWorkflow ${full} ci.yaml@main {"prow_job_id":"j1"}`,
+    // A fresh fake numbers its first run 1000.
+    answer: { runId: 1000, htmlUrl: 'https://github.com/acme/widgets/actions/runs/1000' },
+  }),
+  c({
+    name: 'listWorkflowRuns',
+    args: [repo, 'ci.yaml', { event: 'workflow_dispatch' }],
+    seed: (gh) => (gh.fake.addWorkflowRun(full, 'ci.yaml', { event: 'push' }), gh.fake.addWorkflowRun(full, 'ci.yaml', { event: 'workflow_dispatch', displayTitle: 'run j1' })),
+    text: `listWorkflowRuns ${full} ci.yaml event workflow_dispatch`,
+    answer: [expect.objectContaining({ id: 1001, displayTitle: 'run j1', status: 'queued', conclusion: null, event: 'workflow_dispatch', path: '.github/workflows/ci.yaml' })],
+  }),
+  c({ name: 'cancelWorkflowRun', args: [repo, 1000], seed: (gh) => gh.fake.addWorkflowRun(full, 'ci.yaml'), text: `cancelWorkflowRun ${full} run 1000`, answer: undefined }),
+  c({
     name: 'getPullRequestChanges',
     args: [pr],
     seed: (gh) => gh.setChanges(`${full}#1`, [{ filename: 'a.go', additions: 1, deletions: 2, changes: 3, status: 'modified' }]),
