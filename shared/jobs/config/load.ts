@@ -127,7 +127,7 @@ export function loadJobConfig(doc: Record<string, unknown>, locate: Locate): Loa
 }
 
 /** One repository's presubmits or postsubmits, read and validated together (Prow's defaultPresubmits + validatePresubmits). */
-export function readRepoJobs(sink: IssueSink, kind: 'presubmit' | 'postsubmit', list: unknown, path: Path, repo: string, settings: JobSettings, extraPresets: readonly Preset[] = [], alongside: readonly Placed<Presubmit | Postsubmit>[] = []): (Presubmit | Postsubmit)[] {
+function readRepoJobs(sink: IssueSink, kind: 'presubmit' | 'postsubmit', list: unknown, path: Path, repo: string, settings: JobSettings): (Presubmit | Postsubmit)[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) {
     sink.error(path, `expected a list of ${kind}s for ${repo}, got ${describeValue(list)}`);
@@ -136,10 +136,10 @@ export function readRepoJobs(sink: IssueSink, kind: 'presubmit' | 'postsubmit', 
   const placed: Placed<Presubmit | Postsubmit>[] = [];
   list.forEach((raw: unknown, i) => {
     sink.jobNumber++;
-    const job = readJob(sink, raw, [...path, i], kind, repo, settings, extraPresets);
+    const job = readJob(sink, raw, [...path, i], kind, repo, settings);
     if (job && job.kind !== 'periodic') placed.push({ job, path: [...path, i] });
   });
-  for (const problem of validateRepoJobs(kind, [...placed, ...alongside])) sink.error(problem.path, problem.message);
+  for (const problem of validateRepoJobs(kind, placed)) sink.error(problem.path, problem.message);
   return placed.map((p) => p.job);
 }
 
