@@ -309,6 +309,6 @@ describe('plank, sinker and skiff settings', () => {
   it('max_concurrency, max_prowjob_age and job_log_retention_days are read; plank\'s other keys are one warning', () => {
     const parsed = load('plank:\n  max_concurrency: 5\n  job_url_template: x\nsinker:\n  max_prowjob_age: 48h\nskiff:\n  job_log_retention_days: 14\n');
     expect(parsed.jobs).toMatchObject({ maxConcurrency: 5, maxJobAgeMs: 48 * 3_600_000, logRetentionDays: 14 });
-    expect(parsed.warnings).toEqual(['config.yaml:1:1: plank: Skiff reads max_concurrency; keys it does not implement yet, ignored: job_url_template'.replace('1:1', '2:3')]);
+    expect(parsed.warnings).toEqual(['config.yaml:1:1: plank: Skiff reads max_concurrency; keys it does not implement yet, ignored: job_url_template']);
   });
 });
