@@ -86,6 +86,13 @@ describe('defaults (Prow defaultJobBase, defaultPresubmitFields, DefaultTriggerF
     expect(jobs.presubmits['org/repo']!.map((j) => j.timeoutSeconds)).toEqual([2700, 3 * 3600, 5 * 3600]);
   });
 
+  it("plank's older default_decoration_configs map ('*' first, then org or org/repo), in nanoseconds as jetstack writes it", () => {
+    const plank = `plank:\n  default_decoration_configs:\n    org/repo:\n      timeout: 10800000000000\n    '*':\n      timeout: 3600000000000\n`;
+    const { jobs } = load(`${plank}${presubmits('name: a')}${periodics('name: p\ninterval: 1h')}`);
+    expect(jobs.presubmits['org/repo']![0]!.timeoutSeconds).toBe(3 * 3600);
+    expect(jobs.periodics[0]!.timeoutSeconds).toBe(3600);
+  });
+
   it("knative's trigger, with (?m) inside an alternation, compiles with RE2 semantics and matches its rerun command", () => {
     const trigger = String.raw`((?m)^/test( | .* )build-tests,?($|\s.*))|((?m)^/test( | .* )build-tests_serving_main,?($|\s.*))`;
     const { jobs } = load(presubmits(`name: build-tests_serving_main\ntrigger: '${trigger}'\nrerun_command: /test build-tests`));
