@@ -19,6 +19,7 @@ describe('skiff checkconfig', () => {
     expect(result.ok).toBe(true);
     expect(result.lines[0]).toMatch(/: valid, 2 files, 10 warnings$/);
     expect(result.lines).toContain('  kubernetes-sigs/kind: hold, size');
+    expect(result.lines[1]).toBe('jobs: 1 presubmit (1 repository), 1 postsubmit (1 repository), 2 periodics');
     expect(result.lines.filter((l) => / a Prow key Skiff does not implement yet; ignored$/.test(l))).toHaveLength(7);
     // The job config is read; of plank, sinker and in_repo_config, what Skiff leaves out is one line each.
     expect(result.lines).toContain(`warning: ${fixture('config.yaml')}:34:1: sinker: Skiff reads max_prowjob_age; keys it does not implement yet, ignored: resync_period, max_pod_age, terminated_pod_ttl`);
