@@ -89,6 +89,10 @@ export async function loadInRepoJobs(github: InRepoGitHub, repo: RepoRef, sha: s
       continue;
     }
     presets.push(...readPresets(doc.presets, ['presets'], sinkFor(file)));
+    // Prow's ProwYAML has presets, presubmits, postsubmits and prow_ignored; it drops anything else unread.
+    for (const key of Object.keys(doc)) {
+      if (!['presets', 'presubmits', 'postsubmits', 'prow_ignored'].includes(key)) sinkFor(file).keyWarning([key], `${file.path} may hold presubmits, postsubmits and presets only; ${key} is not read`);
+    }
   }
 
   const fileOf = new Map<Placed<unknown>, LoadedFile>();

@@ -16,7 +16,8 @@ type Path = readonly PropertyKey[];
 export type Locate = (path: Path, options?: { key?: boolean }) => { file?: string; line?: number; column?: number };
 
 /** The top-level keys read here; parse.ts no longer reports them as Prow keys Skiff lacks. */
-export const jobConfigKeys: readonly string[] = ['presubmits', 'postsubmits', 'periodics', 'presets', 'decorate_all_jobs', 'plank', 'sinker', 'in_repo_config'];
+// `prow_ignored` is Prow's well-known field for anything non-Prow in a job file: read by no one, on purpose.
+export const jobConfigKeys: readonly string[] = ['presubmits', 'postsubmits', 'periodics', 'presets', 'decorate_all_jobs', 'plank', 'sinker', 'in_repo_config', 'prow_ignored'];
 
 /** Sub-keys of plank and sinker that Skiff reads; the others get one warning per section. */
 const readSubKeys: Record<string, string[]> = {
@@ -51,7 +52,8 @@ export class IssueSink implements JobSink {
     this.errors.push({ severity: 'error', ...this.locate(path), path: formatPath(path), message });
   }
   warning(path: Path, message: string, strict?: boolean): void {
-    this.warnings.push({ severity: 'warning', ...this.locate(path, strict ? { key: true } : {}), path: formatPath(path), message, ...(strict ? { strict } : {}) });
+    // A strict warning is a key nothing reads (a likely typo), located at the key.
+    this.warnings.push({ severity: 'warning', ...this.locate(path, strict ? { key: true } : {}), path: formatPath(path), message, ...(strict ? { strict, kind: 'unknown-key' as const } : {}) });
   }
   /** A warning about a key as a whole, located at the key (as parse.ts locates the keys it does not read). */
   keyWarning(path: Path, message: string): void {
@@ -111,7 +113,7 @@ export function loadJobConfig(doc: Record<string, unknown>, locate: Locate): Loa
     if (rest.length) sink.keyWarning([section], `Skiff reads ${readSubKeys[section]!.filter((k) => k in value).join(', ') || 'nothing of it yet'}; keys it does not implement yet, ignored: ${rest.join(', ')}`);
   }
 
-  const warnings = [...sink.warnings, ...presetIgnoredSummary(doc.presets), ...sink.ignoredSummary()].map((w) => (w.kind ? w : { ...w, kind: 'prow-key' as const }));
+  const warnings = [...sink.warnings, ...presetIgnoredSummary(doc.presets), ...sink.ignoredSummary()];
   const jobs: JobConfig = {
     presubmits,
     postsubmits,

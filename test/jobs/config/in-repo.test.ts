@@ -72,6 +72,11 @@ describe('loadInRepoJobs', () => {
     expect(result.presubmits[1]!.container!.env).toEqual({ LOCAL: '1' });
   });
 
+  it('periodics in .prow.yaml are not read (Prow reads presubmits and postsubmits only), with a warning', async () => {
+    const result = await loadInRepoJobs(github({ '.prow.yaml': `presubmits:\n${job('lint')}periodics:\n${job('nightly', '  interval: 1h\n')}` }), repo, sha, central());
+    expect(result).toMatchObject({ presubmits: [{ name: 'lint' }], postsubmits: [], warnings: ['.prow.yaml:4:1: periodics: .prow.yaml may hold presubmits, postsubmits and presets only; periodics is not read'] });
+  });
+
   it('a repository without in-repo config has none', async () => {
     const result = await loadInRepoJobs(github({ 'main.go': 'package main\n' }), repo, sha, central());
     expect(result).toEqual({ presubmits: [], postsubmits: [], files: [], warnings: [] });

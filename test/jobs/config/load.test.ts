@@ -233,6 +233,7 @@ describe('validation with Prow\'s messages', () => {
     { name: 'no spec', text: 'presubmits:\n  org/repo:\n  - name: a\n', error: 'config.yaml:3:5: presubmits["org/repo"][0]: invalid presubmit job a: kubernetes jobs require a spec' },
     { name: 'a spec without containers', text: 'presubmits:\n  org/repo:\n  - name: a\n    spec: {containers: []}\n', error: 'presubmits["org/repo"][0].spec.containers: invalid presubmit job a: pod spec must specify at least 1 container, found: 0' },
     { name: 'an env variable twice', text: presubmits('name: a\nspec:\n  containers:\n  - image: x\n    command: [a]\n    env: [{name: A, value: "1"}, {name: A, value: "2"}]'), error: 'presubmits["org/repo"][0].spec.containers[0].env[1]: invalid presubmit job a: env var named "A" is defined more than once' },
+    { name: 'decorate_all_jobs: decorated unless the job says otherwise', text: `decorate_all_jobs: true\n${presubmits('name: a\nspec:\n  containers:\n  - image: x')}`, error: 'presubmits["org/repo"][0].spec: invalid presubmit job a: decorated job containers must specify command and/or args' },
     { name: 'decorated without command or args', text: presubmits('name: a\ndecorate: true\nspec:\n  containers:\n  - image: x'), error: 'presubmits["org/repo"][0].spec: invalid presubmit job a: decorated job containers must specify command and/or args' },
     { name: 'a type Go would not unmarshal', text: presubmits('name: a\nalways_run: "yes"'), error: 'presubmits["org/repo"][0].always_run: invalid presubmit job a: always_run: expected true or false, got "yes"' },
     { name: 'an unquoted label value', text: presubmits('name: a\nlabels: {preset-x: true}'), error: 'presubmits["org/repo"][0].labels["preset-x"]: invalid presubmit job a: labels.preset-x: expected a string (quote it: "true"), got true' },
@@ -265,6 +266,8 @@ describe('validation with Prow\'s messages', () => {
     { name: 'Valid 5-field cron', text: periodics('name: a\ncron: 05 15 * * 1-5') },
     { name: 'Valid 6-field cron', text: periodics('name: a\ncron: 0 05 15 * * 1-5') },
     { name: 'the same name as a presubmit and a postsubmit', text: `${presubmits('name: a')}${postsubmits('name: a').replace('postsubmits:\n  org/repo:', 'postsubmits:\n  org/repo:')}` },
+    { name: 'decorate_all_jobs with a job that opts out', text: `decorate_all_jobs: true\n${presubmits('name: a\ndecorate: false\nspec:\n  containers:\n  - image: x')}` },
+    { name: "prow_ignored, Prow's field for what is not Prow's", text: `prow_ignored:\n  anything: [goes]\n${presubmits('name: a')}` },
     { name: 'a job relying on its image\'s entrypoint (args only, undecorated)', text: presubmits('name: a\nspec:\n  containers:\n  - image: x\n    args: [--flag]') },
   ])('$name loads', ({ text }) => {
     expect(problems(text)).toEqual([]);
