@@ -102,6 +102,15 @@ describe('defaults (Prow defaultJobBase, defaultPresubmitFields, DefaultTriggerF
     expect(job.trigger.test('/test build')).toBe(false);
   });
 
+  it('a pattern written many times is compiled once (kubernetes repeats its branch and change patterns across hundreds of jobs)', () => {
+    const { jobs } = load(presubmits("name: a\nrun_if_changed: '^docs/'", "name: b\nrun_if_changed: '^docs/'"));
+    const [a, b] = jobs.presubmits['org/repo']!;
+    expect(a!.runIfChanged).toBeDefined();
+    expect(a!.runIfChanged).toBe(b!.runIfChanged);
+    // And again on the next load (a config reload after a push).
+    expect(load(presubmits("name: c\nrun_if_changed: '^docs/'")).jobs.presubmits['org/repo']![0]!.runIfChanged).toBe(a!.runIfChanged);
+  });
+
   it('env: values as written, `env: null` loads, valueFrom is a warning naming the job and variable', () => {
     const parsed = load(
       presubmits(`name: a
