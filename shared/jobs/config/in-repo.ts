@@ -42,7 +42,9 @@ async function inRepoFiles(github: InRepoGitHub, repo: RepoRef, sha: string): Pr
     // filepath.Walk's lexical order.
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const hasDir = tree.entries.some((e) => e.type === 'tree' && e.path === inRepoConfigDir);
-  const paths = hasDir || inDir.length ? inDir : tree.entries.some((e) => e.type === 'blob' && e.path === inRepoConfigFile) ? [inRepoConfigFile] : [];
+  // A truncated listing (past 100,000 entries) may have left the file out: then it is asked for by name.
+  const hasFile = tree.truncated || tree.entries.some((e) => e.type === 'blob' && e.path === inRepoConfigFile);
+  const paths = hasDir || inDir.length ? inDir : hasFile ? [inRepoConfigFile] : [];
   const files: { path: string; text: string }[] = [];
   for (const path of paths) {
     const text = await github.getFile(repo, path, sha);
