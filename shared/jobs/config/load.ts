@@ -8,7 +8,7 @@ import { formatIssue, type ConfigIssue } from '../../config/issues.js';
 import { formatPath } from '../../config/format-error.js';
 import type { JobConfig, Periodic, Postsubmit, Presubmit } from '../types.js';
 import { describeValue, parseGoDuration, parseProwDuration } from './duration.js';
-import { isMapping, readJob, type JobKind } from './read-job.js';
+import { isMapping, readJob } from './read-job.js';
 import { jobSettings, type DecorationDefault, type JobSettings, type JobSink, type Preset } from './settings.js';
 import { validatePeriodics, validateRepoJobs, type Placed } from './validate.js';
 
@@ -304,5 +304,3 @@ function readInRepoEnabled(section: unknown, sink: IssueSink): (identifier: stri
     return false;
   };
 }
-
-export type { JobKind };

@@ -145,7 +145,7 @@ export function readJob(sink: JobSink, raw: unknown, path: Path, kind: JobKind, 
   };
 
   let job: Presubmit | Postsubmit | Periodic | undefined;
-  if (kind === 'periodic') job = readPeriodic(raw, base, r, field, fail);
+  if (kind === 'periodic') job = readPeriodic(base, r, field, fail);
   else {
     const compile = (key: string, what: string) => (source: string) => compiled(source, (error) => fail(field(key), `could not set regex: could not set branch regexes for ${name}: could not compile ${what} branch regex: ${error}`, false));
     const branches = r.stringList('branches');
@@ -210,7 +210,7 @@ export function readJob(sink: JobSink, raw: unknown, path: Path, kind: JobKind, 
   return broken ? undefined : job;
 }
 
-function readPeriodic(raw: Raw, base: JobBase, r: Reader, field: (key: string) => Path, fail: (at: Path, message: string, prefix?: boolean) => void): Periodic | undefined {
+function readPeriodic(base: JobBase, r: Reader, field: (key: string) => Path, fail: (at: Path, message: string, prefix?: boolean) => void): Periodic | undefined {
   const name = base.name;
   const cron = r.string('cron') ?? '';
   const interval = r.string('interval') ?? '';
@@ -221,7 +221,7 @@ function readPeriodic(raw: Raw, base: JobBase, r: Reader, field: (key: string) =
     return undefined;
   }
   if (seen === 0) {
-    fail([...field('name').slice(0, -1)], `at least one of cron, interval, or minimum_interval must be set in periodic ${name}`, false);
+    fail(field('name').slice(0, -1), `at least one of cron, interval, or minimum_interval must be set in periodic ${name}`, false);
     return undefined;
   }
   const periodic: Periodic = { ...base, kind: 'periodic' };
@@ -244,7 +244,6 @@ function readPeriodic(raw: Raw, base: JobBase, r: Reader, field: (key: string) =
       fail(field(key), `cannot parse duration for ${name}: ${(error as Error).message}`, false);
     }
   }
-  void raw;
   return periodic;
 }
 
