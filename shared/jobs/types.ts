@@ -75,6 +75,8 @@ export interface JobBase {
   codebuild?: CodeBuildSettings;
   githubActions?: GitHubActionsSettings;
   extraRefs: RefSpec[];
+  /** Prow's `path_alias`: where the job's own repository is checked out (`k8s.io/kubernetes` under GOPATH). */
+  pathAlias?: string;
   /** The file it came from (`config/jobs/foo.yaml`, `.prow.yaml`), for messages. */
   source: string;
 }
