@@ -279,13 +279,22 @@ interface Ran {
 
 function runOne(command: CloneCommand, env: Record<string, string>, signal: AbortSignal | undefined): Promise<Ran> {
   return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve({ output: '', code: null, error: 'aborted' });
+      return;
+    }
     const extra = Object.fromEntries(command.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-    const child = spawn(command.command, command.args, {
-      cwd: command.dir,
-      env: { ...env, ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      signal,
-    });
+    // Its own process group: git fetch runs helpers (git-remote-https) that an abort must stop too.
+    const child = spawn(command.command, command.args, { cwd: command.dir, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stop = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -294,6 +303,7 @@ function runOne(command: CloneCommand, env: Record<string, string>, signal: Abor
       failedToStart = error.message;
     });
     child.on('close', (code, killed) => {
+      signal?.removeEventListener('abort', stop);
       const output = Buffer.concat(chunks).toString('utf8');
       if (failedToStart !== undefined) resolve({ output, code: null, error: failedToStart });
       else if (code !== 0) resolve({ output, code, error: killed ? `killed by ${killed}` : `exit status ${code}` });

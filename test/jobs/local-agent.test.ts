@@ -1,5 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +196,48 @@ describe('LocalAgent', () => {
     expect(finished.get(j.id)).toEqual([expect.objectContaining({ state: 'aborted' })]);
     // A second abort of a finished run is no error.
     await agent.abort(j);
+  });
+
+  it('abort during the checkout stops git (and its HTTP helper) and ends aborted; the clone had the token of its refs', async () => {
+    // A git server that takes the request and never answers: the fetch hangs until it is stopped.
+    const requests: IncomingMessage[] = [];
+    let arrived!: () => void;
+    const firstRequest = new Promise<void>((resolve) => (arrived = resolve));
+    const server = createServer((req) => {
+      requests.push(req);
+      arrived();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/org/repo.git`;
+    const asked: string[] = [];
+    const withToken = new LocalAgent({
+      dataDir,
+      baseUrl: 'http://127.0.0.1:8888',
+      checkoutRoot,
+      fetchRetriesMs: [],
+      credentials: async (refs) => {
+        asked.push(`${refs.org}/${refs.repo}`);
+        return { token: 'local-token', user: 'x-access-token' };
+      },
+      onFinished: (id, observation) => waiters.get(id)?.(observation),
+    });
+    try {
+      const j = job(sh('echo never'), { refs: { org: 'org', repo: 'repo', baseRef: 'main', cloneUri: url, pulls: [] } });
+      const done = whenFinished(j.id);
+      await withToken.start(j, {});
+      await firstRequest;
+      const closed = new Promise<void>((resolve) => requests[0]!.socket.once('close', resolve));
+      await withToken.abort(j);
+      expect(await done).toMatchObject({ state: 'aborted', description: 'Job aborted.' });
+      await closed;
+      expect(asked).toEqual(['org/repo']);
+      expect(requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('x-access-token:local-token').toString('base64')}`);
+      expect(logOf(j.id)).not.toContain('never');
+      expect(readdirSync(checkoutRoot)).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('a process that ignores SIGTERM is killed after the grace period', async () => {
