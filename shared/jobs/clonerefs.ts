@@ -503,7 +503,8 @@ export function clonerefsScript(refs: readonly CloneRefs[], options: ClonerefsSc
   for (const one of refs) {
     const repo = one.org && one.repo ? `${one.org}/${one.repo}` : repositoryUri(one);
     const path = pathForRefs(srcRoot, one);
-    lines.push('', `echo ${shQuote(`# Cloning ${repo} at ${one.baseRef}${one.baseSha ? `(${one.baseSha})` : ''}`)}`);
+    // printf, not echo: dash's echo would read backslashes in a name as escapes.
+    lines.push('', `printf '%s\\n' ${shQuote(`# Cloning ${repo} at ${one.baseRef}${one.baseSha ? `(${one.baseSha})` : ''}`)}`);
     lines.push(`clonerefs_auth ${shQuote(repositoryUri(one))}`);
     const base = commandsForBaseRef(one, srcRoot, identity);
     lines.push(`mkdir -p ${shQuote(path)} || clonerefs_fail ${shQuote(`mkdir of ${path} failed`)}`);
@@ -535,5 +536,5 @@ function renderGit(command: CloneCommand, repo: string, refs: CloneRefs): string
     run = `git ${args}`;
     what = `git ${command.args[0]} of ${repo} failed`;
   }
-  return `echo ${shown}; ${run} || clonerefs_fail ${shQuote(what)}`;
+  return `printf '%s\\n' ${shown}; ${run} || clonerefs_fail ${shQuote(what)}`;
 }

@@ -339,6 +339,16 @@ describe('runClonerefs against a real repository', () => {
     expect(existsSync(join(dir, 'src/k8s.io/tools/feature.txt'))).toBe(false);
   });
 
+  it('the runner passes hostile names as arguments, never through a shell', async () => {
+    const branch = '$(touch${IFS}pwned)`touch${IFS}pwned2`';
+    repo.branch(branch);
+    const dir = tempDir();
+    const [record] = await runClonerefs(dir, [prRefs({ baseRef: branch, baseSha: undefined })], { fetchRetriesMs: [] });
+    expect(git(record!.path, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe(branch);
+    expect(readdirSync(record!.path).sort()).toEqual(['.git', 'README.md', 'base.txt', 'feature.txt']);
+    expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
+  });
+
   describe('the shell script', () => {
     const runScript = (script: string, env: Record<string, string> = {}) =>
       spawnSync('sh', ['-c', script], {
