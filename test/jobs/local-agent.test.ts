@@ -266,6 +266,20 @@ describe('LocalAgent', () => {
   });
 });
 
+describe('LocalAgent.close', () => {
+  it('kills what runs, without reporting it', async () => {
+    const reported: string[] = [];
+    const closing = new LocalAgent({ dataDir, baseUrl: 'http://127.0.0.1:8888', checkoutRoot, gracePeriodMs: 300, onFinished: (id) => void reported.push(id) });
+    const j = job(sh('sleep 300 & echo $! > "$ARTIFACTS/grandchild"; wait'), { refs: undefined });
+    await closing.start(j, {});
+    const grandchild = Number(await fileAppears(join(dataDir, 'jobs', j.id, 'artifacts', 'grandchild')));
+    await closing.close();
+    expect(processAlive(grandchild)).toBe(false);
+    expect(reported).toEqual([]);
+    expect(readdirSync(checkoutRoot)).toEqual([]);
+  });
+});
+
 describe('serveJobLog', () => {
   it('serves a job\'s log', async () => {
     const j = job(sh('echo served'), { refs: undefined });

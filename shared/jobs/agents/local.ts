@@ -100,6 +100,7 @@ interface Run {
 export class LocalAgent implements JobAgent {
   readonly name = 'local' as const;
   private readonly runs = new Map<string, Run>();
+  private closing = false;
   private readonly graceMs: number;
   private readonly now: () => Date;
 
@@ -168,8 +169,13 @@ export class LocalAgent implements JobAgent {
     await run.done;
   }
 
-  /** Kills every running job's processes at once (local mode stopping); no onFinished is called for them. */
+  /**
+   * Kills every running job's processes at once (local mode stopping). No onFinished is called
+   * for them: the store may be closing too; their records stay pending, and after a restart this
+   * agent does not know them (`observe` is undefined), which the reconciler acts on.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     const running = [...this.runs.values()].filter((run) => !run.observation);
     for (const run of running) {
       run.ending ??= 'aborted';
@@ -302,6 +308,7 @@ export class LocalAgent implements JobAgent {
   private async end(run: Run, observation: AgentObservation): Promise<void> {
     if (run.observation) return;
     run.observation = { ...observation, url: run.started.url, completedAt: this.now().toISOString() };
+    if (this.closing) return;
     try {
       await this.options.onFinished(run.job.id, run.observation);
     } catch (error) {
