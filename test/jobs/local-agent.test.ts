@@ -158,6 +158,13 @@ describe('LocalAgent', () => {
         '# image quay.io/jetstack/cert-manager-test:v1 noted, not pulled: the local agent runs the command on this machine\n' +
         '# the job gives args (make test) and no command: it relies on the entrypoint of image quay.io/jetstack/cert-manager-test:v1, which the local agent cannot run without the image (no container runtime is used). Give the job a command to run it locally.\n',
     },
+    {
+      name: 'args with neither command nor image',
+      container: { command: [], args: ['make'], env: {} },
+      state: 'error',
+      description: 'Job has args but no command, and no image whose entrypoint would run them.',
+      log: '# the job gives args (make) and no command or image: there is nothing to run them with\n',
+    },
     { name: 'no container', container: undefined, state: 'error', description: 'Job has no command to run.', log: '# the job has no command to run\n' },
   ])('$name', async ({ container, state, description, log }) => {
     const j = job(container as JobContainer | undefined, { refs: undefined });

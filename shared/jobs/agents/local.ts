@@ -195,12 +195,16 @@ export class LocalAgent implements JobAgent {
       return { state: 'error', description: 'Job has no command to run.' };
     }
     if (container.command.length === 0) {
-      const image = container.image ?? 'of the job';
+      const args = container.args.join(' ');
+      if (!container.image) {
+        await log(`# the job gives args (${args}) and no command or image: there is nothing to run them with`);
+        return { state: 'error', description: 'Job has args but no command, and no image whose entrypoint would run them.' };
+      }
       await log(
-        `# the job gives args (${container.args.join(' ')}) and no command: it relies on the entrypoint of image ${image}, ` +
+        `# the job gives args (${args}) and no command: it relies on the entrypoint of image ${container.image}, ` +
           'which the local agent cannot run without the image (no container runtime is used). Give the job a command to run it locally.',
       );
-      return { state: 'error', description: `Job needs the entrypoint of image ${image}: the local agent runs no images.` };
+      return { state: 'error', description: `Job needs the entrypoint of image ${container.image}: the local agent runs no images.` };
     }
 
     const checkout = await mkdtemp(join(this.options.checkoutRoot ?? tmpdir(), 'skiff-job-'));
