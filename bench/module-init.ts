@@ -23,6 +23,8 @@ const sdkUsed: Record<FunctionName, readonly string[]> = {
   webhook: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager'],
   plugins: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager'],
   api: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+  // CodeBuild and Secrets Manager (clone tokens) are loaded when a job starts, not at init.
+  jobs: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-secrets-manager'],
 };
 
 /**
@@ -176,6 +178,12 @@ export async function measureModuleInit(bundles: readonly BundleResult[]): Promi
         split: false,
       },
       { label: 'api', fn: 'api', env: { SKIFF_TABLE: 'skiff' }, split: true },
+      {
+        label: 'jobs (GITHUB_TOKEN)',
+        fn: 'jobs',
+        env: { SKIFF_CONFIG: 'acme/prow-config:plugins.yaml', GITHUB_TOKEN: 'bench-token', SKIFF_JOBS_TABLE: 'skiff-jobs', SKIFF_CODEBUILD_PROJECT: 'skiff-jobs', SKIFF_ARTIFACTS_BUCKET: 'skiff-artifacts' },
+        split: true,
+      },
     ];
 
     const rows: Row[] = [];

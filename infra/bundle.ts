@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync, type Metafile } from 'esbuild';
 
-export const functionNames = ['webhook', 'plugins', 'api'] as const;
+export const functionNames = ['webhook', 'plugins', 'api', 'jobs'] as const;
 export type FunctionName = (typeof functionNames)[number];
 
 /** The repository root: entry points and the default output folder are resolved from here, not the cwd. */

@@ -17,6 +17,7 @@ export const contextKeys = [
   'apiBurstLimit',
   'publicTraces',
   'queueEvents',
+  'jobLogRetentionDays',
   'alarmEmail',
   'stackName',
   'bundle',
@@ -32,7 +33,7 @@ export function configureSkiffApp(app: App): SkiffStack {
     );
   }
   const stack = new SkiffStack(app, stringContext(app, 'stackName') ?? 'Skiff', {
-    description: 'Skiff: Prow-style GitHub ChatOps on AWS Lambda',
+    description: 'Skiff: Prow-style GitHub ChatOps and CI on AWS Lambda and CodeBuild',
     config,
     githubApiUrl: stringContext(app, 'githubApiUrl'),
     pluginsMaxConcurrency: integerContext(app, 'pluginsMaxConcurrency'),
@@ -44,6 +45,7 @@ export function configureSkiffApp(app: App): SkiffStack {
     // Only an explicit `-c publicTraces=true` opens the trace API.
     publicTraces: booleanContext(app, 'publicTraces'),
     queueEvents: stringContext(app, 'queueEvents'),
+    jobLogRetentionDays: integerContext(app, 'jobLogRetentionDays'),
     alarmEmail: stringContext(app, 'alarmEmail'),
     // `-c bundle=false` synthesizes with placeholder code: a nag/template check without function sources.
     bundle: String(app.node.tryGetContext('bundle') ?? 'true') !== 'false',

@@ -24,7 +24,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { bundleFunction, type FunctionName } from './bundle.js';
+import { JobsResources } from './jobs-resources.js';
 import { resolveSettings, type SkiffSettings, type SkiffSettingsInput } from './stack-settings.js';
 import { lowestQuotaMetric, metricsNamespace } from '../shared/github/rate-limits.js';
 import { queuedEvents } from '../shared/hook/events.js';
@@ -55,6 +58,8 @@ const githubRequestTimeout = Duration.seconds(10);
 // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
 const eventsVisibilityTimeout = Duration.seconds(pluginsTimeout.toSeconds() * 6);
 const logRetention = logs.RetentionDays.ONE_MONTH;
+// A horologium tick or sinker pass reads the config and a few hundred records; a start is one StartBuild.
+const jobsTimeout = Duration.seconds(60);
 // Forwards to external plugins get their own event source with a small cap (2, SQS's least): an
 // endpoint that hangs ties up at most these invocations, which the plugins function reserves on
 // top of the events' own, so the events' poller is never throttled by them.
@@ -76,6 +81,8 @@ export class SkiffStack extends Stack {
   /** Lets a principal read traces; undefined with publicTraces. */
   readonly traceReaderPolicy: iam.ManagedPolicy | undefined;
   readonly settings: SkiffSettings;
+  /** Job records, logs and artifacts, and the CodeBuild project. */
+  readonly jobs: JobsResources;
 
   constructor(scope: Construct, id: string, props: SkiffStackProps) {
     super(scope, id, props);
@@ -164,6 +171,15 @@ export class SkiffStack extends Stack {
         'so rotation happens in GitHub and the new value is pasted here.',
     });
 
+    // CI: job records, logs and artifacts, the CodeBuild project (jobs-resources.ts).
+    this.jobs = new JobsResources(this, 'JobResources', { logRetentionDays: settings.jobLogRetentionDays });
+    const jobsEnv = {
+      SKIFF_JOBS_TABLE: this.jobs.table.tableName,
+      SKIFF_CODEBUILD_PROJECT: this.jobs.project.projectName,
+      SKIFF_ARTIFACTS_BUCKET: this.jobs.artifacts.bucketName,
+      SKIFF_CLONE_TOKEN_PREFIX: this.jobs.tokenPrefix,
+    };
+
     const common = { POWERTOOLS_SERVICE_NAME: 'skiff', LOG_LEVEL: 'INFO' };
     const webhook = this.skiffFunction('webhook', bundle, {
       memorySize: 512,
@@ -204,6 +220,8 @@ export class SkiffStack extends Stack {
         // The whole of one GitHub request, retries included; the worker derives a record's time
         // budget from it and the function timeout above, so both are visible side by side here.
         SKIFF_GITHUB_TIMEOUT_MS: String(githubRequestTimeout.toMilliseconds()),
+        // trigger starts jobs.
+        ...jobsEnv,
       },
     });
     const api = this.skiffFunction('api', bundle, {
@@ -211,7 +229,45 @@ export class SkiffStack extends Stack {
       timeout: Duration.seconds(10),
       environment: { ...common, SKIFF_TABLE: this.table.tableName },
     });
-    this.functions = { webhook, plugins, api };
+    // The schedules and CodeBuild's build events (shared/jobs/jobs-events.ts).
+    const jobsFn = this.skiffFunction('jobs', bundle, {
+      memorySize: 512,
+      timeout: jobsTimeout,
+      environment: {
+        ...common,
+        SKIFF_CONFIG: props.config,
+        SKIFF_GITHUB_SECRET_ARN: this.githubSecret.secretArn,
+        ...(props.githubApiUrl === undefined ? {} : { GITHUB_API_URL: props.githubApiUrl }),
+        SKIFF_GITHUB_TIMEOUT_MS: String(githubRequestTimeout.toMilliseconds()),
+        ...jobsEnv,
+      },
+    });
+    this.functions = { webhook, plugins, api, jobs: jobsFn };
+    this.jobs.grantRun(plugins);
+    this.jobs.grantRun(jobsFn, { deletesRecords: true });
+    this.grantSecretValue(jobsFn, this.githubSecret);
+    // Best-effort delivery of a build's end; the reconciler's pass catches what is missed.
+    new events.Rule(this, 'BuildStateChanges', {
+      description: 'Skiff: a CodeBuild job build finished',
+      eventPattern: {
+        source: ['aws.codebuild'],
+        detailType: ['CodeBuild Build State Change'],
+        detail: { 'build-status': ['SUCCEEDED', 'FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED'], 'project-name': [this.jobs.project.projectName] },
+      },
+      targets: [new targets.LambdaFunction(jobsFn, { retryAttempts: 4 })],
+    });
+    // Prow's horologium (every minute), a reconciler for lost build events and waiting jobs, and sinker.
+    for (const [id, task, every] of [
+      ['Horologium', 'horologium', Duration.minutes(1)],
+      ['Reconciler', 'reconcile', Duration.minutes(5)],
+      ['Sinker', 'sinker', Duration.hours(1)],
+    ] as const) {
+      new events.Rule(this, `${id}Schedule`, {
+        description: `Skiff: ${task} every ${every.toHumanString()}`,
+        schedule: events.Schedule.rate(every),
+        targets: [new targets.LambdaFunction(jobsFn, { event: events.RuleTargetInput.fromObject({ task }), retryAttempts: 0 })],
+      });
+    }
 
     // Each role may make exactly the calls its function's code makes (test/infra/stack.test.ts runs
     // that code over recording SDK clients and compares), not the families CDK's grantReadData /

@@ -33,6 +33,8 @@ export interface SkiffSettingsInput {
    * comma-separated event names, or `*` for every event (default none).
    */
   readonly queueEvents?: string;
+  /** Days job logs and artifacts are kept in the artifacts bucket and the build log group (1–3650, default 30). */
+  readonly jobLogRetentionDays?: number;
 }
 
 export interface SkiffSettings {
@@ -45,6 +47,7 @@ export interface SkiffSettings {
   readonly publicTraces: boolean;
   /** Extra event names to queue, or ['*']. */
   readonly queueEvents: readonly string[];
+  readonly jobLogRetentionDays: number;
 }
 
 export const settingDefaults = {
@@ -59,6 +62,8 @@ export const settingDefaults = {
   webhookReservedConcurrency: 10,
   reserveConcurrency: true,
   publicTraces: false,
+  // Prow's deck keeps logs as long as its bucket does; a month covers reviews and flake hunts.
+  jobLogRetentionDays: 30,
 } as const;
 
 // Hard limits: the SQS event source's MaximumConcurrency is 2–1000
@@ -71,6 +76,7 @@ const limits = {
   apiBurstLimit: [1, 5_000],
   webhookReservedConcurrency: [1, 1000],
   pluginsReservedConcurrency: [2, 1000],
+  jobLogRetentionDays: [1, 3650],
 } as const satisfies Record<string, readonly [number, number]>;
 
 function integerIn(key: keyof typeof limits, value: number, min: number = limits[key][0]): number {
@@ -113,6 +119,7 @@ export function resolveSettings(input: SkiffSettingsInput): SkiffSettings {
     pluginsReservedConcurrency,
     publicTraces: input.publicTraces ?? settingDefaults.publicTraces,
     queueEvents: parseQueueEvents(input.queueEvents),
+    jobLogRetentionDays: integerIn('jobLogRetentionDays', input.jobLogRetentionDays ?? settingDefaults.jobLogRetentionDays),
   };
 }
 

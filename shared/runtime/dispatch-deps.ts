@@ -57,6 +57,33 @@ export function workerOptions(env: Env): Omit<WorkerOptions, 'remainingTimeMs'> 
   return { maxReceiveCount: positiveInteger(env, 'SKIFF_MAX_RECEIVE_COUNT', 5) };
 }
 
+/**
+ * The GitHub connector and the config agent, as every function that acts on GitHub needs them
+ * (plugins, jobs): credentials checked now, so a bad secret fails the container at start.
+ */
+export async function githubAndConfig(
+  env: Env,
+  log: Logger,
+  options: Pick<DispatchOptions, 'allowConfigFiles' | 'offlineGitHub'> & { octokit?: Partial<OctokitOptions> } = {},
+): Promise<{ github: GitHubConnector; config: ConfigAgent }> {
+  const connector = new GitHubConnector(() => githubCredentialsFromEnv(env), {
+    baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    log,
+    botLogin: env.SKIFF_BOT_LOGIN,
+    offline: options.offlineGitHub,
+    ...options.octokit,
+    requestTimeoutMs: options.octokit?.requestTimeoutMs ?? positiveInteger(env, 'SKIFF_GITHUB_TIMEOUT_MS', defaultRequestTimeoutMs),
+  });
+  // Fail at start on unreadable credentials, and know whether this is a dry run.
+  await connector.refreshCredentials();
+  const location = parseConfigLocation(env.SKIFF_CONFIG, { allowFiles: options.allowConfigFiles ?? false });
+  const source =
+    location.kind === 'repo'
+      ? new RepoConfigSource(location, () => connector.contentsFor({ owner: location.owner, repo: location.repo }))
+      : new FileConfigSource(location.paths);
+  return { github: connector, config: new ConfigAgent(source, plugins) };
+}
+
 export async function dispatchDeps(
   env: Env,
   aws: { s3: S3ClientSource; dynamodb: DynamoDBClient },
@@ -68,16 +95,11 @@ export async function dispatchDeps(
     workerTimeoutMs: positiveInteger(env, 'SKIFF_WORKER_TIMEOUT_SECONDS', 60) * 1000,
   });
   const store = new DynamoStore(aws.dynamodb, required(env, 'SKIFF_TABLE'));
-  const connector = new GitHubConnector(() => githubCredentialsFromEnv(env), {
-    baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    log,
-    botLogin: env.SKIFF_BOT_LOGIN,
-    offline: options.offlineGitHub,
-    ...options.octokit,
-    requestTimeoutMs: timing.githubRequestMs,
+  const { github: connector, config } = await githubAndConfig(env, log, {
+    offlineGitHub: options.offlineGitHub,
+    allowConfigFiles: options.allowConfigFiles,
+    octokit: { ...options.octokit, requestTimeoutMs: timing.githubRequestMs },
   });
-  // Fail at start on unreadable credentials, and know whether this is a dry run.
-  await connector.refreshCredentials();
   // A forward must fit in a record's GitHub time, which the worker's start check counts on.
   const forwardTimeoutMs = positiveInteger(env, 'SKIFF_FORWARD_TIMEOUT_MS', defaultForwardTimeoutMs);
   if (forwardTimeoutMs > timing.recordGitHubMs) {
@@ -85,12 +107,6 @@ export async function dispatchDeps(
   }
   // Without a forward queue (a stack from before it existed), external plugins are traced as not forwarded.
   const forwardQueue = options.forwardQueue ?? (env.SKIFF_FORWARD_QUEUE_URL ? lazySqsQueue(env.SKIFF_FORWARD_QUEUE_URL) : undefined);
-  const location = parseConfigLocation(env.SKIFF_CONFIG, { allowFiles: options.allowConfigFiles ?? false });
-  const source =
-    location.kind === 'repo'
-      ? new RepoConfigSource(location, () => connector.contentsFor({ owner: location.owner, repo: location.repo }))
-      : new FileConfigSource(location.paths);
-  const config = new ConfigAgent(source, plugins);
   return {
     config,
     github: connector,

@@ -27,8 +27,8 @@ function fixture(): { entryDir: string; outdir: string } {
 }
 
 describe('bundleFunction', () => {
-  it('names the three functions the stack deploys', () => {
-    expect(functionNames).toEqual(['webhook', 'plugins', 'api']);
+  it('names the four functions the stack deploys', () => {
+    expect(functionNames).toEqual(['webhook', 'plugins', 'api', 'jobs']);
     expect(defaultOutdir).toBe(path.join(repoRoot, 'dist', 'functions'));
   });
 

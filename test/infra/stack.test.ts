@@ -54,7 +54,12 @@ const ids = {
   webhook: logicalId(stack, stack.functions.webhook),
   plugins: logicalId(stack, stack.functions.plugins),
   api: logicalId(stack, stack.functions.api),
+  jobs: logicalId(stack, stack.functions.jobs),
+  jobsTable: logicalId(stack, stack.jobs.table),
+  artifacts: logicalId(stack, stack.jobs.artifacts),
+  project: logicalId(stack, stack.jobs.project),
 };
+const jobsEnv = ['SKIFF_JOBS_TABLE', 'SKIFF_CODEBUILD_PROJECT', 'SKIFF_ARTIFACTS_BUCKET', 'SKIFF_CLONE_TOKEN_PREFIX'];
 
 function resourcesOfType(t: Template, type: string): [string, Json][] {
   return Object.entries(t.findResources(type)) as [string, Json][];
@@ -76,8 +81,48 @@ describe('SkiffStack', () => {
           SSESpecification: { SSEEnabled: true },
         },
       });
-      template.resourceCountIs('AWS::DynamoDB::Table', 1);
+      // The other table is the job records' (below).
+      template.resourceCountIs('AWS::DynamoDB::Table', 2);
     });
+
+    it('keeps job records in a table of their own, keyed by id, with an index for each query (by pull request, state and name), retained', () => {
+      const gsi = (IndexName: string, key: string) => ({
+        IndexName,
+        KeySchema: [
+          { AttributeName: key, KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      });
+      template.hasResource('AWS::DynamoDB::Table', {
+        DeletionPolicy: 'Retain',
+        Properties: {
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          GlobalSecondaryIndexes: [gsi('by-pull', 'pull'), gsi('by-state', 'state'), gsi('by-name', 'name')],
+        },
+      });
+    });
+
+    it.each([
+      { name: 'default', props: {}, days: 30 },
+      { name: 'jobLogRetentionDays 7', props: { jobLogRetentionDays: 7 }, days: 7 },
+    ])('expires job logs and artifacts after the retention ($name) in a private, TLS-only bucket', ({ props, days }) => {
+      const s = synth(props);
+      const bucket = s.template.toJSON().Resources[logicalId(s.stack, s.stack.jobs.artifacts)] as { Properties: Json };
+      expect(bucket.Properties).toMatchObject({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [expect.objectContaining({ ExpirationInDays: days, Status: 'Enabled' })] },
+      });
+      const logGroup = s.template.toJSON().Resources[logicalId(s.stack, s.stack.jobs.buildLogs)] as { Properties: Json };
+      expect(logGroup.Properties.RetentionInDays).toBe(days);
+    });
+
+    it.each([0, 3651, 1.5])('rejects jobLogRetentionDays %s', (value) => {
+      expect(() => synth({ jobLogRetentionDays: value })).toThrow(SkiffSettingError);
+    });
+
 
     it('expires payload objects after a day in a private, encrypted, TLS-only bucket', () => {
       template.hasResource('AWS::S3::Bucket', {
@@ -152,6 +197,53 @@ describe('SkiffStack', () => {
     });
   });
 
+  describe('jobs', () => {
+    it('has one generic CodeBuild project on Graviton, logging to its own group, whose role writes only jobs/ and reads only clone tokens', () => {
+      const project = template.toJSON().Resources[ids.project] as { Properties: Json };
+      expect(project.Properties).toMatchObject({
+        Environment: { Type: 'ARM_CONTAINER', ComputeType: 'BUILD_GENERAL1_SMALL', PrivilegedMode: false },
+        LogsConfig: { CloudWatchLogs: { Status: 'ENABLED' } },
+      });
+      const roleId = (project.Properties.ServiceRole as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const statements = resourcesOfType(template, 'AWS::IAM::Policy')
+        .filter(([, policy]) => JSON.stringify((policy.Properties as Json).Roles).includes(`"${roleId}"`))
+        .flatMap(([, policy]) => (policy.Properties as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }).PolicyDocument.Statement);
+      const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+      expect(actions).toContain('s3:PutObject');
+      expect(actions).toContain('secretsmanager:GetSecretValue');
+      expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:PutObject']);
+      const puts = statements.filter((st) => st.Action === 's3:PutObject');
+      expect(JSON.stringify(puts.map((st) => st.Resource))).toContain('/jobs/*');
+      expect(JSON.stringify(statements.filter((st) => st.Action === 'secretsmanager:GetSecretValue').map((st) => st.Resource))).toContain(':secret:skiff/Skiff/clone-token/*');
+    });
+
+    it('sends the project\'s finished builds to the jobs function', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.codebuild'],
+          'detail-type': ['CodeBuild Build State Change'],
+          detail: { 'build-status': ['SUCCEEDED', 'FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED'], 'project-name': [{ Ref: ids.project }] },
+        },
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ids.jobs, 'Arn'] } })],
+      });
+    });
+
+    it.each([
+      { task: 'horologium', rate: 'rate(1 minute)' },
+      { task: 'reconcile', rate: 'rate(5 minutes)' },
+      { task: 'sinker', rate: 'rate(1 hour)' },
+    ])('runs $task on a schedule ($rate), the only thing an idle stack invokes', ({ task, rate }) => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: rate,
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ids.jobs, 'Arn'] }, Input: JSON.stringify({ task }) })],
+      });
+    });
+
+    it('has exactly those four rules', () => {
+      template.resourceCountIs('AWS::Events::Rule', 4);
+    });
+  });
+
   describe('functions', () => {
     it.each([
       {
@@ -167,9 +259,10 @@ describe('SkiffStack', () => {
         timeout: 60,
         // The events' 5 and the forwards' 2.
         reserved: 7,
-        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_FORWARD_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS'],
+        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_FORWARD_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS', ...jobsEnv],
       },
       { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE'] },
+      { name: 'jobs', memory: 512, timeout: 60, reserved: undefined, env: ['SKIFF_CONFIG', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_GITHUB_TIMEOUT_MS', ...jobsEnv] },
     ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, $reserved reserved, its own log group kept a month', ({ name, memory, timeout, reserved, env }) => {
       // Prepare
       const fnResource = template.toJSON().Resources[ids[name]] as { Properties: Json };
@@ -291,16 +384,17 @@ describe('SkiffStack', () => {
       const types = Object.values(withOptions.template.toJSON().Resources as Record<string, { Type: string }>).map(
         (r) => r.Type,
       );
-      expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(3);
+      expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(4);
       expect(types.filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource')).toEqual([]);
     });
   });
 
   describe('least privilege', () => {
+    type FnName = 'webhook' | 'plugins' | 'api' | 'jobs';
     type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
     /** Every Allow statement that applies to the function's role, from any policy attached to it. */
-    function allowStatements(fnName: 'webhook' | 'plugins' | 'api'): Statement[] {
+    function allowStatements(fnName: FnName): Statement[] {
       const fn = template.toJSON().Resources[ids[fnName]] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
       const roleId = fn.Properties.Role['Fn::GetAtt'][0];
       const role = template.toJSON().Resources[roleId] as { Properties: Json };
@@ -315,7 +409,7 @@ describe('SkiffStack', () => {
     }
 
     /** Actions the function may perform on the resource with this logical ID (a `*` resource counts). */
-    function actionsOn(fnName: 'webhook' | 'plugins' | 'api', resourceId: string): string[] {
+    function actionsOn(fnName: FnName, resourceId: string): string[] {
       return allowStatements(fnName)
         .filter((s) => JSON.stringify(s.Resource).includes(`"${resourceId}"`) || JSON.stringify(s.Resource) === '"*"')
         .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
@@ -325,14 +419,20 @@ describe('SkiffStack', () => {
     const covers = (granted: string, action: string): boolean =>
       action === '*' || new RegExp(`^${granted.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 
-    type Resource = 'table' | 'bucket' | 'queue' | 'forwardQueue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret';
+    type Resource = 'table' | 'bucket' | 'queue' | 'forwardQueue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret' | 'jobsTable' | 'project' | 'cloneTokens';
+    // Starting, watching and stopping jobs: the records (by key and by index), the project's builds, the clone tokens.
+    const runsJobs = {
+      jobsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      project: ['codebuild:BatchGetBuilds', 'codebuild:StartBuild', 'codebuild:StopBuild'],
+      cloneTokens: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+    };
     /**
      * Every non-log action each role is granted, by resource. Exact: a grant missing here fails the
      * test as surely as one missing from the stack. Nothing CDK's broad grants add (Scan, Query,
      * BatchGetItem, BatchWriteItem, ConditionCheckItem, DescribeTable, GetQueueUrl, DescribeSecret…)
      * is called by any function.
      */
-    const exactGrants: Record<'webhook' | 'plugins' | 'api', Partial<Record<Resource, string[]>>> = {
+    const exactGrants: Record<FnName, Partial<Record<Resource, string[]>>> = {
       webhook: {
         table: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
         bucket: ['s3:PutObject'],
@@ -345,16 +445,19 @@ describe('SkiffStack', () => {
         queue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
         forwardQueue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
         githubSecret: ['secretsmanager:GetSecretValue'],
+        ...runsJobs,
       },
       api: { table: ['dynamodb:GetItem'] },
+      // Sinker deletes old records; only this function does.
+      jobs: { githubSecret: ['secretsmanager:GetSecretValue'], ...runsJobs, jobsTable: [...runsJobs.jobsTable, 'dynamodb:DeleteItem'] },
     };
 
     /** The role's non-log grants as resource → sorted actions; a grant on anything else is reported as such. */
-    function grantsByResource(t: Template, s: SkiffStack, fnName: 'webhook' | 'plugins' | 'api'): Record<string, string[]> {
+    function grantsByResource(t: Template, s: SkiffStack, fnName: FnName): Record<string, string[]> {
       const resourceIds = Object.fromEntries(
-        (['table', 'bucket', 'queue', 'forwardQueue', 'deadLetterQueue', 'hmacSecret', 'githubSecret'] as const).map((r) => [
+        (['table', 'bucket', 'queue', 'forwardQueue', 'deadLetterQueue', 'hmacSecret', 'githubSecret', 'jobsTable', 'project'] as const).map((r) => [
           r,
-          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, forwardQueue: s.forwardQueue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret }[r]),
+          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, forwardQueue: s.forwardQueue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret, jobsTable: s.jobs.table, project: s.jobs.project }[r]),
         ]),
       );
       const fn = t.toJSON().Resources[logicalId(s, s.functions[fnName])] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
@@ -366,7 +469,9 @@ describe('SkiffStack', () => {
           const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
           if (actions.every((a) => a.startsWith('logs:'))) continue;
           for (const resource of Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]) {
-            const name = Object.keys(resourceIds).find((r) => JSON.stringify(resource).includes(`"${resourceIds[r]}"`)) ?? `other: ${JSON.stringify(resource)}`;
+            const name =
+              Object.keys(resourceIds).find((r) => JSON.stringify(resource).includes(`"${resourceIds[r]}"`)) ??
+              (JSON.stringify(resource).includes(`:secret:${s.jobs.tokenPrefix}*`) ? 'cloneTokens' : `other: ${JSON.stringify(resource)}`);
             for (const action of actions) (grants[`${statement.Effect} ${name}`] ??= new Set()).add(action);
           }
         }
@@ -376,14 +481,14 @@ describe('SkiffStack', () => {
     const expectedGrants = (fn: keyof typeof exactGrants) =>
       Object.fromEntries(Object.entries(exactGrants[fn]).map(([resource, actions]) => [`Allow ${resource}`, [...actions].sort()]));
 
-    it.each(['webhook', 'plugins', 'api'] as const)('%s is granted exactly the actions its code calls, on exactly its resources', (fn) => {
+    it.each(['webhook', 'plugins', 'api', 'jobs'] as const)('%s is granted exactly the actions its code calls, on exactly its resources', (fn) => {
       expect(grantsByResource(template, stack, fn)).toEqual(expectedGrants(fn));
       // The options change nothing about who may do what.
       expect(grantsByResource(withOptions.template, withOptions.stack, fn)).toEqual(expectedGrants(fn));
     });
 
     it('grants nothing beyond the logs and the exact lists (no wildcard actions or resources)', () => {
-      for (const fn of ['webhook', 'plugins', 'api'] as const) {
+      for (const fn of ['webhook', 'plugins', 'api', 'jobs'] as const) {
         for (const statement of allowStatements(fn)) {
           for (const action of Array.isArray(statement.Action) ? statement.Action : [statement.Action]) expect(action).not.toContain('*');
           expect(statement.Resource).not.toBe('*');
@@ -396,7 +501,7 @@ describe('SkiffStack', () => {
     // the right resource. The local stand-ins ignore IAM, so only this catches a call the role
     // was never given.
     const resourceOf = { dynamodb: ids.table, sqs: ids.queue, s3: ids.bucket } as const;
-    const expectAllowed = (fn: 'webhook' | 'plugins' | 'api', actions: string[]) => {
+    const expectAllowed = (fn: FnName, actions: string[]) => {
       for (const action of new Set(actions)) {
         const service = action.split(':')[0] as keyof typeof resourceOf;
         expect(actionsOn(fn, resourceOf[service]).some((g) => covers(g, action)), `${fn} calls ${action} but its role does not allow it`).toBe(true);
@@ -406,7 +511,7 @@ describe('SkiffStack', () => {
      * The other direction: every table, bucket and queue action the role holds is one the code was
      * seen calling (or one Lambda's SQS poller calls with the role), so no grant outlives its use.
      */
-    const expectNothingUnused = (fn: 'webhook' | 'plugins' | 'api', actions: string[], alsoUsed: string[] = []) => {
+    const expectNothingUnused = (fn: FnName, actions: string[], alsoUsed: string[] = []) => {
       const used = new Set([...actions, ...alsoUsed]);
       const granted = grantsByResource(template, stack, fn);
       for (const resource of ['table', 'bucket', 'queue'] as const) {
@@ -530,7 +635,7 @@ describe('SkiffStack', () => {
       expectNothingUnused('api', aws.actions);
     });
 
-    it.each(['webhook', 'plugins', 'api'] as const)('%s may write logs only to its own log group', (fn) => {
+    it.each(['webhook', 'plugins', 'api', 'jobs'] as const)('%s may write logs only to its own log group', (fn) => {
       const logStatements = allowStatements(fn).filter((s) => JSON.stringify(s.Action).includes('logs:'));
       const fnResource = template.toJSON().Resources[ids[fn]] as { Properties: { LoggingConfig: { LogGroup: { Ref: string } } } };
       expect(logStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [fnResource.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] }]);
@@ -638,7 +743,7 @@ describe('SkiffStack', () => {
       });
     });
 
-    it.each(['webhook', 'plugins', 'api'] as const)('alarms on any %s error within 5 minutes', (fn) => {
+    it.each(['webhook', 'plugins', 'api', 'jobs'] as const)('alarms on any %s error within 5 minutes', (fn) => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ...alarmFor('Errors', 'AWS/Lambda'),
         Statistic: 'Sum',
@@ -669,7 +774,7 @@ describe('SkiffStack', () => {
       // Assess
       template.resourceCountIs('AWS::SNS::Topic', 1);
       template.resourceCountIs('AWS::SNS::Subscription', 0);
-      expect(alarms).toHaveLength(5);
+      expect(alarms).toHaveLength(6);
       for (const [, alarm] of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topicId }]);
       expect((template.toJSON().Outputs as Record<string, { Value: unknown }>).AlarmTopicArn?.Value).toEqual({ Ref: topicId });
     });
@@ -706,7 +811,7 @@ describe('SkiffStack', () => {
       const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
       // Assess
       t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
-      expect(alarms).toHaveLength(5);
+      expect(alarms).toHaveLength(6);
       for (const [, alarm] of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topicId }]);
     });
   });
@@ -766,6 +871,16 @@ describe('SkiffStack', () => {
           'Skiff/Webhook AwsSolutions-L1',
           'Skiff/Plugins AwsSolutions-L1',
           'Skiff/Api AwsSolutions-L1',
+          'Skiff/Jobs AwsSolutions-L1',
+          'Skiff/JobResources/Artifacts AwsSolutions-S1',
+          'Skiff/JobResources/Project AwsSolutions-CB4',
+          `Skiff/JobResources/BuildRole AwsSolutions-IAM5[Resource::<${ids.artifacts}.Arn>/jobs/*]`,
+          `Skiff/JobResources/BuildRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:<AWS::Region>:<AWS::AccountId>:report-group/<${ids.project}>-*]`,
+          `Skiff/JobResources/BuildRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/codebuild/<${ids.project}>:*]`,
+          ...['JobResources/BuildRole', 'PluginsRole', 'JobsRole'].map(
+            (role) => `Skiff/${role} AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:skiff/Skiff/clone-token/*]`,
+          ),
+          ...['PluginsRole', 'JobsRole'].map((role) => `Skiff/${role} AwsSolutions-IAM5[Resource::<${ids.jobsTable}.Arn>/index/*]`),
           `Skiff/WebhookRole AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
           `Skiff/PluginsRole AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
           'Skiff/HttpApi/POST--hook AwsSolutions-APIG4',

@@ -1,0 +1,178 @@
+// What CI needs beyond the ChatOps half: the job records' table (Skiff's ProwJobs), the bucket
+// for logs and artifacts, and the CodeBuild project every `codebuild` job is a build of. The
+// project is generic — each StartBuild overrides image, compute type, environment, buildspec and
+// timeout (shared/jobs/agents/codebuild.ts) — so one project serves every job and an idle stack
+// holds no build capacity. The functions that use these get their grants from the methods here,
+// so each grant sits beside the resource it is on.
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { jobIndexes } from '../shared/jobs/store/dynamo-job-store.js';
+
+export interface JobsResourcesProps {
+  /** Days a job's log and artifacts are kept (the bucket's lifecycle), and the build log group's retention. */
+  readonly logRetentionDays: number;
+}
+
+/**
+ * Where the functions keep the short-lived clone token a build reads: one Secrets Manager secret
+ * per GitHub App installation (or repository), named under this prefix (agents/clone-token.ts).
+ */
+export const cloneTokenPrefix = (stackName: string) => `skiff/${stackName}/clone-token/`;
+
+export class JobsResources extends Construct {
+  readonly table: dynamodb.Table;
+  readonly artifacts: s3.Bucket;
+  readonly project: codebuild.Project;
+  readonly buildLogs: logs.LogGroup;
+  /** `skiff/<stack>/clone-token/`: the functions write `<prefix><installation>`, builds read it. */
+  readonly tokenPrefix: string;
+
+  constructor(scope: Construct, id: string, props: JobsResourcesProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.tokenPrefix = cloneTokenPrefix(stack.stackName);
+
+    // Partition key `id`; one GSI per query the others make (by pull request, by state, by job
+    // name), each sorted by creation time, so nothing ever scans. BUILD_ID counters are items of
+    // their own with none of the index attributes, so no index lists them.
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [indexName, key] of [
+      [jobIndexes.byPull, 'pull'],
+      [jobIndexes.byState, 'state'],
+      [jobIndexes.byName, 'name'],
+    ] as const) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: key, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    this.artifacts = new s3.Bucket(this, 'Artifacts', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(props.logRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      // As the payload bucket: a retained bucket empties itself by its lifecycle rule.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.artifacts).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Holds job logs and artifacts that expire by the lifecycle rule; the only writer is the CodeBuild project role and the ' +
+        'only reader the api role, whose calls CloudTrail records, so server access logs would add a second bucket for nothing new.',
+    });
+
+    this.buildLogs = new logs.LogGroup(this, 'BuildLogs', {
+      retention: retentionFor(props.logRetentionDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(this, 'BuildRole', {
+      assumedBy: new iam.ServicePrincipal('codebuild.amazonaws.com'),
+      description: 'Skiff CodeBuild jobs',
+    });
+    this.project = new codebuild.Project(this, 'Project', {
+      description: 'Skiff: every codebuild job is a build of this project, with per-build overrides',
+      role,
+      // Every StartBuild overrides the buildspec; this one only says so if a build is started by hand.
+      buildSpec: codebuild.BuildSpec.fromObject({
+        version: '0.2',
+        phases: { build: { commands: ['echo "Skiff starts builds of this project with a buildspec override; this one has none." && exit 1'] } },
+      }),
+      environment: {
+        // Graviton, as the functions; a job's `codebuild.compute_type` or resource requests pick the size.
+        buildImage: codebuild.LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0,
+        computeType: codebuild.ComputeType.SMALL,
+      },
+      // Each build also sends its log to `jobs/<id>/` in the artifacts bucket (a StartBuild
+      // override), granted below as a put on that prefix alone.
+      logging: { cloudWatch: { logGroup: this.buildLogs } },
+      timeout: Duration.hours(8),
+    });
+    // Builds may read the clone tokens the functions put under the prefix, and nothing else.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokenSecretsArn()] }));
+    // Logs and artifacts under `jobs/<job id>/`; CodeBuild checks the bucket's location and ACL first.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.artifacts.arnForObjects('jobs/*')] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketAcl', 's3:GetBucketLocation'], resources: [this.artifacts.bucketArn] }));
+    Validations.of(this.project).acknowledge({
+      id: 'AwsSolutions-CB4',
+      reason:
+        'Build artifacts and logs go to a bucket encrypted with S3-managed keys and expire after the retention; a customer-managed ' +
+        'KMS key would cost a monthly fee on an idle stack and protect nothing the bucket policy does not already (TLS only, private).',
+    });
+    const artifactsId = stack.getLogicalId(this.artifacts.node.defaultChild as s3.CfnBucket);
+    const projectId = stack.getLogicalId(this.project.node.defaultChild as codebuild.CfnProject);
+    for (const [resource, reason] of [
+      [`<${artifactsId}.Arn>/jobs/*`, 'Each build writes its log and artifacts under its own job id; one action (s3:PutObject) on the jobs/ prefix of a bucket used for nothing else.'],
+      [`arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/codebuild/<${projectId}>:*`, "CDK's CodeBuild grant: the log streams of the project's own log group, one per build."],
+      [`arn:<AWS::Partition>:codebuild:<AWS::Region>:<AWS::AccountId>:report-group/<${projectId}>-*`, "CDK's CodeBuild grant: test report groups named after this project only."],
+      [tokenSecretsFinding(this.tokenPrefix), "One clone-token secret per GitHub App installation under this stack's prefix; read only (secretsmanager:GetSecretValue)."],
+    ] as const) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    }
+  }
+
+  /**
+   * What the functions that start, watch and stop jobs call (plugins: trigger; jobs: horologium,
+   * sinker, reconciler, build events): the records, the builds of this project, and the clone token.
+   */
+  grantRun(fn: lambda.Function, options: { deletesRecords?: boolean } = {}): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        // DeleteItem only for sinker's function.
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', ...(options.deletesRecords ? ['dynamodb:DeleteItem'] : [])],
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['codebuild:StartBuild', 'codebuild:StopBuild', 'codebuild:BatchGetBuilds'],
+        resources: [this.project.projectArn],
+      }),
+    );
+    // A start refreshes the installation's clone token (agents/clone-token.ts): read it, replace it, or create it the first time.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret'],
+        resources: [this.tokenSecretsArn()],
+      }),
+    );
+    if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
+    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as dynamodb.CfnTable);
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: "The job table's three indexes (by pull request, state and job name) are queried by name, with Query only; the table itself is not scanned.",
+    });
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${tokenSecretsFinding(this.tokenPrefix)}]`,
+      reason: "One clone-token secret per GitHub App installation under this stack's prefix, which a job start reads, refreshes or creates; nothing else in Secrets Manager.",
+    });
+  }
+
+  /** Every clone-token secret of this stack (Secrets Manager appends six random characters to a secret's ARN). */
+  private tokenSecretsArn(): string {
+    return Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${this.tokenPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+}
+
+/** How cdk-nag names the clone-token secrets' ARN pattern in its findings. */
+const tokenSecretsFinding = (prefix: string) => `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*`;
+
+/** The nearest CloudWatch retention at or above the days asked for. */
+function retentionFor(days: number): logs.RetentionDays {
+  const allowed = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number' && v > 0).sort((a, b) => a - b);
+  return (allowed.find((d) => d >= days) ?? logs.RetentionDays.INFINITE) as logs.RetentionDays;
+}
