@@ -15,6 +15,8 @@ import { createAppAuth } from '@octokit/auth-app';
 import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from '../log.js';
 import { abortAfter, gitHubDeadline } from './deadline.js';
+import { credentialKey } from './budget.js';
+import { throughBudget, type BudgetGateOptions } from './budget-gate.js';
 import { GitHubNetworkError, GitHubTimeoutError } from './errors.js';
 
 export const SkiffOctokit = Octokit.plugin(paginateRest, retry, throttling);
@@ -54,6 +56,12 @@ export interface OctokitOptions {
    * of 10 s allows 4 attempts and 14 s of backoff: 54 s for one call).
    */
   requestTimeoutMs?: number;
+  /**
+   * The GitHub budget every worker shares (budget-gate.ts). With it, each request waits for its
+   * credential's budget, and the per-container write pacing below is off: the budget paces writes
+   * across all containers instead (unless `writeIntervalMs` is given as well).
+   */
+  budget?: BudgetGateOptions;
   fetch?: typeof fetch;
 }
 
@@ -96,6 +104,13 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
       retryAfterBaseValue: retryBaseMs,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
+      ...(options.writeIntervalMs === undefined && options.budget
+        ? {
+            // One write at a time per container, as before, but no pause between: the shared budget paces them.
+            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+          }
+        : {}),
       ...(options.writeIntervalMs !== undefined
         ? {
             write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
@@ -108,6 +123,17 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
     },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
   });
+  // The budget wraps the plugins (so a retry plugin-retry or plugin-throttling makes inside one call
+  // is not counted again: rare, and GitHub's answer is what they react to), and the time limit
+  // wraps the budget, so a wait for budget is cut off at the request's limit like any other wait.
+  const gate = options.budget;
+  if (gate) {
+    const credential = credentialKey(auth);
+    octokit.hook.wrap('request', (request, endpoint) => {
+      const timed = endpoint.request as TimedRequest | undefined;
+      return throughBudget(gate, credential, { method: endpoint.method ?? 'GET', url: endpoint.url ?? '', endsAt: timed?.skiffEndsAt, signal: timed?.signal }, async () => request(endpoint));
+    });
+  }
   // Registered after the plugins, so it wraps them: the limit covers retries and waits.
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   octokit.hook.wrap('request', (request, endpoint) => timeLimited(timeoutMs, async () => request(endpoint), endpoint));

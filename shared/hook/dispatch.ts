@@ -20,6 +20,8 @@ import type { SkiffConfig } from '../config/schema.js';
 import { externalPluginsFor, type ExternalPluginsSection } from '../config/external-plugins.js';
 import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import { meteredBudget } from '../github/budget-gate.js';
+import { githubSection, type BudgetSettings } from '../github/budget-settings.js';
 import { withGitHubDeadline } from '../github/deadline.js';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
 import type { Logger } from '../log.js';
@@ -67,6 +69,8 @@ export interface DispatchDeps {
   worstCaseRecordMs?: number;
   /** Forwarding to external plugins (hook/forward.ts); without it, they are recorded as not forwarded. */
   forwarding?: ForwardingDeps;
+  /** The shared GitHub budget's limits, which take the config's `github.budget` as each event is served. */
+  budgetSettings?: Pick<BudgetSettings, 'use'>;
   /** Test seam: runs after each plugin's claim is marked done; a throw stands for a crash there. */
   afterPlugin?(delivery: string, plugin: string): void | Promise<void>;
   now?: () => Date;
@@ -151,6 +155,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
       throw new RetryableError(`no valid config to serve delivery ${delivery} with: ${describeError(error)}`, { cause: error });
     }
     const { config, warnings, error: configError } = snapshot;
+    deps.budgetSettings?.use(config.sections[githubSection.key]);
     if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
     await publishPluginHelp(config, deps, at);
 
@@ -235,9 +240,12 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         note,
       };
       let record: PluginRecord;
+      // The time the plugin's GitHub requests waited for the shared budget (budget-gate.ts).
+      const metered = await meteredBudget(() => runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment));
+      const waited = metered.budgetWaitMs ? { budgetWaitMs: metered.budgetWaitMs } : {};
       try {
-        const outcome = await runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment);
-        record = { ...outcome, writes, ...(checks.length ? { checks } : {}), attempt, at: at() };
+        if ('error' in metered) throw metered.error;
+        record = { ...metered.result, writes, ...(checks.length ? { checks } : {}), ...waited, attempt, at: at() };
       } catch (error) {
         const retryable = isRetryable(error);
         const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
@@ -249,6 +257,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
           ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
           writes,
           ...(checks.length ? { checks } : {}),
+          ...waited,
           attempt,
           at: at(),
         };

@@ -2,7 +2,8 @@
 //   budget#<credential> → tat_<bucket>: each GCRA bucket's theoretical arrival time (epoch ms),
 //                         slot<i>: { owner, until }: a block of concurrency slots a worker leases,
 //                         granted_<kind>: counts, updatedAt, expiresAt (a day after last use)
-//   budget#index        → credentials: the string set of credential keys (GET /api/budget lists them)
+//   budget#index        → credentials: the string set of credential keys (GET /api/budget lists them),
+//                         limits: the limits the workers last kept (JSON), to report use against
 //
 // A grant is one conditional UpdateItem that moves every bucket it draws from at once, so two
 // workers cannot both take the last unit. DynamoDB cannot compute max(tat, now), so the update is
@@ -24,6 +25,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   bucketsOf,
+  githubLimits,
   concurrencyOf,
   costOf,
   gcra,
@@ -80,6 +82,8 @@ export class DynamoBudget implements GitHubBudget {
   private readonly readLotMs: number;
   private readonly slotsPerBlock: number;
   private readonly blockLeaseMs: number;
+  /** The limits last written to the index (a config change writes them again). */
+  private indexedLimits: BudgetLimits | undefined;
 
   constructor(
     client: DynamoDBClient,
@@ -105,11 +109,17 @@ export class DynamoBudget implements GitHubBudget {
     const limits = this.limits();
     if (!limits.enabled) return { granted: true, release: () => {} };
     const l = this.local(credential);
-    if (!l.indexed) {
+    if (!l.indexed || limits !== this.indexedLimits) {
       await this.doc.send(
-        new UpdateCommand({ TableName: this.table, Key: { pk: indexKey }, UpdateExpression: 'ADD credentials :c', ExpressionAttributeValues: { ':c': new Set([credential]) } }),
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: indexKey },
+          UpdateExpression: 'ADD credentials :c SET limits = :limits',
+          ExpressionAttributeValues: { ':c': new Set([credential]), ':limits': JSON.stringify(limits) },
+        }),
       );
       l.indexed = true;
+      this.indexedLimits = limits;
     }
     const concurrency = concurrencyOf(limits);
     const blocks = concurrency === undefined ? 0 : Math.max(1, Math.floor(concurrency / this.slotsPerBlock));
@@ -250,13 +260,15 @@ export class DynamoBudget implements GitHubBudget {
 }
 
 /**
- * Every credential's use, read from the table (two GetItems and one per credential): what the api
- * function answers `GET /api/budget` with. It needs only dynamodb:GetItem.
+ * Every credential's use, read from the table (one GetItem for the index and one per credential):
+ * what the api function answers `GET /api/budget` with, so it needs only dynamodb:GetItem. Use is
+ * reported against the limits the workers last kept (they write them to the index), else `limits`.
  */
 export async function budgetUsage(doc: DynamoDBDocumentClient, table: string, limits: BudgetLimits, now: number, slotsPerBlock = 5): Promise<CredentialUsage[]> {
   const { Item: index } = await doc.send(new GetCommand({ TableName: table, Key: { pk: indexKey } }));
   const credentials = [...((index?.credentials as Set<string> | undefined) ?? [])].sort();
-  const buckets = bucketsOf(limits);
+  const kept = typeof index?.limits === 'string' ? (JSON.parse(index.limits) as BudgetLimits) : limits;
+  const buckets = bucketsOf(kept);
   const items = await Promise.all(credentials.map(async (credential) => (await doc.send(new GetCommand({ TableName: table, Key: { pk: `budget#${credential}` } }))).Item));
   return credentials.flatMap((credential, i) => {
     const item = items[i];
@@ -279,8 +291,8 @@ export async function budgetUsage(doc: DynamoDBDocumentClient, table: string, li
   });
 }
 
-/** budgetUsage for the api function, from a plain client. */
-export function budgetReader(client: DynamoDBClient, table: string, limits: () => BudgetLimits, now: () => number = Date.now): { usage(): Promise<CredentialUsage[]> } {
+/** budgetUsage for the api function and local mode, from a plain client; GitHub's limits until a worker has written its own. */
+export function budgetReader(client: DynamoDBClient, table: string, now: () => number = Date.now): { usage(): Promise<CredentialUsage[]> } {
   const doc = DynamoDBDocumentClient.from(client);
-  return { usage: () => budgetUsage(doc, table, limits(), now()) };
+  return { usage: () => budgetUsage(doc, table, githubLimits, now()) };
 }
