@@ -9,6 +9,7 @@ import { measureAckLatency } from './ack-latency.js';
 import { buildBundles, reportBundleSizes, type Bundles } from './bundle-size.js';
 import { measureExactlyOnce } from './exactly-once.js';
 import { measureGithubCalls } from './github-calls.js';
+import { measureGithubBudget } from './github-budget.js';
 import { measureReviewCommands } from './review-commands.js';
 import { measureTriageCommands } from './triage-commands.js';
 import { describeMachine } from './machine.js';
@@ -84,6 +85,7 @@ await step('Durable local ack under 20 senders', 150_000, measureDurableAck);
 await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
 await step('Acknowledged events across kill -9', 200_000, measureKillNine);
+await step('One GitHub budget for all workers', 300_000, measureGithubBudget);
 
 const wallSeconds = (performance.now() - started) / 1000;
 reports.push({
