@@ -86,7 +86,7 @@ function bucket(limit: number, windowMs: number, margin: number, burstOf: (allow
 }
 
 /**
- * The buckets for a set of limits. Per minute, a small burst (5% of what the margin leaves) and the
+ * The buckets for a set of limits. Per minute, a small burst (4% of what the margin leaves) and the
  * rest as the busy rate, so a busy worker pool sustains over 90% of GitHub's per-minute limit. Per
  * hour, a burst as large as a minute's allowance (a flurry of commands is served at the per-minute
  * pace), and the rest of the hour's allowance as its rate; so a sustained load settles at about
@@ -95,12 +95,12 @@ function bucket(limit: number, windowMs: number, margin: number, burstOf: (allow
 export function bucketsOf(limits: BudgetLimits): Buckets {
   if (!limits.enabled) return {};
   const m = limits.safetyMargin;
-  const contentMinute = bucket(limits.contentPerMinute, limits.minuteMs, m, (allowed) => Math.ceil(allowed * 0.05));
+  const contentMinute = bucket(limits.contentPerMinute, limits.minuteMs, m, (allowed) => Math.round(allowed * 0.04));
   const minuteAllowance = contentMinute ? contentMinute.rate + contentMinute.burst : Infinity;
   const buckets: Buckets = {
     contentMinute,
     contentHour: bucket(limits.contentPerHour, limits.hourMs, m, (allowed) => Math.min(minuteAllowance, Math.floor(allowed / 2))),
-    points: bucket(limits.pointsPerMinute, limits.minuteMs, m, (allowed) => Math.ceil(allowed * 0.05)),
+    points: bucket(limits.pointsPerMinute, limits.minuteMs, m, (allowed) => Math.round(allowed * 0.04)),
   };
   for (const name of bucketNames) if (!buckets[name]) delete buckets[name];
   return buckets;
@@ -116,6 +116,8 @@ export function costOf(kind: BudgetKind, limits: BudgetLimits): Partial<Record<B
 export const concurrencyOf = (limits: BudgetLimits): number | undefined =>
   limits.enabled && limits.concurrent > 0 ? Math.max(1, Math.floor(limits.concurrent * (1 - limits.safetyMargin))) : undefined;
 
+export const gcraSlackMs = 0.001;
+
 /**
  * GCRA for one bucket. `tat` is the bucket's theoretical arrival time (epoch ms; absent or in the
  * past when idle). Returns the new TAT when `cost` units may pass now, or how long to wait.
@@ -123,7 +125,8 @@ export const concurrencyOf = (limits: BudgetLimits): number | undefined =>
 export function gcra(b: Bucket, tat: number | undefined, cost: number, now: number): { tat: number } | { waitMs: number } {
   const start = tat === undefined || tat < now ? now : tat;
   const next = start + cost * b.intervalMs;
-  const horizon = now + b.burst * b.intervalMs;
+  // A microsecond of slack: sums of fractional intervals must not refuse the last unit of a burst.
+  const horizon = now + b.burst * b.intervalMs + gcraSlackMs;
   return next <= horizon ? { tat: next } : { waitMs: Math.ceil(next - horizon) };
 }
 

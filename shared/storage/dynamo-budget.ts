@@ -29,6 +29,7 @@ import {
   concurrencyOf,
   costOf,
   gcra,
+  gcraSlackMs,
   usedUnits,
   type BucketName,
   type BudgetGrant,
@@ -152,7 +153,7 @@ export class DynamoBudget implements GitHubBudget {
         const inc = units * b.intervalMs;
         names[`#${name}`] = `tat_${name}`;
         if (known !== undefined && known >= t) {
-          values[`:${name}Max`] = t + b.burst * b.intervalMs - inc;
+          values[`:${name}Max`] = t + b.burst * b.intervalMs - inc + gcraSlackMs;
           values[`:${name}Inc`] = inc;
           conditions.push(`(#${name} >= :now AND #${name} <= :${name}Max)`);
           set.push(`#${name} = #${name} + :${name}Inc`);
