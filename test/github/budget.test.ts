@@ -23,6 +23,7 @@ import { buildOctokit } from '../../shared/github/octokit.js';
 import { createLogger } from '../../shared/log.js';
 import { DynamoBudget, budgetUsage } from '../../shared/storage/dynamo-budget.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { githubBudget } from '../../shared/runtime/dispatch-deps.js';
 import { FakeGitHub } from '../fakes/github-server.js';
 import { SecondaryLimiter, scaledSecondaryLimits } from '../fakes/secondary-limits.js';
 
@@ -333,3 +334,21 @@ describe('github.budget in the config', () => {
   });
 });
 
+
+describe('SKIFF_GITHUB_BUDGET', () => {
+  it.each([
+    { value: undefined, kind: 'DynamoBudget' },
+    { value: 'shared', kind: 'DynamoBudget' },
+    { value: 'memory', kind: 'MemoryBudget' },
+    { value: 'off', kind: 'none' },
+  ])('$value → $kind', ({ value, kind }) => {
+    const budget = githubBudget({ SKIFF_GITHUB_BUDGET: value }, standIns.clients.dynamodb, standIns.table, new BudgetSettings());
+    expect(budget?.constructor.name ?? 'none').toBe(kind);
+  });
+
+  it('refuses anything else, naming the choices', () => {
+    expect(() => githubBudget({ SKIFF_GITHUB_BUDGET: 'dynamo' }, standIns.clients.dynamodb, standIns.table, new BudgetSettings())).toThrow(
+      'SKIFF_GITHUB_BUDGET must be shared, memory or off, got "dynamo"',
+    );
+  });
+});
