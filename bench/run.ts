@@ -20,6 +20,7 @@ import { measurePipelineThroughput } from './pipeline-throughput.js';
 import { measureSignatureFlood } from './signature-flood.js';
 import { measureDurableAck } from './durable-ack.js';
 import { measureConfigLoad } from './config-load.js';
+import { measureConditionalReads } from './conditional-reads.js';
 import { measureKillNine } from './kill-nine.js';
 import { markdown, textTable } from './report.js';
 
@@ -78,6 +79,7 @@ try {
 }
 await step('Config load', 120_000, measureConfigLoad);
 await step('GitHub calls per /hold', 60_000, measureGithubCalls);
+await step('Conditional reads', 150_000, measureConditionalReads);
 await step('Review commands: GitHub calls and exactly-once', 180_000, measureReviewCommands);
 await step('Triage commands: GitHub calls', 60_000, measureTriageCommands);
 await step('Webhook ack latency', 150_000, measureAckLatency);

@@ -1,6 +1,8 @@
 // SQS FIFO batch → shared/hook/worker.ts (dispatch per record, partial batch failures).
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
+import { metricsNamespace, publishRateLimits } from '../shared/github/rate-limits.js';
 import { processBatch } from '../shared/hook/worker.js';
 import { createLogger } from '../shared/log.js';
 import { dispatchDeps, workerOptions } from '../shared/runtime/dispatch-deps.js';
@@ -19,6 +21,20 @@ const redeliveryFor = (event: SQSEvent) => redeliveries.get(event.Records[0]?.ev
 
 const options = workerOptions(process.env);
 
+// GitHub's remaining quota per credential, as CloudWatch metrics (EMF on stdout) after each
+// batch: the stack alarms on it (shared/github/rate-limits.ts), by the `service` dimension.
+const metrics = new Metrics({ namespace: metricsNamespace, serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'skiff' });
+
 // The remaining time decides which records of the batch still start (shared/hook/worker.ts).
-export const handler = (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) =>
-  processBatch(event, deps, redeliveryFor(event), { ...options, remainingTimeMs: context && (() => context.getRemainingTimeInMillis()) });
+export const handler = async (event: SQSEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+  try {
+    return await processBatch(event, deps, redeliveryFor(event), { ...options, remainingTimeMs: context && (() => context.getRemainingTimeInMillis()) });
+  } finally {
+    try {
+      publishRateLimits(deps.github.rateLimits.take(), metrics);
+    } catch (error) {
+      // Metrics are never a reason to fail (and retry) a batch that was processed.
+      log.warn('could not publish the GitHub rate-limit metrics', { error: String(error) });
+    }
+  }
+};

@@ -26,6 +26,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundleFunction, type FunctionName } from './bundle.js';
 import { resolveSettings, type SkiffSettings, type SkiffSettingsInput } from './stack-settings.js';
+import { lowestQuotaMetric, metricsNamespace } from '../shared/github/rate-limits.js';
 import { queuedEvents } from '../shared/hook/events.js';
 import { plugins as pluginRegistry } from '../shared/plugins/registry.js';
 
@@ -329,6 +330,25 @@ export class SkiffStack extends Stack {
           ...atLeastOnceIn5Minutes,
         }),
       ),
+      // The plugins worker publishes the lowest remaining share of any credential's primary
+      // quota after each batch (shared/github/rate-limits.ts); under 10 %, GitHub will soon answer
+      // 403 until the hour's window resets.
+      new cloudwatch.Metric({
+        namespace: metricsNamespace,
+        metricName: lowestQuotaMetric,
+        dimensionsMap: { service: common.POWERTOOLS_SERVICE_NAME },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MINIMUM,
+      }).createAlarm(this, 'GitHubQuotaAlarm', {
+        alarmDescription:
+          'Skiff: a GitHub credential has less than 10 % of its primary rate limit left this hour; the GitHubRateLimitRemaining metrics (by Credential and Resource) say which.',
+        threshold: 10,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // No datapoint: no batch called GitHub in the period, which uses no quota.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
     ];
     const alarmAction = new SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) alarm.addAlarmAction(alarmAction);

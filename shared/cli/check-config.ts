@@ -9,6 +9,7 @@ import { readConfigPaths } from '../config/agent.js';
 import { ConfigError, formatIssue, type ConfigIssue } from '../config/issues.js';
 import { parseConfig, pluginsFor, type ConfigFile } from '../config/parse.js';
 import { describeError } from '../github/errors.js';
+import type { JobConfig } from '../jobs/types.js';
 import { plugins } from '../plugins/registry.js';
 
 export interface CheckConfigOptions {
@@ -113,7 +114,7 @@ export async function checkConfig(options: CheckConfigOptions): Promise<CheckRes
 
   const source = names.join(', ');
   try {
-    const { config, issues } = parseConfig(files, plugins, source, { strict: options.strict });
+    const { config, jobs, issues } = parseConfig(files, plugins, source, { strict: options.strict });
     const active = Object.keys(config.plugins).flatMap((where) => {
       const [owner = '', repo] = where.split('/');
       // What runs there: for a repository, its org's plugins too, as events see them.
@@ -124,7 +125,7 @@ export async function checkConfig(options: CheckConfigOptions): Promise<CheckRes
     const summary = `${source}: valid, ${files.length} ${files.length === 1 ? 'file' : 'files'}${issues.length ? `, ${issues.length} ${issues.length === 1 ? 'warning' : 'warnings'}` : ''}`;
     return {
       ok: true,
-      lines: [summary, ...(active.length ? ['active Skiff plugins:', ...active] : ['no Skiff plugin is enabled anywhere']), ...issues.map((w) => `warning: ${formatIssue(w)}`)],
+      lines: [summary, ...jobsLine(jobs), ...(active.length ? ['active Skiff plugins:', ...active] : ['no Skiff plugin is enabled anywhere']), ...issues.map((w) => `warning: ${formatIssue(w)}`)],
       issues,
     };
   } catch (error) {
@@ -132,6 +133,18 @@ export async function checkConfig(options: CheckConfigOptions): Promise<CheckRes
     // parseConfig reports each file's problems itself; anything else is a bug, still reported.
     return { ok: false, lines: [`${source}: cannot check: ${describeError(error)}`], issues: [] };
   }
+}
+
+/** `jobs: 121 presubmits (34 repositories), 4 postsubmits (2 repositories), 53 periodics`, when there are any. */
+function jobsLine(jobs: JobConfig): string[] {
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  const perRepo = (by: Record<string, unknown[]>, what: string) => {
+    const repos = Object.values(by).filter((list) => list.length > 0).length;
+    const count = Object.values(by).reduce((n, list) => n + list.length, 0);
+    return `${plural(count, what)}${count ? ` (${plural(repos, 'repository', 'repositories')})` : ''}`;
+  };
+  const total = Object.values(jobs.presubmits).flat().length + Object.values(jobs.postsubmits).flat().length + jobs.periodics.length;
+  return total ? [`jobs: ${perRepo(jobs.presubmits, 'presubmit')}, ${perRepo(jobs.postsubmits, 'postsubmit')}, ${plural(jobs.periodics.length, 'periodic')}`] : [];
 }
 
 /** The positional form: files or directories, as SKIFF_CONFIG names them. */

@@ -10,6 +10,8 @@ import { ConfigError, formatIssue, type ConfigIssue } from './issues.js';
 import { mergeFiles, type Merged } from './merge.js';
 import { allProwKeys, isProwKey } from './prow-keys.js';
 import { isProwPlugin, prowPluginNames, prowPluginSees, renamedProwPlugins, unneededProwPlugins } from './prow-plugins.js';
+import { jobConfigKeys, loadJobConfig } from '../jobs/config/load.js';
+import type { JobConfig } from '../jobs/types.js';
 import { buildSchema, sectionsOf, skiffKeys, type SkiffConfig } from './schema.js';
 import { loadYamlFile, positionIn, type ConfigFile, type LoadedFile } from './yaml-file.js';
 
@@ -18,6 +20,8 @@ export type { ConfigFile } from './yaml-file.js';
 
 export interface ParsedConfig {
   config: SkiffConfig;
+  /** Prow's job config (presubmits, postsubmits, periodics, presets, plank, sinker, in_repo_config), loaded. */
+  jobs: JobConfig;
   /** The warning issues, one line each. */
   warnings: string[];
   /** Every warning, with where it is. */
@@ -65,7 +69,7 @@ export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], so
   }
   options.cache?.keepOnly(files.map((f) => f.path));
   // The files that parsed are merged even when others did not, so every problem is reported at once.
-  const known = skiffKeys(registry);
+  const known = [...skiffKeys(registry), ...jobConfigKeys];
   const merged = mergeFiles(loaded, (key) => known.includes(key) || isProwKey(key));
   errors.push(...merged.issues);
   if (errors.length) throw new ConfigError(errors, source);
@@ -83,17 +87,21 @@ export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], so
     );
   }
 
+  // Job config is read from the merged document itself: its errors are located per job and key.
+  const jobs = loadJobConfig(merged.doc, merged.locate);
+  if (jobs.errors.length) throw new ConfigError(jobs.errors, source);
+
   const data = result.data as Record<string, unknown>;
   const sections: Record<string, unknown> = Object.create(null);
   for (const { key } of sectionsOf(registry)) sections[key] = Object.hasOwn(data, key) ? data[key] : undefined;
   const config: SkiffConfig = { plugins: result.data.plugins, externalPlugins: result.data.external_plugins, sections };
 
-  const warnings = [...keyWarnings(merged, known), ...pluginWarnings(config, merged, registry), ...twiceEnabledWarnings(config, merged, registry)];
+  const warnings = [...keyWarnings(merged, known), ...jobs.warnings, ...pluginWarnings(config, merged, registry), ...twiceEnabledWarnings(config, merged, registry)];
   if (options.strict) {
     const strictErrors = warnings.filter((w) => w.strict).map((w): ConfigIssue => ({ ...w, severity: 'error' }));
     if (strictErrors.length) throw new ConfigError(strictErrors, source);
   }
-  return { config, warnings: warnings.map(formatIssue), issues: warnings };
+  return { config, jobs: jobs.jobs, warnings: warnings.map(formatIssue), issues: warnings };
 }
 
 /** Top-level keys Skiff does not read: one warning per Prow key, and one per unknown key and file. */

@@ -5,7 +5,7 @@ import type { Plugin } from '../plugins/types.js';
 import { prowPluginNames, renamedProwPlugins, unneededProwPlugins } from './prow-plugins.js';
 
 /** Prow plugins Skiff intends to implement as part of a larger piece, with that piece. */
-const planned: ReadonlyMap<string, string> = new Map([['trigger', 'with jobs (presubmits and postsubmits on a ProwJob record)']]);
+const planned: ReadonlyMap<string, string> = new Map();
 
 const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
 

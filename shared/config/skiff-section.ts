@@ -12,11 +12,13 @@ export interface SkiffSection {
    * one (`/lgmt` → `/lgtm`). `off`: such lines are ignored, as Prow ignores them.
    */
   unknownCommands: 'off' | 'reply';
+  /** How long job logs and artifacts are kept (`job_log_retention_days`, default 30; read by the job config). */
+  jobLogRetentionDays: number;
 }
 
 const schema: z.ZodType<SkiffSection> = z
-  .strictObject({ unknown_commands: z.enum(['off', 'reply']).nullish() })
+  .strictObject({ unknown_commands: z.enum(['off', 'reply']).nullish(), job_log_retention_days: z.number().int().positive().nullish() })
   .nullish()
-  .transform((raw) => ({ unknownCommands: raw?.unknown_commands ?? 'off' }));
+  .transform((raw) => ({ unknownCommands: raw?.unknown_commands ?? 'off', jobLogRetentionDays: raw?.job_log_retention_days ?? 30 }));
 
 export const skiffSection = { key: 'skiff', schema };

@@ -3,9 +3,18 @@
 // `trusted_apps`; members of `trusted_org`. Prow's trigger reads it to decide whose pull requests
 // run tests; its TrustedUser is also what retitle and verify-owners trust, so it is shared.
 // Keys only trigger uses (ignore_ok_to_test, trigger_github_workflows, org_invite) are read as
-// Prow writes them, for the trigger plugin to come.
+// Prow writes them.
 import * as z from 'zod';
 import { entryFor } from './repo-entries.js';
+
+/** Prow's OrgInviteConfig.Prominent: the louder "join the org" line for repeat contributors. */
+export interface ProminentOrgInvite {
+  disabled: boolean;
+  /** Merged pull requests after which the prominent line is shown; Prow's default 3. */
+  mergedPrThreshold: number;
+  /** Replaces Prow's default line; `{join_org_url}` is replaced by the join URL. */
+  message: string;
+}
 
 export interface TriggerOptions {
   trustedApps: string[];
@@ -14,6 +23,7 @@ export interface TriggerOptions {
   onlyOrgMembers: boolean;
   ignoreOkToTest: boolean;
   triggerGitHubWorkflows: boolean;
+  orgInvite: { prominent: ProminentOrgInvite };
 }
 
 export interface TriggerEntry extends TriggerOptions {
@@ -21,6 +31,28 @@ export interface TriggerEntry extends TriggerOptions {
 }
 
 const list = z.array(z.string()).nullish().transform((v) => v ?? []);
+
+const defaultOrgInvite = (): TriggerOptions['orgInvite'] => ({ prominent: { disabled: false, mergedPrThreshold: 3, message: '' } });
+
+const orgInviteSchema = z
+  .looseObject({
+    prominent: z
+      .looseObject({
+        disabled: z.boolean().nullish(),
+        // Prow keeps "not set" (3) apart from an explicit 0 (always prominent).
+        merged_pr_threshold: z.number().int().nullish(),
+        message: z.string().nullish(),
+      })
+      .nullish(),
+  })
+  .nullish()
+  .transform((raw): TriggerOptions['orgInvite'] => ({
+    prominent: {
+      disabled: raw?.prominent?.disabled ?? false,
+      mergedPrThreshold: raw?.prominent?.merged_pr_threshold ?? 3,
+      message: raw?.prominent?.message ?? '',
+    },
+  }));
 
 // Loose: Prow's struct has keys Skiff does not read yet (org_invite), and they must load.
 const entrySchema = z
@@ -32,6 +64,9 @@ const entrySchema = z
     only_org_members: z.boolean().nullish(),
     ignore_ok_to_test: z.boolean().nullish(),
     trigger_github_workflows: z.boolean().nullish(),
+    org_invite: orgInviteSchema,
+    // An older Prow key (skipped jobs once got a status of their own); accepted, and has no effect.
+    elide_skipped_contexts: z.boolean().nullish(),
   })
   .transform(
     (raw): TriggerEntry => ({
@@ -42,6 +77,7 @@ const entrySchema = z
       onlyOrgMembers: raw.only_org_members ?? false,
       ignoreOkToTest: raw.ignore_ok_to_test ?? false,
       triggerGitHubWorkflows: raw.trigger_github_workflows ?? false,
+      orgInvite: raw.org_invite,
     }),
   );
 
@@ -60,7 +96,7 @@ export function triggerFor(entries: readonly TriggerEntry[] | undefined, org: st
   const entry = entryFor(entries, org, repo);
   const options: TriggerOptions = entry
     ? { ...entry }
-    : { trustedApps: [], trustedOrg: '', joinOrgUrl: '', onlyOrgMembers: false, ignoreOkToTest: false, triggerGitHubWorkflows: false };
+    : { trustedApps: [], trustedOrg: '', joinOrgUrl: '', onlyOrgMembers: false, ignoreOkToTest: false, triggerGitHubWorkflows: false, orgInvite: defaultOrgInvite() };
   if (!options.joinOrgUrl) options.joinOrgUrl = `https://github.com/orgs/${options.trustedOrg || org}/people`;
   return options;
 }

@@ -12,7 +12,6 @@
 // TAT is one number per limit, so the shared (DynamoDB) version is one conditional update.
 //
 // The credential key is the installation id, or a SHA-256 prefix of a token: never the token.
-import { createHash } from 'node:crypto';
 
 /**
  * `content-write`: creates content or notifies (comments, labels, assignees, review requests,
@@ -164,12 +163,8 @@ export const usedUnits = (b: Bucket, tat: number | undefined, now: number): numb
   // Less a hair: floating-point intervals (3 600 000 / 399) must not round 3 units up to 4.
   tat === undefined || tat <= now ? 0 : Math.min(b.rate + b.burst, Math.ceil((tat - now) / b.intervalMs - 1e-6));
 
-/** The budget key of a credential: never the token itself. */
-export function credentialKey(auth: { token: string } | { appId: string; installationId?: number } | undefined): string {
-  if (!auth) return 'anonymous';
-  if ('token' in auth) return `token:${createHash('sha256').update(auth.token).digest('hex').slice(0, 16)}`;
-  return auth.installationId === undefined ? `app:${auth.appId}` : `installation:${auth.installationId}`;
-}
+/** The budget key of a credential (the ETag cache's key): never the token itself. */
+export { credentialKey } from './etag-cache.js';
 
 /**
  * Which budget a request draws from. GitHub counts content creation by what a request does;

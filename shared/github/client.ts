@@ -126,6 +126,8 @@ export type RepoRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'non
 /** An issue (or a pull request seen as an issue) as GitHub's issues API returns it. */
 export interface Issue {
   number: number;
+  /** GitHub's global node id, which GraphQL mutations take (pinIssue, transferIssue). */
+  nodeId: string;
   title: string;
   body: string;
   /** `open` or `closed`. */
@@ -149,6 +151,18 @@ export interface IssueUpdate {
   stateReason?: 'completed' | 'not_planned' | 'reopened';
   /** A milestone's number, or `null` to clear it. */
   milestone?: number | null;
+}
+
+/** A repository as `GET /repos/{owner}/{repo}` describes it. */
+export interface Repository {
+  /** As GitHub spells them (a renamed repository answers under its new name). */
+  owner: string;
+  repo: string;
+  /** GitHub's global node id, which GraphQL mutations take (transferIssue's destination). */
+  nodeId: string;
+  defaultBranch: string;
+  private: boolean;
+  archived: boolean;
 }
 
 export interface Milestone {
@@ -178,6 +192,34 @@ export interface CommitStatus {
   state: StatusState;
   description: string;
   targetUrl: string;
+}
+
+/** A GitHub Actions workflow run, as the runs listing and the `workflow_run` webhook show it. */
+export interface WorkflowRun {
+  id: number;
+  /** The workflow's name. */
+  name: string;
+  /** The run's title: the workflow's `run-name` as evaluated for this run. */
+  displayTitle: string;
+  /** `requested`, `queued`, `pending`, `waiting`, `in_progress` or `completed`. */
+  status: string;
+  /** Once completed: `success`, `failure`, `cancelled`, `timed_out`, `action_required`, `neutral`, `skipped`, `stale`, `startup_failure`. */
+  conclusion: string | null;
+  /** What started it: `workflow_dispatch`, `push`, `pull_request`… */
+  event: string;
+  headBranch: string | null;
+  headSha: string;
+  /** The workflow file, `.github/workflows/ci.yaml`. */
+  path: string;
+  htmlUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a workflow dispatch answers: the run, where GitHub says which (github.com since February 2026). */
+export interface WorkflowDispatched {
+  runId?: number;
+  htmlUrl?: string;
 }
 
 export interface ReviewRequest {
@@ -227,6 +269,15 @@ export interface GitHubClient {
   /** Milestones of the repository, open and closed, every page. */
   listMilestones(repo: RepoRef): Promise<Milestone[]>;
   /**
+   * Moves an issue to another repository of the same owner (GraphQL `transferIssue`, the only
+   * API GitHub has for it); returns the issue's URL there. GitHub gives it a new number.
+   */
+  transferIssue(ref: IssueRef, issueNodeId: string, destination: Repository): Promise<string>;
+  /** Pins the issue to its repository (GraphQL `pinIssue`; GitHub pins at most three). */
+  pinIssue(ref: IssueRef, issueNodeId: string): Promise<void>;
+  /** GraphQL `unpinIssue`. */
+  unpinIssue(ref: IssueRef, issueNodeId: string): Promise<void>;
+  /**
    * How many issues and pull requests a search finds (GitHub's issue search syntax, within the
    * repository: `repo:` is added): welcome's "is this the author's first pull request".
    */
@@ -237,6 +288,17 @@ export interface GitHubClient {
   listStatuses(repo: RepoRef, sha: string): Promise<CommitStatus[]>;
   /** Deletes a branch; one already gone is success. */
   deleteBranch(repo: RepoRef, branch: string): Promise<void>;
+
+  // GitHub Actions (the github-actions job agent).
+  /**
+   * Runs a workflow (file name or id) on a ref with `workflow_dispatch` inputs. GitHub refuses
+   * (422) inputs the workflow does not declare.
+   */
+  dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string>): Promise<WorkflowDispatched>;
+  /** A workflow's runs, newest first, every page; `createdSince` is an ISO time. */
+  listWorkflowRuns(repo: RepoRef, workflow: string, options: { event?: string; branch?: string; createdSince?: string }): Promise<WorkflowRun[]>;
+  /** Cancels a run; one already completed is success. */
+  cancelWorkflowRun(repo: RepoRef, runId: number): Promise<void>;
   /** All changed files, every page. */
   getPullRequestChanges(ref: IssueRef): Promise<PullRequestChange[]>;
   /** A file's text at a commit, or `undefined` when it does not exist there. */
@@ -253,6 +315,11 @@ export interface GitHubClient {
    * text blob of the repository is left out of the answer.
    */
   getBlobs(repo: RepoRef, shas: readonly string[]): Promise<Record<string, string>>;
+
+  /** The repository, or `undefined` when GitHub says there is none (404: also one the bot may not see). */
+  getRepo(repo: RepoRef): Promise<Repository | undefined>;
+  /** The commit SHA a branch points at now. */
+  getBranchSha(repo: RepoRef, branch: string): Promise<string>;
 
   // People.
   getRepoRole(repo: RepoRef, login: string): Promise<RepoRole>;
@@ -285,6 +352,12 @@ interface MethodSpec<M extends GitHubMethod> {
    * one-repository guard lets it be another org (Prow's `trusted_org`). Reads only.
    */
   anyOrg?: boolean;
+  /**
+   * The first argument may be another repository than the event's: a read that looks elsewhere
+   * without acting there (issue-management's link to an issue in another repository, a
+   * transfer's destination). The one-repository guard lets it through. Reads only.
+   */
+  anyRepo?: boolean;
   /** Reads only. */
   reuse?: ReadReuse;
   /** The call's arguments after the first, as one readable line (the first is the repository or issue). */
@@ -315,19 +388,31 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getPullRequest: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   listPullRequests: { write: false, reuse: 'delivery', describe: (repo, o) => `${repoName(repo)}${o.base ? ` base ${o.base}` : ''}` },
   listPullRequestCommits: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
-  getIssue: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
+  getIssue: { write: false, reuse: 'delivery', anyRepo: true, describe: (ref) => issue(ref) },
   updateIssue: { write: true, describe: (ref, u) => `${issue(ref)} ${JSON.stringify(u)}` },
   listMilestones: { write: false, reuse: 'delivery', describe: (repo) => repoName(repo) },
+  transferIssue: { write: true, describe: (ref, _id, destination) => `${issue(ref)} to ${repoName(destination)}` },
+  pinIssue: { write: true, describe: (ref) => issue(ref) },
+  unpinIssue: { write: true, describe: (ref) => issue(ref) },
   countIssues: { write: false, reuse: 'delivery', describe: (repo, query) => `${repoName(repo)} ${query}` },
   createStatus: { write: true, describe: (repo, sha, s) => `${repoName(repo)}@${sha} ${s.context} ${s.state} ${quote(s.description)}` },
   listStatuses: { write: false, reuse: 'delivery', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   deleteBranch: { write: true, describe: (repo, branch) => `${repoName(repo)} ${branch}` },
+  dispatchWorkflow: { write: true, describe: (repo, workflow, ref, inputs) => `${repoName(repo)} ${workflow}@${ref} ${JSON.stringify(inputs)}` },
+  listWorkflowRuns: {
+    write: false,
+    reuse: 'delivery',
+    describe: (repo, workflow, o) => `${repoName(repo)} ${workflow}${o.event ? ` event ${o.event}` : ''}${o.branch ? ` branch ${o.branch}` : ''}${o.createdSince ? ` since ${o.createdSince}` : ''}`,
+  },
+  cancelWorkflowRun: { write: true, describe: (repo, runId) => `${repoName(repo)} run ${runId}` },
   getPullRequestChanges: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   getFile: { write: false, reuse: 'stable', describe: (repo, path, commit) => `${repoName(repo)}@${commit}:${path}` },
   getTree: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   getCommit: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)}@${sha}` },
   getBlob: { write: false, reuse: 'stable', describe: (repo, sha) => `${repoName(repo)} ${sha}` },
   getBlobs: { write: false, reuse: 'stable', describe: (repo, shas) => `${repoName(repo)} ${shas.length === 1 ? shas[0] : `${shas.length} blobs`}` },
+  getRepo: { write: false, reuse: 'stable', anyRepo: true, describe: (repo) => repoName(repo) },
+  getBranchSha: { write: false, reuse: 'delivery', describe: (repo, branch) => `${repoName(repo)} ${branch}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
   listCollaborators: { write: false, reuse: 'stable', describe: (repo) => repoName(repo) },
   isOrgMember: { write: false, reuse: 'stable', anyOrg: true, describe: (repo, login) => `${repo.owner} ${login}` },
@@ -358,6 +443,8 @@ export interface Call<M extends GitHubMethod = GitHubMethod> {
   reuse: ReadReuse | undefined;
   /** See MethodSpec.anyOrg. */
   anyOrg: boolean;
+  /** See MethodSpec.anyRepo. */
+  anyRepo: boolean;
   /** `describeCall(method, args)`. */
   text: string;
   send(): Promise<Awaited<ReturnType<GitHubClient[M]>>>;
@@ -380,6 +467,7 @@ export function wrapClient(inner: GitHubClient, around: (call: Call) => Promise<
         write: spec.write,
         reuse: spec.reuse,
         anyOrg: spec.anyOrg === true,
+        anyRepo: spec.anyRepo === true,
         // Described when a layer asks: most calls pass through layers that never need the text.
         get text() {
           return (text ??= describeCall(method, args as never));
@@ -403,6 +491,12 @@ export function unsentAnswer(method: GitHubMethod, args: readonly unknown[]): un
       return 0;
     case 'addAssignees':
       return [...(args[1] as string[])];
+    case 'transferIssue':
+      // Where it would have gone is not known until GitHub numbers it there.
+      return '';
+    case 'dispatchWorkflow':
+      // Dispatched, but no run to name.
+      return {};
     default:
       return undefined;
   }

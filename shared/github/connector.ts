@@ -7,6 +7,8 @@ import { interceptWrites, unsentAnswer, type GitHubClient, type RepoRef } from '
 import { OctokitGitHub, type ContentResult } from './octokit-client.js';
 import { buildOctokit, type GitHubCredentials, type OctokitOptions, type SkiffOctokit } from './octokit.js';
 import { GitHubError } from './errors.js';
+import { EtagCache } from './etag-cache.js';
+import { RateLimitReadings } from './rate-limits.js';
 import type { PluginLogger } from '../plugins/types.js';
 
 export interface ContentsReader {
@@ -19,6 +21,13 @@ export class GitHubConnector {
   private readonly loadCredentials: () => Promise<GitHubCredentials>;
   private credentials: GitHubCredentials = { kind: 'none' };
   private fingerprint: string | undefined;
+  /** GitHub's rate-limit headers per credential, for the worker's metrics (rate-limits.ts). */
+  readonly rateLimits = new RateLimitReadings();
+  /**
+   * One per container, shared by every credential's client (entries are keyed by credential) and
+   * kept when credentials change: a new credential's key differs, and old entries age out.
+   */
+  private readonly etags: EtagCache | undefined;
 
   /**
    * `credentials` may be a loader (in AWS, Secrets Manager behind a five-minute cache): it is
@@ -35,9 +44,12 @@ export class GitHubConnector {
        * repository can only be read there.
        */
       offline?: GitHubClient;
+      /** Conditional reads (etag-cache.ts): a cache to use, or `false` for none. Default: a new one. */
+      etagCache?: EtagCache | false;
     },
   ) {
     this.loadCredentials = typeof credentials === 'function' ? credentials : async () => credentials;
+    this.etags = options.etagCache === false ? undefined : (options.etagCache ?? new EtagCache());
   }
 
   /** No credentials: reads are anonymous and writes are only logged (as of the last check). */
@@ -108,7 +120,7 @@ export class GitHubConnector {
   private octokit(key: string, auth: Parameters<typeof buildOctokit>[0]): SkiffOctokit {
     let octokit = this.octokits.get(key);
     if (!octokit) {
-      octokit = buildOctokit(auth, this.options);
+      octokit = buildOctokit(auth, { ...this.options, conditionalReads: this.etags && { cache: this.etags, rateLimits: this.rateLimits } });
       this.octokits.set(key, octokit);
     }
     return octokit;

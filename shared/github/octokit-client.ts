@@ -19,11 +19,14 @@ import type {
   RepoLabel,
   RepoRef,
   RepoRole,
+  Repository,
   Review,
   ReviewRequest,
   ReviewState,
   StatusState,
   Team,
+  WorkflowDispatched,
+  WorkflowRun,
 } from './client.js';
 import { formatIssueRef } from './client.js';
 import { GitHubError } from './errors.js';
@@ -291,6 +294,7 @@ export class OctokitGitHub implements GitHubClient {
       const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', issueParams(ref));
       return {
         number: data.number,
+        nodeId: data.node_id,
         title: data.title,
         body: data.body ?? '',
         state: data.state,
@@ -331,6 +335,69 @@ export class OctokitGitHub implements GitHubClient {
       return milestones.map((m) => ({ number: m.number, title: m.title, state: m.state }));
     } catch (cause) {
       throw new GitHubError(`failed to list the milestones of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * GraphQL is the only API for moving an issue
+   * (https://docs.github.com/en/graphql/reference/mutations#transferissue). GitHub answers a
+   * refusal (no access, a private issue into a public repository) as 200 with `errors`, which
+   * Octokit throws as a GraphqlResponseError: no HTTP status, so terminal, as it should be.
+   */
+  async transferIssue(ref: IssueRef, issueNodeId: string, destination: Repository): Promise<string> {
+    const mutation = 'mutation($input: TransferIssueInput!) { transferIssue(input: $input) { issue { url } } }';
+    try {
+      const data = await this.octokit.graphql<{ transferIssue: { issue: { url: string } | null } | null }>(mutation, {
+        input: { issueId: issueNodeId, repositoryId: destination.nodeId },
+      });
+      return data.transferIssue?.issue?.url ?? '';
+    } catch (cause) {
+      throw new GitHubError(`failed to transfer ${formatIssueRef(ref)} to ${repoName(destination)}`, { cause });
+    }
+  }
+
+  /** https://docs.github.com/en/graphql/reference/mutations#pinissue */
+  async pinIssue(ref: IssueRef, issueNodeId: string): Promise<void> {
+    await this.pinMutation('pinIssue', 'PinIssueInput', ref, issueNodeId);
+  }
+
+  /** https://docs.github.com/en/graphql/reference/mutations#unpinissue */
+  async unpinIssue(ref: IssueRef, issueNodeId: string): Promise<void> {
+    await this.pinMutation('unpinIssue', 'UnpinIssueInput', ref, issueNodeId);
+  }
+
+  private async pinMutation(name: 'pinIssue' | 'unpinIssue', input: string, ref: IssueRef, issueNodeId: string): Promise<void> {
+    try {
+      await this.octokit.graphql(`mutation($input: ${input}!) { ${name}(input: $input) { issue { id } } }`, { input: { issueId: issueNodeId } });
+    } catch (cause) {
+      throw new GitHubError(`failed to ${name === 'pinIssue' ? 'pin' : 'unpin'} ${formatIssueRef(ref)}`, { cause });
+    }
+  }
+
+  /** 404 is no repository, or one the bot may not see: GitHub does not tell them apart. */
+  async getRepo(repo: RepoRef): Promise<Repository | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}', { owner: repo.owner, repo: repo.repo });
+      return {
+        owner: data.owner.login,
+        repo: data.name,
+        nodeId: data.node_id,
+        defaultBranch: data.default_branch,
+        private: data.private,
+        archived: data.archived,
+      };
+    } catch (cause) {
+      if (status(cause) === 404) return undefined;
+      throw new GitHubError(`failed to read the repository ${repoName(repo)}`, { cause });
+    }
+  }
+
+  async getBranchSha(repo: RepoRef, branch: string): Promise<string> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', { owner: repo.owner, repo: repo.repo, branch });
+      return data.commit.sha;
+    } catch (cause) {
+      throw new GitHubError(`failed to read the branch ${branch} of ${repoName(repo)}`, { cause });
     }
   }
 
@@ -397,6 +464,60 @@ export class OctokitGitHub implements GitHubClient {
       if (status(cause) === 404) return;
       if (status(cause) === 422 && /reference does not exist/i.test(String((cause as { message?: unknown }).message))) return;
       throw new GitHubError(`failed to delete the branch ${branch} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * Asks for the run's id (`return_run_details`, github.com since February 2026:
+   * https://github.blog/changelog/2026-02-19-workflow-dispatch-api-now-returns-run-ids); a GitHub
+   * Enterprise Server that does not know the parameter refuses it, and is asked again without.
+   */
+  async dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string>): Promise<WorkflowDispatched> {
+    const route = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches' as const;
+    const params = { owner: repo.owner, repo: repo.repo, workflow_id: workflow, ref, inputs };
+    try {
+      let response;
+      try {
+        response = await this.octokit.request(route, { ...params, return_run_details: true });
+      } catch (cause) {
+        const refused = (status(cause) === 400 || status(cause) === 422) && /return_run_details/.test(String((cause as { message?: unknown }).message));
+        if (!refused) throw cause;
+        response = await this.octokit.request(route, params);
+      }
+      const data = response.data as { workflow_run_id?: number | bigint; html_url?: string } | undefined;
+      return {
+        ...(data?.workflow_run_id === undefined ? {} : { runId: Number(data.workflow_run_id) }),
+        ...(data?.html_url === undefined ? {} : { htmlUrl: data.html_url }),
+      };
+    } catch (cause) {
+      throw new GitHubError(`failed to dispatch the workflow ${workflow} of ${repoName(repo)} on ${ref}`, { cause });
+    }
+  }
+
+  async listWorkflowRuns(repo: RepoRef, workflow: string, options: { event?: string; branch?: string; createdSince?: string }): Promise<WorkflowRun[]> {
+    try {
+      const runs = await this.octokit.paginate('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
+        owner: repo.owner,
+        repo: repo.repo,
+        workflow_id: workflow,
+        ...(options.event === undefined ? {} : { event: options.event }),
+        ...(options.branch === undefined ? {} : { branch: options.branch }),
+        ...(options.createdSince === undefined ? {} : { created: `>=${options.createdSince}` }),
+        per_page: 100,
+      });
+      return runs.map(workflowRunOf);
+    } catch (cause) {
+      throw new GitHubError(`failed to list the runs of the workflow ${workflow} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /** 409: the run already completed, which is as stopped as it gets. */
+  async cancelWorkflowRun(repo: RepoRef, runId: number): Promise<void> {
+    try {
+      await this.octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: repo.owner, repo: repo.repo, run_id: runId });
+    } catch (cause) {
+      if (status(cause) === 409) return;
+      throw new GitHubError(`failed to cancel the workflow run ${runId} of ${repoName(repo)}`, { cause });
     }
   }
 
@@ -554,6 +675,39 @@ interface PullRequestData {
   assignees?: { login: string }[] | null;
   requested_reviewers?: { login: string }[] | null;
   requested_teams?: { slug: string }[] | null;
+}
+
+/** The fields of a workflow run that Skiff reads, as the REST API and the `workflow_run` webhook send them. */
+export interface WorkflowRunData {
+  id: number;
+  name?: string | null;
+  display_title: string;
+  status: string | null;
+  conclusion: string | null;
+  event: string;
+  head_branch: string | null;
+  head_sha: string;
+  path: string;
+  html_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function workflowRunOf(run: WorkflowRunData): WorkflowRun {
+  return {
+    id: run.id,
+    name: run.name ?? '',
+    displayTitle: run.display_title,
+    status: run.status ?? 'queued',
+    conclusion: run.conclusion,
+    event: run.event,
+    headBranch: run.head_branch,
+    headSha: run.head_sha,
+    path: run.path,
+    htmlUrl: run.html_url,
+    createdAt: run.created_at,
+    updatedAt: run.updated_at,
+  };
 }
 
 function pullRequestOf(pr: PullRequestData): PullRequest {

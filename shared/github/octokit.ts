@@ -15,9 +15,10 @@ import { createAppAuth } from '@octokit/auth-app';
 import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from '../log.js';
 import { abortAfter, gitHubDeadline } from './deadline.js';
-import { credentialKey } from './budget.js';
 import { throughBudget, type BudgetGateOptions } from './budget-gate.js';
 import { GitHubNetworkError, GitHubTimeoutError } from './errors.js';
+import { credentialKey, installConditionalReads, type EtagCache } from './etag-cache.js';
+import type { RateLimitReadings } from './rate-limits.js';
 
 export const SkiffOctokit = Octokit.plugin(paginateRest, retry, throttling);
 export type SkiffOctokit = InstanceType<typeof SkiffOctokit>;
@@ -62,6 +63,12 @@ export interface OctokitOptions {
    * across all containers instead (unless `writeIntervalMs` is given as well).
    */
   budget?: BudgetGateOptions;
+  /**
+   * GET answers kept and revalidated with If-None-Match (etag-cache.ts), each request counted
+   * into its plugin's usage, and GitHub's rate-limit headers read into `rateLimits`. The
+   * connector passes one cache per container, shared by its credentials' clients (keyed apart).
+   */
+  conditionalReads?: { cache: EtagCache; ttlMs?: number; rateLimits?: RateLimitReadings };
   fetch?: typeof fetch;
 }
 
@@ -124,8 +131,9 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
   });
   // The budget wraps the plugins (so a retry plugin-retry or plugin-throttling makes inside one call
-  // is not counted again: rare, and GitHub's answer is what they react to), and the time limit
-  // wraps the budget, so a wait for budget is cut off at the request's limit like any other wait.
+  // is not counted again: rare, and GitHub's answer is what they react to); the conditional reads
+  // wrap the budget, so an answer reused from the cache without a request costs none; the time
+  // limit wraps both, so a wait for budget is cut off at the request's limit like any other wait.
   const gate = options.budget;
   if (gate) {
     const credential = credentialKey(auth);
@@ -133,6 +141,12 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
       const timed = endpoint.request as TimedRequest | undefined;
       return throughBudget(gate, credential, { method: endpoint.method ?? 'GET', url: endpoint.url ?? '', endsAt: timed?.skiffEndsAt, signal: timed?.signal }, async () => request(endpoint));
     });
+  }
+  if (options.conditionalReads) {
+    const { cache, ttlMs, rateLimits } = options.conditionalReads;
+    const credential = credentialKey(auth);
+    // Outside plugin-retry and plugin-throttling (see etag-cache.ts), inside the time limit.
+    installConditionalReads(octokit, { cache, credential, ...(ttlMs === undefined ? {} : { ttlMs }), ...(rateLimits ? { observe: (headers) => rateLimits.observe(credential, headers) } : {}) });
   }
   // Registered after the plugins, so it wraps them: the limit covers retries and waits.
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;

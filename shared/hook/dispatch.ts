@@ -23,6 +23,7 @@ import type { GitHubClient, RepoRef } from '../github/client.js';
 import { meteredBudget } from '../github/budget-gate.js';
 import { githubSection, type BudgetSettings } from '../github/budget-settings.js';
 import { withGitHubDeadline } from '../github/deadline.js';
+import { emptyUsage, usedGitHub, withGitHubUsage } from '../github/github-usage.js';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
@@ -240,12 +241,15 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         note,
       };
       let record: PluginRecord;
-      // The time the plugin's GitHub requests waited for the shared budget (budget-gate.ts).
-      const metered = await meteredBudget(() => runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment));
+      // The plugin's own GitHub calls, counted by the Octokit hook (github/etag-cache.ts), and the
+      // time its requests waited for the shared budget (budget-gate.ts).
+      const usage = emptyUsage();
+      const used = () => (usedGitHub(usage) ? { github: { ...usage } } : {});
+      const metered = await meteredBudget(() => withGitHubUsage(usage, () => runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment)));
       const waited = metered.budgetWaitMs ? { budgetWaitMs: metered.budgetWaitMs } : {};
       try {
         if ('error' in metered) throw metered.error;
-        record = { ...metered.result, writes, ...(checks.length ? { checks } : {}), ...waited, attempt, at: at() };
+        record = { ...metered.result, writes, ...(checks.length ? { checks } : {}), ...used(), ...waited, attempt, at: at() };
       } catch (error) {
         const retryable = isRetryable(error);
         const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
@@ -257,6 +261,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
           ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
           writes,
           ...(checks.length ? { checks } : {}),
+          ...used(),
           ...waited,
           attempt,
           at: at(),

@@ -1,6 +1,7 @@
 // The layers between a plugin and GitHub, each built once from the method table in
 // github/client.ts (so a new GitHub method needs none of them touched):
-// - `confine`: every call, read or write, is on the event's repository;
+// - `confine`: every call, read or write, is on the event's repository (but for the reads that
+//   github/client.ts marks `anyOrg` or `anyRepo`);
 // - `journaledClient`: each write is noted for the trace and journaled under the plugin's claim
 //   (`<delivery>#<plugin>#<n>`), and a retry after a partial failure skips the writes that
 //   already succeeded, answering with what they returned then — a comment is posted once per
@@ -21,8 +22,9 @@ export function confine(inner: GitHubClient, repo: RepoRef, refuse: (ref: RepoRe
   const name = repo.repo.toLowerCase();
   return wrapClient(inner, async (call) => {
     const ref = call.args[0] as RepoRef;
-    // An org-membership read may name another org (Prow's trusted_org); nothing else may.
-    if (call.anyOrg && !call.write && typeof ref?.owner === 'string') return call.send();
+    // An org-membership read may name another org (Prow's trusted_org), and a few reads another
+    // repository (a linked issue, a transfer's destination); nothing else may, and no write.
+    if ((call.anyOrg || call.anyRepo) && !call.write && typeof ref?.owner === 'string') return call.send();
     if (String(ref?.owner).toLowerCase() !== owner || String(ref?.repo).toLowerCase() !== name) throw refuse(ref);
     return call.send();
   });

@@ -2,7 +2,7 @@
 // Presubmit.ShouldRun / CouldRun / TriggerMatches, Postsubmit.ShouldRun). Config loading builds
 // the filters; trigger, horologium and skip ask these questions of them.
 import { compileRe2 } from './re2.js';
-import type { BranchFilter, ChangeFilter, Postsubmit, Presubmit } from './types.js';
+import type { BranchFilter, ChangeFilter, Postsubmit, Presubmit, Re2Pattern } from './types.js';
 
 /** Prow's DefaultTriggerFor: `/test <name>` on a line of its own, among other job names. */
 export const defaultTriggerFor = (name: string): string => `(?m)^/test( | .* )${name},?($|\\s.*)`;
@@ -14,9 +14,9 @@ export const defaultRerunCommandFor = (name: string): string => `/test ${name}`;
  * MatchString does (config.go setBrancherRegexes); `skip_branches` wins over `branches`.
  * Throws Re2SyntaxError for a pattern Go would refuse.
  */
-export function brancher(branches: readonly string[] = [], skipBranches: readonly string[] = []): BranchFilter {
-  const re = branches.length ? compileRe2(branches.join('|')) : undefined;
-  const reSkip = skipBranches.length ? compileRe2(skipBranches.join('|')) : undefined;
+export function brancher(branches: readonly string[] = [], skipBranches: readonly string[] = [], compile: (source: string) => Re2Pattern = compileRe2): BranchFilter {
+  const re = branches.length ? compile(branches.join('|')) : undefined;
+  const reSkip = skipBranches.length ? compile(skipBranches.join('|')) : undefined;
   return {
     branches: [...branches],
     skipBranches: [...skipBranches],
@@ -25,6 +25,25 @@ export function brancher(branches: readonly string[] = [], skipBranches: readonl
       return !re || re.test(branch);
     },
   };
+}
+
+/** Prow's Brancher.RunsAgainstAllBranch: neither list is set. */
+export const runsAgainstAllBranches = (br: BranchFilter): boolean => br.branches.length === 0 && br.skipBranches.length === 0;
+
+/**
+ * Prow's Brancher.Intersects: could both run for the same branch? Two `branches` lists intersect
+ * when they share an entry (as written, not as regexes); one list's entries are tried against
+ * the other's filter; two skip-only filters always intersect. Config validation uses it to find
+ * the same job name (or status context) twice on one branch.
+ */
+export function branchersIntersect(a: BranchFilter, b: BranchFilter): boolean {
+  if (runsAgainstAllBranches(a) || runsAgainstAllBranches(b)) return true;
+  if (a.branches.length > 0) {
+    if (b.branches.length > 0) return a.branches.some((branch) => b.branches.includes(branch));
+    return [...new Set(a.branches)].sort().some((branch) => b.runsAgainst(branch));
+  }
+  if (b.branches.length === 0) return true;
+  return branchersIntersect(b, a);
 }
 
 /** Can changes decide whether the job runs (`run_if_changed` or `skip_if_only_changed` is set)? */

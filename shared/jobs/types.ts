@@ -75,6 +75,8 @@ export interface JobBase {
   codebuild?: CodeBuildSettings;
   githubActions?: GitHubActionsSettings;
   extraRefs: RefSpec[];
+  /** Prow's `path_alias`: where the job's own repository is checked out (`k8s.io/kubernetes` under GOPATH). */
+  pathAlias?: string;
   /** The file it came from (`config/jobs/foo.yaml`, `.prow.yaml`), for messages. */
   source: string;
 }
@@ -122,6 +124,8 @@ export interface Periodic extends JobBase {
   cron?: string;
   intervalMs?: number;
   minimumIntervalMs?: number;
+  /** Prow's `retry`: run a failed (or, with runAll, any) run again, up to `attempts` runs in all. */
+  retry?: { attempts: number; intervalMs: number; runAll: boolean };
 }
 
 export type JobDefinition = Presubmit | Postsubmit | Periodic;
@@ -276,6 +280,8 @@ export interface AgentObservation {
   url?: string;
   /** ISO 8601. */
   completedAt?: string;
+  /** The agent's id of the run when only observing found it (an Actions run dispatched without one): the reconciler stores it. */
+  buildId?: string;
 }
 
 export interface JobAgent {
@@ -301,6 +307,8 @@ export interface JobRequest {
   cause: string;
   requestedBy?: string;
   installation?: number;
+  /** Labels over the definition's (horologium's `prow.k8s.io/re-run` count). */
+  labels?: Record<string, string>;
 }
 
 /** The presubmits that apply to a pull request: the static ones and, where allowed, `.prow.yaml`'s. */

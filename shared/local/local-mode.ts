@@ -23,6 +23,7 @@ import { receiveDeps } from '../runtime/receive-deps.js';
 import { EventListError, parseEventList, queuedEvents } from '../hook/events.js';
 import { plugins } from '../plugins/registry.js';
 import type { GitHubConnector } from '../github/connector.js';
+import type { JobLogResponse } from '../jobs/agents/local.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { EventJournal, JournaledQueue } from './event-journal.js';
 import { OfflineGitHub } from './offline-github.js';
@@ -44,6 +45,8 @@ export interface LocalOptions {
   log?: Logger;
   /** Offline (no credentials): each GitHub write that is not sent, as one line. Default: the log, at info. */
   print?: (line: string) => void;
+  /** `GET /jobs/<id>/log`: the local job agent's logs (LocalAgent.serveJobLog). */
+  jobLog?: (id: string) => Promise<JobLogResponse>;
 }
 
 export interface LocalSkiff {
@@ -147,7 +150,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
 
     const budget = budgetReader(standIns.clients.dynamodb, standIns.table);
     server = createServer((req, res) => {
-      route(req, res, receiving, dispatching, budget).catch((error: unknown) => {
+      route(req, res, receiving, dispatching, budget, options.jobLog).catch((error: unknown) => {
         log.error('request failed', { error: error as Error });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('500 Internal Server Error\n');
@@ -218,8 +221,20 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, receiving: ReceiveDeps, dispatching: DispatchDeps, budget: ReturnType<typeof budgetReader>): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  receiving: ReceiveDeps,
+  dispatching: DispatchDeps,
+  budget: ReturnType<typeof budgetReader>,
+  jobLog?: LocalOptions['jobLog'],
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const jobLogPath = /^\/jobs\/([^/]+)\/log$/.exec(path);
+  if (jobLogPath && jobLog) {
+    await answerJobLog(req, res, jobLogPath[1]!, jobLog);
+    return;
+  }
   if (path === '/hook') {
     const receiveWhole = async () => {
       const { body, complete } = await readBody(req, lambdaMaxBodyBytes);
@@ -339,6 +354,24 @@ function answerThenClose(req: IncomingMessage, res: ServerResponse, response: Ho
   req.once('end', end).once('close', end);
   if (req.readableEnded) end();
   else req.resume();
+}
+
+/** A job's log; the id is checked by the agent (no path leaves its jobs directory). */
+async function answerJobLog(req: IncomingMessage, res: ServerResponse, rawId: string, jobLog: NonNullable<LocalOptions['jobLog']>): Promise<void> {
+  const plain = { 'content-type': 'text/plain; charset=utf-8' };
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { ...plain, allow: 'GET, HEAD' }).end('405 Method Not Allowed\n');
+    return;
+  }
+  let id: string;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    res.writeHead(400, plain).end('400 Bad Request: malformed job id\n');
+    return;
+  }
+  const response = await jobLog(id);
+  res.writeHead(response.status, response.headers).end(req.method === 'HEAD' ? undefined : response.body);
 }
 
 function queueEventsFrom(env: Record<string, string | undefined>): string[] {

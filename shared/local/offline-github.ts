@@ -31,7 +31,12 @@
 //   payload's `mergeable` and `mergeable_state`, which GitHub often sends as null and `unknown`.
 // - Issue searches (countIssues): 0, since nothing offline can search a repository; welcome
 //   therefore greets everyone, as it would a first pull request.
+// - Commit statuses: those set here, the latest per context. Branches: deleting one is success;
+//   reading one's SHA is an error that says so (none are known).
+// - Repositories (getRepo): those the payloads name, as their `repository` says; any other is
+//   none. Transferring, pinning and unpinning an issue are printed and change nothing here.
 // - Commit statuses: those set here, the latest per context. Branches: deleting one is success.
+// - Workflows: a dispatch is printed and starts nothing; there are no runs; cancelling is success.
 // Each write changes that state and is printed as one line, e.g.
 // `dry-run: addLabel Codertocat/Hello-World#2 do-not-merge/hold`.
 import {
@@ -53,9 +58,12 @@ import {
   type RepoLabel,
   type RepoRef,
   type RepoRole,
+  type Repository,
   type Review,
   type ReviewRequest,
   type Team,
+  type WorkflowDispatched,
+  type WorkflowRun,
 } from '../github/client.js';
 import { GitHubError } from '../github/errors.js';
 
@@ -72,6 +80,7 @@ interface PayloadMilestone {
 
 interface PayloadItem {
   number?: number;
+  node_id?: string;
   labels?: { name?: string }[];
   assignees?: PayloadUser[] | null;
   title?: string;
@@ -100,7 +109,7 @@ interface PayloadPullRequest extends PayloadItem {
 }
 
 interface Payload {
-  repository?: { name?: string; owner?: { login?: string } } | null;
+  repository?: { name?: string; owner?: { login?: string }; node_id?: string; default_branch?: string; private?: boolean; archived?: boolean } | null;
   sender?: PayloadUser | null;
   issue?: PayloadItem | null;
   pull_request?: PayloadPullRequest | null;
@@ -145,6 +154,8 @@ export class OfflineGitHub implements GitHubClient {
   private readonly issueComments = new Map<string, IssueComment[]>();
   /** Repository → the last payload's sender. */
   private readonly senders = new Map<string, string>();
+  /** Repository → as its last payload described it. */
+  private readonly repositories = new Map<string, Repository>();
   private nextCommentId = 1;
   /** Comments written, in order, as `owner/repo#n: body`. */
   readonly comments: string[] = [];
@@ -158,6 +169,15 @@ export class OfflineGitHub implements GitHubClient {
     const repo = payload.repository?.name;
     if (!owner || !repo) return;
     if (payload.sender?.login) this.senders.set(repoKey({ owner, repo }), payload.sender.login);
+    const r = payload.repository!;
+    this.repositories.set(repoKey({ owner, repo }), {
+      owner,
+      repo,
+      nodeId: r.node_id ?? '',
+      defaultBranch: r.default_branch ?? 'main',
+      private: r.private === true,
+      archived: r.archived === true,
+    });
     const item = payload.pull_request ?? payload.issue;
     if (!item || !Number.isSafeInteger(item.number)) return;
     const ref = key({ owner, repo, number: item.number! });
@@ -364,6 +384,7 @@ export class OfflineGitHub implements GitHubClient {
     const issue = this.issueOf(key(ref), item);
     return {
       number: ref.number,
+      nodeId: item.node_id ?? '',
       title: issue.title,
       body: issue.body ?? item.body ?? '',
       state: issue.state,
@@ -411,6 +432,20 @@ export class OfflineGitHub implements GitHubClient {
     return [...(this.milestones.get(repoKey(repo))?.values() ?? [])].sort((a, b) => a.number - b.number).map((m) => ({ ...m }));
   }
 
+  /** Printed only: the issue stays where the payloads put it (GitHub would number it anew there). */
+  async transferIssue(ref: IssueRef, issueNodeId: string, destination: Repository): Promise<string> {
+    this.wrote('transferIssue', [ref, issueNodeId, destination]);
+    return '';
+  }
+
+  async pinIssue(ref: IssueRef, issueNodeId: string): Promise<void> {
+    this.wrote('pinIssue', [ref, issueNodeId]);
+  }
+
+  async unpinIssue(ref: IssueRef, issueNodeId: string): Promise<void> {
+    this.wrote('unpinIssue', [ref, issueNodeId]);
+  }
+
   /** Nothing offline can search a repository (see the header). */
   async countIssues(): Promise<number> {
     return 0;
@@ -432,6 +467,21 @@ export class OfflineGitHub implements GitHubClient {
   /** No branches are known; deleting one is success, as deleting one already gone is on GitHub. */
   async deleteBranch(repo: RepoRef, branch: string): Promise<void> {
     this.wrote('deleteBranch', [repo, branch]);
+  }
+
+  /** Printed, and no run follows: nothing offline runs workflows (local mode runs jobs on the local agent). */
+  async dispatchWorkflow(repo: RepoRef, workflow: string, ref: string, inputs: Record<string, string>): Promise<WorkflowDispatched> {
+    this.wrote('dispatchWorkflow', [repo, workflow, ref, inputs]);
+    return {};
+  }
+
+  async listWorkflowRuns(): Promise<WorkflowRun[]> {
+    return [];
+  }
+
+  /** No run exists offline; cancelling one is success, as cancelling a completed run is. */
+  async cancelWorkflowRun(repo: RepoRef, runId: number): Promise<void> {
+    this.wrote('cancelWorkflowRun', [repo, runId]);
   }
 
   /** The payload's title, body, state and milestone, under what updateIssue set. */
@@ -472,6 +522,16 @@ export class OfflineGitHub implements GitHubClient {
 
   async getBlob(repo: RepoRef, sha: string): Promise<string> {
     throw offlineNotFound(`failed to read the blob ${sha} of ${repo.owner}/${repo.repo}: offline, no repository contents are known`);
+  }
+
+  /** A repository a payload named; any other is none, as GitHub's 404 would say. */
+  async getRepo(repo: RepoRef): Promise<Repository | undefined> {
+    const seen = this.repositories.get(repoKey(repo));
+    return seen && { ...seen };
+  }
+
+  async getBranchSha(repo: RepoRef, branch: string): Promise<string> {
+    throw offlineNotFound(`failed to read the branch ${branch} of ${repo.owner}/${repo.repo}: offline, no branches are known`);
   }
 
   // ---- people ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Embedded stand-ins for the AWS services Skiff uses, started in this process (in a worker
 // thread, see stand-in-servers.mjs): dynalite (DynamoDB), local-aws-sqs (SQS) and s3rver (S3). The same AWS SDK code as in Lambda talks to
-// them over HTTP on 127.0.0.1. Resources mirror the CDK stack: one table, a FIFO queue of events
+// them over HTTP on 127.0.0.1. Resources mirror the CDK stack: the table, the jobs table, a FIFO queue of events
 // and one of forwards to external plugins, with a dead-letter queue after 5 receives, a payload bucket.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { jobTableDefinition } from '../jobs/store/dynamo-job-store.js';
 
 export interface LocalEndpoints {
   dynamodb: string;
@@ -36,6 +37,8 @@ export interface StandIns {
   endpoints: LocalEndpoints;
   clients: AwsClients;
   table: string;
+  /** Job records (SKIFF_JOBS_TABLE): their own table, with the indexes of dynamo-job-store.ts. */
+  jobsTable: string;
   queueUrl: string;
   /** Forwards to external plugins (hook/forward.ts): their own queue, so they never hold up events. */
   forwardQueueUrl: string;
@@ -81,6 +84,7 @@ interface LocalPorts {
 
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const table = 'skiff';
+  const jobsTable = 'skiff-jobs';
   const bucket = 'skiff-payloads';
   const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
   if (options.dataDir) mkdirSync(join(options.dataDir, 's3'), { recursive: true });
@@ -91,19 +95,19 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   const endpoints = { dynamodb: `http://127.0.0.1:${dynamoPort}`, sqs: `http://127.0.0.1:${sqsPort}`, s3: `http://127.0.0.1:${s3Port}` };
   const clients = localClients(endpoints);
 
-  try {
-    await clients.dynamodb.send(
-      new CreateTableCommand({
-        TableName: table,
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+  const tables = [
+    { TableName: table, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' as const }] },
+    { TableName: jobsTable, ...jobTableDefinition },
+  ];
+  for (const definition of tables) {
+    try {
+      await clients.dynamodb.send(new CreateTableCommand({ ...definition, BillingMode: 'PAY_PER_REQUEST' }));
+    } catch (error) {
+      // Kept from an earlier run (dataDir).
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await clients.dynamodb.send(new DescribeTableCommand({ TableName: definition.TableName }));
   }
-  await clients.dynamodb.send(new DescribeTableCommand({ TableName: table }));
   const dlq = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'skiff-dlq.fifo', Attributes: { FifoQueue: 'true' } }));
   const fifoQueue = (QueueName: string) =>
     new CreateQueueCommand({
@@ -130,6 +134,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     endpoints,
     clients,
     table,
+    jobsTable,
     queueUrl: queue.QueueUrl!,
     forwardQueueUrl: forwardQueue.QueueUrl!,
     deadLetterQueueUrl: dlq.QueueUrl!,

@@ -12,6 +12,7 @@ import { dco } from './dco/index.js';
 import { help } from './help/index.js';
 import { hold } from './hold/index.js';
 import { invalidcommitmsg } from './invalidcommitmsg/index.js';
+import { issueManagement } from './issue-management/index.js';
 import { label } from './label/index.js';
 import { lgtm } from './lgtm/index.js';
 import { lifecycle } from './lifecycle/index.js';
@@ -28,6 +29,7 @@ import { shrug } from './shrug/index.js';
 import { sigmention } from './sigmention/index.js';
 import { size } from './size/index.js';
 import { stage } from './stage/index.js';
+import { trigger } from './trigger/index.js';
 import { verifyOwners } from './verify-owners/index.js';
 import { welcome } from './welcome/index.js';
 import { wip } from './wip/index.js';
@@ -43,6 +45,7 @@ export const plugins: readonly Plugin[] = [
   help,
   hold,
   invalidcommitmsg,
+  issueManagement,
   label,
   lgtm,
   lifecycle,
@@ -59,6 +62,7 @@ export const plugins: readonly Plugin[] = [
   sigmention,
   size,
   stage,
+  trigger,
   verifyOwners,
   welcome,
   wip,

@@ -1,6 +1,7 @@
 // The ports between Skiff's logic and AWS. Receive and dispatch depend on these interfaces;
 // the adapters beside this file implement them with the AWS SDK, and local mode points the
 // same adapters at embedded DynamoDB/SQS/S3 stand-ins.
+import type { GitHubUsage } from '../github/github-usage.js';
 import type { PluginHelp } from '../plugins/help.js';
 
 export interface QueueMessage {
@@ -120,6 +121,13 @@ export interface PluginRecord {
    * on acme/widgets: no (role read)`), OWNERS warnings, why nothing was written.
    */
   checks?: string[];
+  /**
+   * The GitHub calls the plugin made on this attempt (github-usage.ts): requests sent (reads,
+   * writes), reads answered 304, reads answered from the ETag cache without a request. Absent
+   * when it made none. A read another plugin of the delivery already made is shared, not
+   * counted again.
+   */
+  github?: GitHubUsage;
   /** The delivery's attempt this record was written on (0: decided before any attempt ran it). */
   attempt: number;
   at: string;

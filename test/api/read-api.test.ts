@@ -101,7 +101,7 @@ describe('GET /api/plugin-help (Prow /plugin-help)', () => {
     updatedAt: '2026-01-01T00:00:00.000Z',
     source: 'acme/prow-config:plugins.yaml',
     repos: {
-      acme: { plugins: ['hold', 'lgtm', 'trigger'], excluded_repos: ['legacy'] },
+      acme: { plugins: ['hold', 'lgtm', 'cat'], excluded_repos: ['legacy'] },
       'acme/widgets': { plugins: ['size', 'hold', 'our-own-bot'], excluded_repos: [] },
       'acme/legacy': { plugins: ['size'], excluded_repos: [] },
     },
@@ -114,7 +114,7 @@ describe('GET /api/plugin-help (Prow /plugin-help)', () => {
   };
 
   it.each([
-    { name: 'the org list, then the repository own, without repeats', repo: 'acme/widgets', enabled: ['hold', 'lgtm', 'size'], notImplemented: ['trigger'], unknown: ['our-own-bot'] },
+    { name: 'the org list, then the repository own, without repeats', repo: 'acme/widgets', enabled: ['hold', 'lgtm', 'size'], notImplemented: ['cat'], unknown: ['our-own-bot'] },
     { name: 'a repository the org excludes gets only its own', repo: 'acme/legacy', enabled: ['size'], notImplemented: [], unknown: [] },
     { name: 'a repository with nothing enabled', repo: 'other/thing', enabled: [], notImplemented: [], unknown: [] },
   ])('$name', async ({ repo, enabled, notImplemented, unknown }) => {

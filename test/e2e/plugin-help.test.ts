@@ -12,7 +12,7 @@ afterEach(async () => {
 describe('GET /api/plugin-help', () => {
   it('lists what is enabled for the repository after the first event, and what Skiff does not run', async () => {
     // Prepare
-    h = await startHarness({ config: `plugins:\n  Codertocat:\n    plugins: [hold, trigger]\n  ${repo}:\n    plugins: [lgtm]\n` });
+    h = await startHarness({ config: `plugins:\n  Codertocat:\n    plugins: [hold, cat]\n  ${repo}:\n    plugins: [lgtm]\n` });
     const sent = await h.post('issue_comment', prComment('/hold', { number: 1 }));
     await h.settled(sent.delivery);
 
@@ -24,6 +24,6 @@ describe('GET /api/plugin-help', () => {
     expect(response.status).toBe(200);
     expect(body.plugins.map((p) => p.name)).toEqual(['hold', 'lgtm']);
     expect(body.plugins[1]!.commands.map((c) => c.usage)).toEqual(['/lgtm [no-issue|cancel]', '/remove-lgtm']);
-    expect(body.notImplemented).toEqual(['trigger']);
+    expect(body.notImplemented).toEqual(['cat']);
   });
 });

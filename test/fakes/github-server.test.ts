@@ -167,6 +167,64 @@ describe('pagination', () => {
   });
 });
 
+describe('conditional requests', () => {
+  const labels = (headers: Record<string, string> = {}) => octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: 40, headers });
+  const remaining = (response: { headers: Record<string, unknown> }) => Number(response.headers['x-ratelimit-remaining']);
+
+  it('gives every GET answer a weak ETag of its body; a matching If-None-Match gets a recorded 304 that costs no rate limit', async () => {
+    // Prepare
+    fake.setLabels(full, 40, ['lgtm']);
+    const first = await labels();
+    const etag = String(first.headers.etag);
+    // Act
+    const again = await labels({ 'if-none-match': etag }).catch((error: { status: number; response: { headers: Record<string, unknown>; data: unknown } }) => error);
+    const later = await labels();
+    // Assess
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    expect(again).toMatchObject({ status: 304, response: { data: '', headers: { etag } } });
+    expect(statuses()).toEqual([200, 304, 200]);
+    expect(fake.notModified).toBe(1);
+    expect(remaining(later)).toBe(remaining(first) - 1);
+    expect(fake.calls[1]?.text).toBe(`listLabels ${full}#40 → 304`);
+  });
+
+  it.each([
+    { name: 'its strong form', tag: (etag: string) => etag.replace(/^W\//, '') },
+    { name: 'a list holding it', tag: (etag: string) => `"other", ${etag}` },
+    { name: '*', tag: () => '*' },
+  ])('matches $name', async ({ tag }) => {
+    fake.setLabels(full, 40, ['lgtm']);
+    const etag = String((await labels()).headers.etag);
+    await expect(labels({ 'if-none-match': tag(etag) })).rejects.toMatchObject({ status: 304 });
+  });
+
+  it('answers 200 with a new ETag once the resource changed', async () => {
+    // Prepare
+    fake.setLabels(full, 40, ['lgtm']);
+    const etag = String((await labels()).headers.etag);
+    fake.setLabels(full, 40, ['lgtm', 'approved']);
+    // Act
+    const changed = await labels({ 'if-none-match': etag });
+    // Assess
+    expect(changed.status).toBe(200);
+    expect(changed.data.map((l) => l.name)).toEqual(['lgtm', 'approved']);
+    expect(changed.headers.etag).not.toBe(etag);
+  });
+
+  it('an unauthorized 304 counts against the rate limit, as on GitHub', async () => {
+    // Prepare
+    const anonymous = new Octokit({ baseUrl: fake.url, request: { retries: 0 }, log: quiet });
+    const read = (headers: Record<string, string> = {}) => anonymous.request('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner, repo, issue_number: 41, headers });
+    const first = await read();
+    // Act
+    await read({ 'if-none-match': String(first.headers.etag) }).catch(() => undefined);
+    const after = await read();
+    // Assess
+    expect(statuses()).toEqual([200, 304, 200]);
+    expect(remaining(after)).toBe(remaining(first) - 2);
+  });
+});
+
 describe('contents', () => {
   const path = 'docs/OWNERS';
   const getRaw = (ref?: string) =>
@@ -866,5 +924,133 @@ describe('issues, milestones, search, commits, statuses and branches', () => {
     expect(fake.branchesOf(r.full)).toEqual(['feature']);
     expect(fake.issueOf(r.full, 1).state).toBe('open');
     expect(fake.calls.map((c) => c.text)).toEqual([`deleteRef ${r.full} heads/feature → 502 (injected)`, `updateIssue ${r.full}#1 {"state":"closed"} → 503 (injected)`]);
+  });
+});
+
+describe('repositories, branches, and the issue mutations (GraphQL)', () => {
+  let n = 0;
+  const fresh = (prefix = 'im') => {
+    const name = `${prefix}-${++n}`;
+    return { repo: name, full: `${owner}/${name}` };
+  };
+  const mutate = (name: string, input: Record<string, string>) =>
+    octokit.graphql<Record<string, unknown>>(`mutation($input: ${name[0]!.toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { issue { id } } }`, { input });
+  const transfer = (input: Record<string, string>) =>
+    octokit.graphql<{ transferIssue: { issue: { url: string } } }>('mutation($input: TransferIssueInput!) { transferIssue(input: $input) { issue { url } } }', { input });
+  const nodeOf = async (r: { repo: string }, number: number) => (await octokit.rest.issues.get({ owner, repo: r.repo, issue_number: number })).data.node_id;
+  const repoNode = async (r: { repo: string }) => (await octokit.rest.repos.get({ owner, repo: r.repo })).data.node_id;
+
+  it('every repository exists unless setRepo says not, with its default branch; a name GitHub cannot have is 404', async () => {
+    const r = fresh();
+    const gone = fresh();
+    fake.setRepo(r.full, { defaultBranch: 'trunk', archived: true });
+    fake.setRepo(gone.full, { exists: false });
+
+    const { data } = await octokit.rest.repos.get({ owner, repo: r.repo });
+    const missing = await octokit.rest.repos.get({ owner, repo: gone.repo }).catch((e: unknown) => e);
+    const odd = await octokit.rest.repos.get({ owner, repo: 'a b' }).catch((e: unknown) => e);
+    const issueThere = await octokit.rest.issues.get({ owner, repo: gone.repo, issue_number: 1 }).catch((e: unknown) => e);
+
+    expect(data).toMatchObject({ name: r.repo, full_name: r.full, default_branch: 'trunk', archived: true, private: false, node_id: expect.stringMatching(/^R_/) });
+    expect(missing).toMatchObject({ status: 404 });
+    expect(odd).toMatchObject({ status: 404 });
+    expect(issueThere).toMatchObject({ status: 404 });
+  });
+
+  it("a branch's SHA names its files as they were then, and an unknown branch is 404", async () => {
+    const r = fresh();
+    fake.setFile(r.full, 'main', 'OWNERS', 'approvers: [a]\n');
+
+    const before = (await octokit.rest.repos.getBranch({ owner, repo: r.repo, branch: 'main' })).data.commit.sha;
+    fake.setFile(r.full, 'main', 'OWNERS', 'approvers: [b]\n');
+    const after = (await octokit.rest.repos.getBranch({ owner, repo: r.repo, branch: 'main' })).data.commit.sha;
+    const old = await octokit.rest.repos.getContent({ owner, repo: r.repo, path: 'OWNERS', ref: before, mediaType: { format: 'raw' } });
+    const unknown = await octokit.rest.repos.getBranch({ owner, repo: r.repo, branch: 'nope' }).catch((e: unknown) => e);
+
+    expect(before).toMatch(/^[0-9a-f]{40}$/);
+    expect(after).not.toBe(before);
+    expect(String(old.data)).toBe('approvers: [a]\n');
+    expect(unknown).toMatchObject({ status: 404 });
+  });
+
+  it('pins at most three issues per repository; pinning twice and unpinning one not pinned change nothing', async () => {
+    const r = fresh();
+    const ids = await Promise.all([1, 2, 3, 4].map((i) => nodeOf(r, i)));
+
+    for (const id of ids.slice(0, 3)) await mutate('pinIssue', { issueId: id });
+    await mutate('pinIssue', { issueId: ids[0]! });
+    const fourth = await mutate('pinIssue', { issueId: ids[3]! }).catch((e: unknown) => e);
+    await mutate('unpinIssue', { issueId: ids[1]! });
+    await mutate('unpinIssue', { issueId: ids[1]! });
+
+    expect(fourth).toMatchObject({ errors: [expect.objectContaining({ type: 'UNPROCESSABLE' })] });
+    expect(fake.pinnedOf(r.full)).toEqual([1, 3]);
+    expect(fake.writes()).toEqual([
+      `pinIssue ${r.full}#1`,
+      `pinIssue ${r.full}#2`,
+      `pinIssue ${r.full}#3`,
+      `pinIssue ${r.full}#1`,
+      `unpinIssue ${r.full}#2`,
+      `unpinIssue ${r.full}#2`,
+    ]);
+  });
+
+  it('a pull request, or an id that names nothing, cannot be pinned', async () => {
+    const r = fresh();
+    fake.setPullRequest(r.full, 5);
+    const prId = await nodeOf(r, 5);
+
+    const asPr = await mutate('pinIssue', { issueId: prId }).catch((e: unknown) => e);
+    const nothing = await mutate('pinIssue', { issueId: 'I_bm9wZQ' }).catch((e: unknown) => e);
+
+    expect(prId).toMatch(/^PR_/);
+    expect(asPr).toMatchObject({ errors: [expect.objectContaining({ type: 'NOT_FOUND' })] });
+    expect(nothing).toMatchObject({ errors: [expect.objectContaining({ type: 'NOT_FOUND' })] });
+    expect(fake.pinnedOf(r.full)).toEqual([]);
+  });
+
+  it('a transfer moves the issue, its comments and assignees to the next number there; the old number answers 301 to it', async () => {
+    const src = fresh();
+    const dst = fresh();
+    fake.setIssue(src.full, 7, { title: 'Belongs elsewhere', author: 'dave' });
+    fake.addComment(src.full, 7, { user: 'erin', body: 'agreed' });
+    fake.setAssignees(src.full, 7, ['erin']);
+    fake.setIssue(dst.full, 3);
+
+    const { transferIssue } = await transfer({ issueId: await nodeOf(src, 7), repositoryId: await repoNode(dst) });
+    const old = await octokit.rest.issues.get({ owner, repo: src.repo, issue_number: 7 });
+
+    expect(transferIssue.issue.url).toBe(`https://github.com/${dst.full}/issues/4`);
+    expect(fake.transferredTo(src.full, 7)).toBe(`${dst.full}#4`);
+    expect(fake.issueOf(dst.full, 4)).toMatchObject({ title: 'Belongs elsewhere', author: 'dave' });
+    expect(fake.comments(dst.full, 4)).toEqual(['agreed']);
+    expect(fake.assigneesOf(dst.full, 4)).toEqual(['erin']);
+    expect(old.data).toMatchObject({ number: 4, title: 'Belongs elsewhere', html_url: `https://github.com/${dst.full}/issues/4` });
+    expect(fake.calls.map((c) => c.text)).toContain(`getIssue ${src.full}#7 → 301`);
+    expect(fake.writes()).toEqual([`transferIssue ${src.full}#7 to ${dst.full}`]);
+  });
+
+  it.each([
+    { name: 'into another owner', seed: () => {}, to: () => ({ owner: 'other-org', repo: 'x' }), type: 'UNPROCESSABLE' },
+    { name: 'from a private repository into a public one', seed: (src: string) => fake.setVisibility(src, 'private'), to: () => ({ owner, repo: fresh('pub').repo }), type: 'UNPROCESSABLE' },
+    { name: 'into an archived repository', seed: () => {}, to: () => { const r = fresh('arch'); fake.setRepo(r.full, { archived: true }); return { owner, repo: r.repo }; }, type: 'UNPROCESSABLE' },
+  ])('a transfer $name is refused with GraphQL errors, changing nothing', async ({ seed, to, type }) => {
+    const src = fresh();
+    seed(src.full);
+    const target = to();
+    const repositoryId = (await octokit.rest.repos.get(target)).data.node_id;
+
+    const refused = await transfer({ issueId: await nodeOf(src, 1), repositoryId }).catch((e: unknown) => e);
+
+    expect(refused).toMatchObject({ errors: [expect.objectContaining({ type })] });
+    expect(fake.transferredTo(src.full, 1)).toBeUndefined();
+    expect(fake.writes()).toEqual([]);
+  });
+
+  it('a deleted issue answers 410 Gone', async () => {
+    const r = fresh();
+    fake.deleteIssue(r.full, 2);
+    const read = await octokit.rest.issues.get({ owner, repo: r.repo, issue_number: 2 }).catch((e: unknown) => e);
+    expect(read).toMatchObject({ status: 410 });
   });
 });

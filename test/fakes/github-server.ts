@@ -26,13 +26,35 @@
 //   `clean`, or `draft` for a draft). Its commits are what `setCommits` says, by default one commit
 //   at the head SHA by its author; GitHub lists at most 250.
 // - Commit statuses may be set on any SHA (GitHub wants the commit to exist). Branches are those
-//   given to `setBranches` and the head and base branches of seeded pull requests.
+//   given to `setBranches`, the head and base branches of seeded pull requests, any name given
+//   files with `setFile`, and the default branch. `GET branches/{b}` answers a commit SHA made
+//   from the branch's files as they are then, which the git and contents routes then read as
+//   that snapshot (a commit does not change when its branch moves on).
+// - Every repository exists (public, default branch `main`) unless `setRepo` says otherwise;
+//   one that does not answers 404 to `GET /repos/{o}/{r}` and to its issue reads.
+//   `deleteIssue` makes an issue read 410 Gone, as GitHub answers for a deleted one.
+// - GraphQL: the blob query, and the mutations `transferIssue`, `pinIssue` and `unpinIssue`
+//   (with `$input`, as Prow and Skiff send them). Node ids name what they stand for (`I_…` an
+//   issue, `PR_…` a pull request, `R_…` a repository). A transferred issue moves with its
+//   comments and assignees, and the labels the destination has, to the destination's next
+//   number; its old number then answers `301 Moved Permanently` to the new one, as GitHub's
+//   issues API does. A transfer between owners, from a private repository into a public one,
+//   or into an archived one is refused with GraphQL `errors`. At most three issues are pinned
+//   per repository, as on GitHub; pinning one twice, or unpinning one not pinned, changes
+//   nothing.
 // - Roles are what `setRole` says; anyone else has `read` on a public repository (the default) and
 //   `none` on a private one. Assignable means at least `triage`; a reviewer must have been given a
 //   role (a collaborator). Organization membership is public unless listed as concealed; the bot
 //   sees concealed members only when it is a member itself, otherwise GitHub redirects (302) the
 //   members check to the public one.
 //
+// - Workflows (GitHub Actions): every workflow file exists; `setWorkflow` may give one a name, an
+//   id and its declared `workflow_dispatch` inputs (then others are GitHub's 422). A dispatch
+//   creates a queued run whose title is `run <prow_job_id>` when that input is given (standing in
+//   for the `run-name` template Skiff asks workflows to have), else the workflow's name. Runs change
+//   only by `setWorkflowRun` or a cancel, which completes a run at once (GitHub takes a moment).
+//   `rejectRunDetails` makes dispatch refuse `return_run_details`, as GitHub Enterprise Server
+//   before February 2026 does.
 // Two transports share one handler: `FakeGitHub.start()` listens on loopback (real HTTP, for
 // end-to-end tests), `FakeGitHub.inProcess()` only offers `fetch` (for Octokit's `request.fetch`,
 // for unit tests that want GitHub's behaviour without a socket).
@@ -147,6 +169,14 @@ export interface IssueSeed {
   milestone?: number | string | null;
 }
 
+/** What `setRepo` may set; anything left out keeps its current (or default) value. */
+export interface RepoSeed {
+  /** `false`: GitHub answers 404 for it. */
+  exists?: boolean;
+  defaultBranch?: string;
+  archived?: boolean;
+}
+
 export interface MilestoneSeed {
   number: number;
   title: string;
@@ -190,6 +220,29 @@ export interface IssueView {
   /** The milestone's title. */
   milestone: string | undefined;
   isPullRequest: boolean;
+}
+
+/** What `setWorkflow` declares about a workflow file. */
+export interface WorkflowSeed {
+  /** Defaults to the file's path, as GitHub names a workflow without `name:`. */
+  name?: string;
+  id?: number;
+  /** Its `workflow_dispatch` inputs; undeclared, any input is accepted. */
+  inputs?: string[];
+}
+
+/** A workflow run as it stands, for assertions and seeding. */
+export interface WorkflowRunView {
+  id: number;
+  /** The workflow file name (`ci.yaml`). */
+  workflow: string;
+  displayTitle: string;
+  status: string;
+  conclusion: string | null;
+  event: string;
+  headBranch: string;
+  inputs: Record<string, string>;
+  createdAt: string;
 }
 
 export interface CommentSeed {
@@ -477,10 +530,26 @@ export class FakeGitHub {
   /** Repository → lower-cased login → role. */
   readonly #roles = new Map<string, Map<string, string>>();
   readonly #private = new Set<string>();
+  /** Repository (lower-cased) → what `setRepo` said. */
+  readonly #repos = new Map<string, Required<RepoSeed>>();
+  /** Issues pinned to their repository (issue keys). */
+  readonly #pinned = new Set<string>();
+  /** Issue key → where a transfer moved it (the new key, as spelled). */
+  readonly #moved = new Map<string, string>();
+  /** Issue keys deleted by `deleteIssue`. */
+  readonly #deleted = new Set<string>();
   /** Organization (lower-cased) → lower-cased login → whether the membership is public. */
   readonly #orgMembers = new Map<string, Map<string, boolean>>();
   readonly #teams = new Map<string, TeamRecord[]>();
   readonly #userIds = new Map<string, number>();
+  /** Repository (lower-cased) → workflow file → what was declared about it. */
+  readonly #workflows = new Map<string, Map<string, Required<Omit<WorkflowSeed, 'inputs'>> & { inputs?: string[] }>>();
+  /** Repository (lower-cased) → its workflow runs, oldest first. */
+  readonly #runs = new Map<string, WorkflowRunView[]>();
+  /** Dispatch refuses `return_run_details` (GitHub Enterprise Server before February 2026). */
+  rejectRunDetails = false;
+  /** Workflow ids have a counter of their own, so declaring a workflow does not shift run or comment ids. */
+  #nextWorkflowId = 161_000;
   readonly #routes: Route[];
   readonly #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
   #rateLimitUsed = 0;
@@ -785,6 +854,29 @@ export class FakeGitHub {
     else this.#private.delete(checkRepo(repo));
   }
 
+  /** Whether the repository exists, its default branch, whether it is archived. */
+  setRepo(repo: string, seed: RepoSeed): void {
+    const current = this.#repos.get(checkRepo(repo)) ?? { exists: true, defaultBranch, archived: false };
+    this.#repos.set(checkRepo(repo), { ...current, ...definedOnly(seed) });
+    this.#nameRepo(repo);
+  }
+
+  /** Deletes the issue: reading it answers 410 Gone. */
+  deleteIssue(repo: string, number: number): void {
+    this.#deleted.add(issueKey(repo, number));
+  }
+
+  /** Numbers of the repository's pinned issues, ascending. */
+  pinnedOf(repo: string): number[] {
+    const prefix = `${checkRepo(repo)}#`;
+    return [...this.#pinned].filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length))).sort((a, b) => a - b);
+  }
+
+  /** Where a transfer moved the issue (`owner/repo#n`), if one did. */
+  transferredTo(repo: string, number: number): string | undefined {
+    return this.#moved.get(issueKey(repo, number));
+  }
+
   /**
    * The organization's members, replacing any. `concealed` members are private: only a member
    * (the bot, if listed) sees them through the members check.
@@ -801,6 +893,41 @@ export class FakeGitHub {
     const existing = teams.find((t) => t.slug === team.slug);
     const record: TeamRecord = { id: existing?.id ?? this.#nextId++, name: team.name, slug: team.slug, members: [...team.members], pending: [...(team.pending ?? [])] };
     this.#teams.set(key, existing ? teams.map((t) => (t === existing ? record : t)) : [...teams, record]);
+  }
+
+  /** Declares a workflow file's name, id and `workflow_dispatch` inputs. */
+  setWorkflow(repo: string, file: string, seed: WorkflowSeed = {}): void {
+    const workflows = this.#workflows.get(checkRepo(repo)) ?? new Map();
+    workflows.set(file, { name: seed.name ?? `.github/workflows/${file}`, id: seed.id ?? this.#nextWorkflowId++, ...(seed.inputs ? { inputs: [...seed.inputs] } : {}) });
+    this.#workflows.set(checkRepo(repo), workflows);
+  }
+
+  /** A run made some other way than a dispatch here (a push, another dispatcher); returns its id. */
+  addWorkflowRun(repo: string, workflow: string, seed: Partial<Omit<WorkflowRunView, 'id' | 'workflow'>> = {}): number {
+    const run: WorkflowRunView = {
+      id: this.#nextId++,
+      workflow,
+      displayTitle: seed.displayTitle ?? this.#workflowName(repo, workflow),
+      status: seed.status ?? 'queued',
+      conclusion: seed.conclusion ?? null,
+      event: seed.event ?? 'push',
+      headBranch: seed.headBranch ?? defaultBranch,
+      inputs: { ...seed.inputs },
+      createdAt: seed.createdAt ?? githubTime(new Date()),
+    };
+    this.#runs.set(checkRepo(repo), [...(this.#runs.get(checkRepo(repo)) ?? []), run]);
+    return run.id;
+  }
+
+  /** Moves a run on, as GitHub would as it runs: `{ status: 'completed', conclusion: 'success' }`. */
+  setWorkflowRun(repo: string, id: number, change: { status?: string; conclusion?: string | null }): void {
+    const run = this.#runs.get(checkRepo(repo))?.find((r) => r.id === id);
+    if (!run) throw new Error(`FakeGitHub: no workflow run ${id} in ${repo}`);
+    Object.assign(run, definedOnly(change));
+  }
+
+  workflowRunsOf(repo: string): WorkflowRunView[] {
+    return (this.#runs.get(checkRepo(repo)) ?? []).map((r) => ({ ...r, inputs: { ...r.inputs } }));
   }
 
   // ---- recording ---------------------------------------------------------------------------
@@ -889,7 +1016,11 @@ export class FakeGitHub {
         continue;
       }
       // 204 and 304 are null-body statuses: a Response refuses a body for them.
-      return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+      const response = new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+      // A fetched Response knows its URL; one built by hand has ''. Octokit's paginate reads it
+      // for namespaced listings (`{ total_count, workflow_runs }`).
+      Object.defineProperty(response, 'url', { value: request.url });
+      return response;
     }
   }
 
@@ -931,6 +1062,11 @@ export class FakeGitHub {
       }
     }
 
+    // Conditional requests, as GitHub answers them: every GET answer has an ETag (a hash of its
+    // body, weak as GitHub's JSON answers' are, unless the route sets its own), and a matching
+    // If-None-Match gets 304 with no body, which costs an authorized caller no rate limit.
+    if (!injected && method === 'GET' && reply.status === 200) reply = withEtag(reply, wire.headers['if-none-match']);
+
     this.calls.push({
       method,
       path: wire.path,
@@ -940,7 +1076,13 @@ export class FakeGitHub {
       text: `${described} → ${reply.status}${injected ? ' (injected)' : admitted && !admitted.ok ? ` (secondary limit: ${admitted.limit})` : ''}`,
     });
     if (!injected && reply.status >= 200 && reply.status < 300) this.#writes.push(...(reply.writes ?? []));
-    return this.#answer(reply, url.pathname === '/rate_limit' ? 'none' : url.pathname === '/search/issues' ? 'search' : 'core');
+    const resource = url.pathname === '/rate_limit' ? 'none' : url.pathname === '/search/issues' ? 'search' : 'core';
+    return this.#answer(reply, resource, !(reply.status === 304 && auth !== undefined));
+  }
+
+  /** How many requests were answered 304 Not Modified. */
+  get notModified(): number {
+    return this.calls.filter((c) => c.status === 304).length;
   }
 
   #match(method: string, pathname: string): { route: Route; params: string[] } | undefined {
@@ -962,10 +1104,13 @@ export class FakeGitHub {
     return fault.response;
   }
 
-  /** `resource`: which limit the request counts against; GitHub does not count /rate_limit. */
-  #answer(reply: Reply, resource: 'core' | 'search' | 'none'): WireResponse {
-    if (resource === 'core') this.#rateLimitUsed++;
-    if (resource === 'search') this.#searchUsed++;
+  /**
+   * `resource`: which limit the request counts against; GitHub does not count /rate_limit, nor
+   * (`counted` false) an authorized request answered 304.
+   */
+  #answer(reply: Reply, resource: 'core' | 'search' | 'none', counted = true): WireResponse {
+    if (counted && resource === 'core') this.#rateLimitUsed++;
+    if (counted && resource === 'search') this.#searchUsed++;
     const [limit, used] = resource === 'search' ? [searchRateLimit, this.#searchUsed] : [rateLimit, this.#rateLimitUsed];
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
@@ -1040,7 +1185,19 @@ export class FakeGitHub {
         method: 'GET',
         pattern: re(issue),
         describe: (req) => `getIssue ${issueRef(req)}`,
-        handle: (req) => ({ status: 200, json: this.#issueObject(req) }),
+        handle: (req) => this.#getIssue(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(repo),
+        describe: (req) => `getRepo ${repoRef(req)}`,
+        handle: (req) => this.#getRepo(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/branches/([^/]+)`),
+        describe: (req) => `getBranch ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#getBranch(req),
       },
       {
         method: 'PATCH',
@@ -1209,6 +1366,24 @@ export class FakeGitHub {
         pattern: re(`${org}/teams/([^/]+)/memberships/([^/]+)`),
         describe: (req) => `getTeamMembership ${req.params[0] ?? ''}/${req.params[1] ?? ''} ${req.params[2] ?? ''}`,
         handle: (req) => this.#teamMembership(req),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${repo}/actions/workflows/([^/]+)/dispatches`),
+        describe: (req) => `createWorkflowDispatch ${repoRef(req)} ${req.params[2] ?? ''}@${isObject(req.body) ? String(req.body['ref']) : ''}`,
+        handle: (req) => this.#dispatch(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/actions/workflows/([^/]+)/runs`),
+        describe: (req) => `listWorkflowRuns ${repoRef(req)} ${req.params[2] ?? ''}${queryText(req, ['event', 'branch', 'status', 'created'])}${pageSuffix(req)}`,
+        handle: (req) => this.#listRuns(req),
+      },
+      {
+        method: 'POST',
+        pattern: re(`${repo}/actions/runs/(\\d+)/cancel`),
+        describe: (req) => `cancelWorkflowRun ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#cancelRun(req),
       },
       {
         method: 'GET',
@@ -1608,6 +1783,8 @@ export class FakeGitHub {
     const body = (req.body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
     const query = typeof body.query === 'string' ? body.query : '';
     const variables = body.variables ?? {};
+    const mutation = mutationOf(query);
+    if (mutation) return this.#mutate(mutation, isObject(variables.input) ? variables.input : {});
     const fields = [...query.matchAll(/(\w+): object\(oid: \$(\w+)\) \{ \.\.\. on Blob \{ text isBinary \} \}/g)];
     if (!/repository\(owner: \$owner, name: \$name\)/.test(query) || !fields.length) {
       return { status: 200, json: { errors: [{ type: 'UNSUPPORTED', message: 'the fake GitHub answers only blob queries' }] } };
@@ -1619,6 +1796,143 @@ export class FakeGitHub {
       repository[alias] = text === undefined ? null : { text, isBinary: false };
     }
     return { status: 200, json: { data: { repository } } };
+  }
+
+  // ---- repositories, branches, and the issue mutations ------------------------------------
+
+  #repoState(repo: string): Required<RepoSeed> {
+    return this.#repos.get(checkRepo(repo)) ?? { exists: true, defaultBranch, archived: false };
+  }
+
+  /** A name GitHub could give a repository: anything else is no repository (404), not a fake failure. */
+  #repoExists(repo: string): boolean {
+    return /^[\w.-]+\/[\w.-]+$/.test(repo) && this.#repoState(repo).exists;
+  }
+
+  #getRepo(req: Req): Reply {
+    const [owner = '', name = ''] = req.params;
+    const full = repoRef(req);
+    if (!this.#repoExists(full)) return notFound(`${docs}/repos/repos#get-a-repository`);
+    const state = this.#repoState(full);
+    const isPrivate = this.#private.has(checkRepo(full));
+    return {
+      status: 200,
+      json: {
+        id: this.#userId(`repo\0${checkRepo(full)}`),
+        node_id: nodeId('R', full),
+        name,
+        full_name: full,
+        owner: this.#userObject(owner, 'Organization'),
+        private: isPrivate,
+        visibility: isPrivate ? 'private' : 'public',
+        archived: state.archived,
+        default_branch: state.defaultBranch,
+        html_url: `https://github.com/${full}`,
+        url: `${this.url}/repos/${full}`,
+      },
+    };
+  }
+
+  /** See the header: the commit SHA is made from the branch's files now, and names a snapshot of them. */
+  #getBranch(req: Req): Reply {
+    const full = repoRef(req);
+    const branch = req.params[2] ?? '';
+    const files = this.#trees.get(treeKey(full, branch));
+    const known = branch === this.#repoState(full).defaultBranch || this.#branches.get(checkRepo(full))?.has(branch) || files !== undefined;
+    if (!this.#repoExists(full) || !known) return notFound(`${docs}/branches/branches#get-a-branch`);
+    const root = gitTree(files ?? new Map()).get('')?.sha ?? emptyTreeSha;
+    const sha = sha1(`commit\0${checkRepo(full)}@${branch}\0${root}`);
+    if (!this.#trees.has(treeKey(full, sha))) this.#trees.set(treeKey(full, sha), new Map(files ?? []));
+    return {
+      status: 200,
+      json: { name: branch, commit: { sha, url: `${this.url}/repos/${full}/commits/${sha}` }, protected: false },
+    };
+  }
+
+  #getIssue(req: Req): Reply {
+    const key = issueKey(repoRef(req), issueNumber(req));
+    if (!this.#repoState(repoRef(req)).exists) return notFound(`${docs}/issues/issues#get-an-issue`);
+    if (this.#deleted.has(key)) return { status: 410, json: { message: 'This issue was deleted', documentation_url: `${docs}/issues/issues#get-an-issue` } };
+    const moved = this.#moved.get(key);
+    if (moved) {
+      const [to = '', number = ''] = moved.split('#');
+      return { status: 301, headers: { location: `${this.url}/repos/${to}/issues/${number}` }, json: { message: 'Moved Permanently', url: `${this.url}/repos/${to}/issues/${number}`, documentation_url: docs } };
+    }
+    return { status: 200, json: this.#issueObject(req) };
+  }
+
+  /** The issue a node id names, where it is now (following transfers), or why not. */
+  #issueByNode(id: unknown): { ref: string; key: string } | { error: string } {
+    const named = parseNodeId(id);
+    const unresolved = { error: `Could not resolve to an Issue with the global id of '${String(id)}'.` };
+    if (!named || named.kind !== 'I') return unresolved;
+    let ref = named.name;
+    for (let hops = 0; hops < 20 && this.#moved.has(keyOfRef(ref)); hops++) ref = this.#moved.get(keyOfRef(ref))!;
+    const key = keyOfRef(ref);
+    if (!this.#repoExists(repoOfRef(ref)) || this.#deleted.has(key) || this.#pulls.has(key)) return unresolved;
+    return { ref, key };
+  }
+
+  #mutate(name: Mutation, input: Record<string, unknown>): Reply {
+    const refused = (type: string, message: string): Reply => ({ status: 200, json: { data: { [name]: null }, errors: [{ type, path: [name], message }] } });
+    const found = this.#issueByNode(input['issueId']);
+    if ('error' in found) return refused('NOT_FOUND', found.error);
+    const from = repoOfRef(found.ref);
+    if (name === 'pinIssue' || name === 'unpinIssue') {
+      if (name === 'pinIssue' && !this.#pinned.has(found.key) && this.pinnedOf(from).length >= 3) {
+        return refused('UNPROCESSABLE', `the fake GitHub pins at most 3 issues per repository, as GitHub does; ${from} has 3`);
+      }
+      if (name === 'pinIssue') this.#pinned.add(found.key);
+      else this.#pinned.delete(found.key);
+      return { status: 200, json: { data: { [name]: { issue: { id: nodeId('I', found.ref) } } } }, writes: [`${name} ${found.ref}`] };
+    }
+    const target = parseNodeId(input['repositoryId']);
+    if (!target || target.kind !== 'R' || !this.#repoExists(target.name)) {
+      return refused('NOT_FOUND', `Could not resolve to a Repository with the global id of '${String(input['repositoryId'])}'.`);
+    }
+    const to = target.name;
+    if (lower(to.split('/')[0]) !== lower(from.split('/')[0])) {
+      return refused('UNPROCESSABLE', `the fake GitHub transfers issues between repositories of one owner only, as GitHub does; ${from} and ${to} differ`);
+    }
+    if (this.#private.has(checkRepo(from)) && !this.#private.has(checkRepo(to))) {
+      return refused('UNPROCESSABLE', "You can't transfer an issue from a private repository to a public repository.");
+    }
+    if (this.#repoState(to).archived) return refused('UNPROCESSABLE', `${to} is archived and cannot receive issues.`);
+    if (checkRepo(to) === checkRepo(from)) {
+      return { status: 200, json: { data: { transferIssue: { issue: { url: `https://github.com/${found.ref.replace('#', '/issues/')}` } } } }, writes: [`transferIssue ${found.ref} to ${to}`] };
+    }
+    const number = this.#nextNumber(to);
+    const newRef = `${to}#${number}`;
+    const newKey = issueKey(to, number);
+    // The milestone stays behind: milestones belong to a repository.
+    const item = this.#issues.get(found.key) ?? defaultIssue(Number(found.ref.slice(found.ref.lastIndexOf('#') + 1)));
+    this.#issues.set(newKey, { ...item, milestone: undefined });
+    this.#issues.delete(found.key);
+    this.#comments.set(newKey, (this.#comments.get(found.key) ?? []).map((c) => ({ ...c, number })));
+    this.#comments.delete(found.key);
+    const destinationLabels = this.#repoLabels.get(checkRepo(to)) ?? [];
+    this.#labels.set(newKey, (this.#labels.get(found.key) ?? []).filter((l) => destinationLabels.some((d) => sameLabel(d.name, l))));
+    this.#labels.delete(found.key);
+    this.#assignees.set(newKey, this.#assignees.get(found.key) ?? []);
+    this.#assignees.delete(found.key);
+    this.#pinned.delete(found.key);
+    this.#moved.set(found.key, newRef);
+    this.#nameRepo(to);
+    return {
+      status: 200,
+      json: { data: { transferIssue: { issue: { url: `https://github.com/${to}/issues/${number}` } } } },
+      writes: [`transferIssue ${found.ref} to ${to}`],
+    };
+  }
+
+  /** The number GitHub would give the next issue or pull request of `repo`. */
+  #nextNumber(repo: string): number {
+    const prefix = `${checkRepo(repo)}#`;
+    let max = 0;
+    for (const key of [...this.#issues.keys(), ...this.#pulls.keys(), ...this.#moved.keys()]) {
+      if (key.startsWith(prefix)) max = Math.max(max, Number(key.slice(prefix.length)));
+    }
+    return max + 1;
   }
 
   #getBlob(req: Req): Reply {
@@ -1733,7 +2047,7 @@ export class FakeGitHub {
     const assignees = (this.#assignees.get(key) ?? []).map((l) => this.#userObject(l));
     return {
       id: this.#userId(`issue\0${key}`),
-      node_id: `I_fake${n}`,
+      node_id: nodeId(pr ? 'PR' : 'I', `${owner}/${repo}#${n}`),
       url: `${this.url}/repos/${owner}/${repo}/issues/${n}`,
       repository_url: `${this.url}/repos/${owner}/${repo}`,
       html_url: `https://github.com/${owner}/${repo}/${pr ? 'pull' : 'issues'}/${n}`,
@@ -2038,6 +2352,110 @@ export class FakeGitHub {
     if (!this.#repoNames.has(checkRepo(repo))) this.#repoNames.set(checkRepo(repo), repo);
   }
 
+  // ---- actions -----------------------------------------------------------------------------
+
+  /** A workflow id (number) or file name → the file name. */
+  #workflowFile(repo: string, idOrFile: string): string {
+    if (!/^\d+$/.test(idOrFile)) return idOrFile;
+    for (const [file, w] of this.#workflows.get(checkRepo(repo)) ?? []) if (String(w.id) === idOrFile) return file;
+    return idOrFile;
+  }
+
+  #workflowName(repo: string, file: string): string {
+    return this.#workflows.get(checkRepo(repo))?.get(file)?.name ?? `.github/workflows/${file}`;
+  }
+
+  /** https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event */
+  #dispatch(req: Req): Reply {
+    const dispatchDocs = `${docs}/actions/workflows#create-a-workflow-dispatch-event`;
+    const repo = repoRef(req);
+    const file = this.#workflowFile(repo, req.params[2] ?? '');
+    const body = isObject(req.body) ? req.body : {};
+    if (typeof body['ref'] !== 'string' || body['ref'] === '') return unprocessable(`Invalid request.\n\n"ref" wasn't supplied.`, dispatchDocs);
+    if (body['return_run_details'] !== undefined && this.rejectRunDetails) {
+      return unprocessable(`Invalid request.\n\n"return_run_details" is not a permitted key.`, dispatchDocs);
+    }
+    const inputs = isObject(body['inputs']) ? body['inputs'] : {};
+    if (Object.values(inputs).some((v) => typeof v !== 'string')) return unprocessable('Invalid request.\n\nFor "properties/inputs", values must be strings.', dispatchDocs);
+    const declared = this.#workflows.get(checkRepo(repo))?.get(file)?.inputs;
+    const unexpected = declared ? Object.keys(inputs).filter((k) => !declared.includes(k)) : [];
+    if (unexpected.length > 0) return unprocessable(`Unexpected inputs provided: ${JSON.stringify(unexpected)}`, dispatchDocs);
+    const given = inputs as Record<string, string>;
+    const ref = body['ref'].replace(/^refs\/heads\//, '');
+    const jobId = given['prow_job_id'];
+    const id = this.addWorkflowRun(repo, file, {
+      displayTitle: jobId ? `run ${jobId}` : this.#workflowName(repo, file),
+      event: 'workflow_dispatch',
+      headBranch: ref,
+      inputs: given,
+    });
+    const writes = [`dispatchWorkflow ${repo} ${file}@${body['ref']} ${JSON.stringify(given)}`];
+    if (body['return_run_details'] !== true) return { status: 204, writes };
+    const [owner = '', name = ''] = req.params;
+    return {
+      status: 200,
+      json: { workflow_run_id: id, run_url: `${this.url}/repos/${owner}/${name}/actions/runs/${id}`, html_url: `https://github.com/${owner}/${name}/actions/runs/${id}` },
+      writes,
+    };
+  }
+
+  /** Newest first, with GitHub's `event`, `branch`, `status` and `created` filters. */
+  #listRuns(req: Req): Reply {
+    const repo = repoRef(req);
+    const file = this.#workflowFile(repo, req.params[2] ?? '');
+    const event = req.query.get('event');
+    const branch = req.query.get('branch');
+    const status = req.query.get('status');
+    const created = req.query.get('created');
+    const since = created ? createdTest(created) : () => true;
+    const runs = (this.#runs.get(checkRepo(repo)) ?? [])
+      .filter((r) => r.workflow === file)
+      .filter((r) => (event ? r.event === event : true) && (branch ? r.headBranch === branch : true))
+      .filter((r) => (status ? r.status === status || r.conclusion === status : true))
+      .filter((r) => since({ createdAt: r.createdAt } as SearchItem))
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+    const page = this.#paginate(req, runs.map((r) => this.#runObject(req, r)));
+    return { ...page, json: { total_count: runs.length, workflow_runs: page.json } };
+  }
+
+  /** https://docs.github.com/en/rest/actions/workflow-runs#cancel-a-workflow-run */
+  #cancelRun(req: Req): Reply {
+    const repo = repoRef(req);
+    const run = this.#runs.get(checkRepo(repo))?.find((r) => String(r.id) === req.params[2]);
+    if (!run) return notFound(`${docs}/actions/workflow-runs#cancel-a-workflow-run`);
+    if (run.status === 'completed') {
+      return { status: 409, json: { message: 'Cannot cancel a workflow run that is completed.', documentation_url: `${docs}/actions/workflow-runs#cancel-a-workflow-run`, status: '409' } };
+    }
+    run.status = 'completed';
+    run.conclusion = 'cancelled';
+    return { status: 202, json: {}, writes: [`cancelWorkflowRun ${repo} run ${run.id}`] };
+  }
+
+  #runObject(req: Req, r: WorkflowRunView): object {
+    const [owner = '', name = ''] = req.params;
+    const workflow = this.#workflows.get(checkRepo(repoRef(req)))?.get(r.workflow);
+    return {
+      id: r.id,
+      name: this.#workflowName(repoRef(req), r.workflow),
+      node_id: `WFR_fake${r.id}`,
+      head_branch: r.headBranch,
+      head_sha: sha1(`${owner}/${name}@${r.headBranch}`),
+      path: `.github/workflows/${r.workflow}`,
+      display_title: r.displayTitle,
+      run_number: r.id,
+      event: r.event,
+      status: r.status,
+      conclusion: r.conclusion,
+      workflow_id: workflow?.id ?? 0,
+      url: `${this.url}/repos/${owner}/${name}/actions/runs/${r.id}`,
+      html_url: `https://github.com/${owner}/${name}/actions/runs/${r.id}`,
+      created_at: r.createdAt,
+      updated_at: r.createdAt,
+      run_attempt: 1,
+      run_started_at: r.createdAt,
+    };
+  }
+
   // ---- people ------------------------------------------------------------------------------
 
   #roleOf(repo: string, login: string): string {
@@ -2173,9 +2591,33 @@ export class FakeGitHub {
 
 const re = (pattern: string): RegExp => new RegExp(`^${pattern}$`);
 
-/** `blobs Codertocat/Hello-World ×3`, for the call log. */
+const mutations = ['transferIssue', 'pinIssue', 'unpinIssue'] as const;
+type Mutation = (typeof mutations)[number];
+
+/** The mutation a GraphQL document runs (`pinIssue(input: $input)`), if it is one of those the fake knows. */
+function mutationOf(query: string): Mutation | undefined {
+  if (!/^\s*mutation\b/.test(query)) return undefined;
+  return mutations.find((m) => new RegExp(`\\b${m}\\(input: \\$input\\)`).test(query));
+}
+
+/** `I_<name>`: the fake's node ids say what they name (GitHub's are opaque). */
+function nodeId(kind: 'I' | 'PR' | 'R', name: string): string {
+  return `${kind}_${Buffer.from(name).toString('base64url')}`;
+}
+
+function parseNodeId(id: unknown): { kind: string; name: string } | undefined {
+  const m = typeof id === 'string' ? /^(I|PR|R)_([\w-]+)$/.exec(id) : null;
+  if (!m) return undefined;
+  const name = Buffer.from(m[2]!, 'base64url').toString('utf8');
+  const valid = m[1] === 'R' ? /^[^/\s#]+\/[^/\s#]+$/ : /^[^/\s#]+\/[^/\s#]+#\d+$/;
+  return valid.test(name) ? { kind: m[1]!, name } : undefined;
+}
+
+/** `blobs Codertocat/Hello-World ×3`, or the mutation and its input, for the call log. */
 function graphqlSummary(body: unknown): string {
   const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+  const mutation = typeof query === 'string' ? mutationOf(query) : undefined;
+  if (mutation) return `${mutation} ${JSON.stringify(variables?.input ?? {})}`;
   const blobs = typeof query === 'string' ? (query.match(/: object\(oid:/g) ?? []).length : 0;
   return blobs ? `getBlobs ${String(variables?.owner)}/${String(variables?.name)} ×${blobs}` : 'query';
 }
@@ -2195,6 +2637,9 @@ function checkRepo(repo: string): string {
 }
 
 const issueKey = (repo: string, number: number): string => `${checkRepo(repo)}#${number}`;
+/** `owner/repo` of `owner/repo#n`. */
+const repoOfRef = (ref: string): string => ref.slice(0, ref.lastIndexOf('#'));
+const keyOfRef = (ref: string): string => issueKey(repoOfRef(ref), Number(ref.slice(ref.lastIndexOf('#') + 1)));
 // SHAs are hexadecimal: any case names the same commit.
 const statusKey = (repo: string, sha: string): string => `${checkRepo(repo)}@${sha.toLowerCase()}`;
 
@@ -2456,13 +2901,25 @@ const wrapBase64 = (b64: string): string => (b64.match(/.{1,60}/g) ?? []).map((l
 /** GitHub's timestamps have no milliseconds: `2011-04-14T16:00:49Z`. */
 const githubTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`. */
+/** RFC 9110 If-None-Match: a list of (possibly weak) tags, or `*`; compared weakly, as GETs are. */
 function ifNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
+  const wanted = etag.replace(/^W\//, '');
   return header.split(',').some((t) => {
     const tag = t.trim();
-    return tag === '*' || tag.replace(/^W\//, '') === etag;
+    return tag === '*' || tag.replace(/^W\//, '') === wanted;
   });
+}
+
+/** A 200 GET answer with its ETag, or 304 when the request's If-None-Match names it. */
+function withEtag(reply: Reply, ifNoneMatchHeader: string | string[] | undefined): Reply {
+  if (reply.headers?.etag !== undefined) return reply;
+  const body = reply.raw ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
+  const etag = `W/"${sha1(body)}"`;
+  const headers = { ...reply.headers, etag };
+  const header = Array.isArray(ifNoneMatchHeader) ? ifNoneMatchHeader.join(',') : ifNoneMatchHeader;
+  if (ifNoneMatch(header, etag)) return { status: 304, headers };
+  return { ...reply, headers };
 }
 
 function faultReply(response: FakeResponse): Reply {

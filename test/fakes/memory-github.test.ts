@@ -18,6 +18,10 @@ interface Case<M extends GitHubMethod = GitHubMethod> {
   answer: unknown;
 }
 
+// The fake's node ids name what they stand for (see github-server.ts).
+const issueNode = `I_${Buffer.from(`${full}#1`).toString('base64url')}`;
+const other = { owner: 'acme', repo: 'other', nodeId: `R_${Buffer.from('acme/other').toString('base64url')}`, defaultBranch: 'main', private: false, archived: false };
+
 const c = <M extends GitHubMethod>(x: Case<M>): Case => x as unknown as Case;
 
 // One call of every method, with the line it is recorded as and what it answers.
@@ -123,6 +127,21 @@ const cases: Case[] = [
   }),
   c({ name: 'deleteBranch', args: [repo, 'feature'], seed: (gh) => gh.setBranches(full, ['main', 'feature']), text: `deleteBranch ${full} feature`, answer: undefined }),
   c({
+    name: 'dispatchWorkflow',
+    args: [repo, 'ci.yaml', 'main', { prow_job_id: 'j1' }],
+    text: `dispatchWorkflow ${full} ci.yaml@main {"prow_job_id":"j1"}`,
+    // A fresh fake numbers its first run 1000.
+    answer: { runId: 1000, htmlUrl: 'https://github.com/acme/widgets/actions/runs/1000' },
+  }),
+  c({
+    name: 'listWorkflowRuns',
+    args: [repo, 'ci.yaml', { event: 'workflow_dispatch' }],
+    seed: (gh) => (gh.fake.addWorkflowRun(full, 'ci.yaml', { event: 'push' }), gh.fake.addWorkflowRun(full, 'ci.yaml', { event: 'workflow_dispatch', displayTitle: 'run j1' })),
+    text: `listWorkflowRuns ${full} ci.yaml event workflow_dispatch`,
+    answer: [expect.objectContaining({ id: 1001, displayTitle: 'run j1', status: 'queued', conclusion: null, event: 'workflow_dispatch', path: '.github/workflows/ci.yaml' })],
+  }),
+  c({ name: 'cancelWorkflowRun', args: [repo, 1000], seed: (gh) => gh.fake.addWorkflowRun(full, 'ci.yaml'), text: `cancelWorkflowRun ${full} run 1000`, answer: undefined }),
+  c({
     name: 'getPullRequestChanges',
     args: [pr],
     seed: (gh) => gh.setChanges(`${full}#1`, [{ filename: 'a.go', additions: 1, deletions: 2, changes: 3, status: 'modified' }]),
@@ -158,6 +177,22 @@ const cases: Case[] = [
     text: `getBlob ${full} f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f`,
     answer: 'abc',
   }),
+  c({
+    name: 'transferIssue',
+    args: [pr, issueNode, other],
+    text: `transferIssue ${full}#1 to acme/other`,
+    answer: 'https://github.com/acme/other/issues/1',
+  }),
+  c({ name: 'pinIssue', args: [pr, issueNode], text: `pinIssue ${full}#1`, answer: undefined }),
+  c({ name: 'unpinIssue', args: [pr, issueNode], text: `unpinIssue ${full}#1`, answer: undefined }),
+  c({
+    name: 'getRepo',
+    args: [{ owner: 'acme', repo: 'other' }],
+    seed: (gh) => gh.fake.setRepo('acme/other', { defaultBranch: 'trunk' }),
+    text: 'getRepo acme/other',
+    answer: { ...other, defaultBranch: 'trunk' },
+  }),
+  c({ name: 'getBranchSha', args: [repo, 'main'], seed: (gh) => gh.setFile(full, 'main', 'OWNERS', 'approvers: [a]\n'), text: `getBranchSha ${full} main`, answer: expect.stringMatching(/^[0-9a-f]{40}$/) }),
   c({ name: 'getRepoRole', args: [repo, 'dave'], seed: (gh) => gh.setRole(full, 'dave', 'maintain'), text: `getRepoRole ${full} dave`, answer: 'maintain' }),
   c({
     name: 'listCollaborators',

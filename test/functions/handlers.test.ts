@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { sign } from '@octokit/webhooks-methods';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handledEvents } from '../../shared/hook/events.js';
 import { startStandIns, type StandIns } from '../../shared/local/stand-ins.js';
 import { plugins } from '../../shared/plugins/registry.js';
@@ -195,6 +195,40 @@ describe('Lambda handlers', () => {
       if (!again) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(again?.MessageId).toBe(message!.MessageId);
+  });
+
+  it('plugins publishes GitHub’s remaining quota per credential as EMF metrics, the token never in them', async () => {
+    // Prepare: a /hold through the webhook, whose label write reports the fake's rate limit.
+    const receiveOurs = await holdThroughWebhook(9, 'handler-metrics');
+    const message = await receiveOurs();
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    // Act
+    try {
+      await handlers.plugins({ Records: [sqsRecord(message!)] } as SQSEvent);
+    } finally {
+      stdout.mockRestore();
+    }
+    // Assess
+    const emf = written.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const perCredential = emf.find((doc) => doc.Resource === 'core');
+    expect(perCredential).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Skiff', Dimensions: [expect.arrayContaining(['service', 'Credential', 'Resource'])] }] },
+      service: 'skiff',
+      Credential: expect.stringMatching(/^token:[0-9a-f]{16}$/),
+      rateLimit: '5000',
+      GitHubRateLimitRemaining: expect.any(Number),
+      GitHubRateLimitRemainingPercent: expect.any(Number),
+    });
+    expect(perCredential!.GitHubRateLimitRemainingPercent).toBeCloseTo((100 * (perCredential!.GitHubRateLimitRemaining as number)) / 5000);
+    expect(emf.find((doc) => 'GitHubQuotaLowestRemainingPercent' in doc)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'Skiff', Dimensions: [['service']] }] },
+      GitHubQuotaLowestRemainingPercent: perCredential!.GitHubRateLimitRemainingPercent,
+    });
+    expect(written.join('')).not.toContain('handler-token');
   });
 
   it.each([

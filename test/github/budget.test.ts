@@ -88,8 +88,8 @@ describe('credential keys', () => {
     expect(credentialKey({ token: 'ghp_other' })).not.toBe(key);
   });
   it.each([
-    { auth: { appId: '7', installationId: 42 }, key: 'installation:42' },
-    { auth: { appId: '7' }, key: 'app:7' },
+    { auth: { appId: '7', privateKey: 'k', installationId: 42 }, key: 'installation:42' },
+    { auth: { appId: '7', privateKey: 'k' }, key: 'app:7' },
     { auth: undefined, key: 'anonymous' },
   ])('$key', ({ auth, key }) => {
     expect(credentialKey(auth)).toBe(key);

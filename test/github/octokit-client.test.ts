@@ -651,6 +651,7 @@ describe('OctokitGitHub: issues, milestones, searches, commits, statuses and bra
     // Assess
     expect(issue).toEqual({
       number: 1,
+      nodeId: expect.stringMatching(/^I_/),
       title: 'Crash',
       body: 'It crashes',
       state: 'closed',

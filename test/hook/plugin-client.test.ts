@@ -155,10 +155,22 @@ describe('confine', () => {
   const argsFor = (method: keyof GitHubClient): unknown[] => [elsewhere, 'a', 'b'].slice(0, Math.max(1, method.length));
 
   // isOrgMember may ask about another org (Prow's trusted_org): a read of membership, not an act.
-  const confined = githubMethodNames.filter((m) => !githubMethods[m].anyOrg);
+  // getIssue and getRepo may look at another repository (issue-management's links and transfers).
+  const confined = githubMethodNames.filter((m) => !githubMethods[m].anyOrg && !githubMethods[m].anyRepo);
 
-  it('only the org-membership read is exempt', () => {
+  it('only the org-membership read is exempt for other orgs, and two reads for other repositories', () => {
     expect(githubMethodNames.filter((m) => githubMethods[m].anyOrg)).toEqual(['isOrgMember']);
+    expect(githubMethodNames.filter((m) => githubMethods[m].anyRepo)).toEqual(['getIssue', 'getRepo']);
+    expect(githubMethodNames.filter((m) => githubMethods[m].anyRepo && githubMethods[m].write)).toEqual([]);
+  });
+
+  it('an issue or repository read about another repository goes through; a write there does not', async () => {
+    const gh = new MemoryGitHub();
+    const client = confine(gh, repo, (r) => new Error(`refused ${r.owner}/${r.repo}`));
+    expect(await client.getIssue({ ...elsewhere, number: 3 })).toMatchObject({ number: 3 });
+    expect(await client.getRepo(elsewhere)).toMatchObject({ owner: elsewhere.owner, repo: elsewhere.repo });
+    await expect(client.updateIssue({ ...elsewhere, number: 3 }, { title: 'x' })).rejects.toThrow('refused evil/x');
+    expect(gh.writes).toEqual([]);
   });
 
   it.each(confined.map((method) => ({ method })))('$method on another repository is refused before any call', async ({ method }) => {

@@ -646,6 +646,21 @@ describe('SkiffStack', () => {
       });
     });
 
+    it('alarms when the lowest remaining share of a GitHub primary quota the worker reports falls under 10 %', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'GitHubQuotaLowestRemainingPercent',
+        Namespace: 'Skiff',
+        Dimensions: [{ Name: 'service', Value: 'skiff' }],
+        Statistic: 'Minimum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        Threshold: 10,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
     it('sends every alarm to the topic even without alarmEmail, with no subscription', () => {
       // Prepare
       const [[topicId] = []] = resourcesOfType(template, 'AWS::SNS::Topic');
@@ -654,7 +669,7 @@ describe('SkiffStack', () => {
       // Assess
       template.resourceCountIs('AWS::SNS::Topic', 1);
       template.resourceCountIs('AWS::SNS::Subscription', 0);
-      expect(alarms).toHaveLength(4);
+      expect(alarms).toHaveLength(5);
       for (const [, alarm] of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topicId }]);
       expect((template.toJSON().Outputs as Record<string, { Value: unknown }>).AlarmTopicArn?.Value).toEqual({ Ref: topicId });
     });
@@ -691,7 +706,7 @@ describe('SkiffStack', () => {
       const alarms = resourcesOfType(t, 'AWS::CloudWatch::Alarm');
       // Assess
       t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: { Ref: topicId } });
-      expect(alarms).toHaveLength(4);
+      expect(alarms).toHaveLength(5);
       for (const [, alarm] of alarms) expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topicId }]);
     });
   });

@@ -38,6 +38,25 @@ describe('OfflineGitHub', () => {
     expect(await gh.getIssueLabels(pr)).toEqual(payload.pull_request.labels.map((l: { name: string }) => l.name));
   });
 
+  it('knows the repositories its payloads name, no others and no branches; transfers and pins are printed', async () => {
+    // Prepare
+    const { gh, printed } = offline();
+    const payload = samplePayload('issue_comment', 'created');
+    gh.observe(payload);
+
+    // Act
+    const known = await gh.getRepo(repo);
+    const unknown = await gh.getRepo({ owner: 'Codertocat', repo: 'elsewhere' });
+    await gh.pinIssue(issue, payload.issue.node_id);
+    await gh.transferIssue(issue, payload.issue.node_id, known!);
+
+    // Assess
+    expect(known).toEqual({ ...repo, nodeId: payload.repository.node_id, defaultBranch: payload.repository.default_branch, private: false, archived: false });
+    expect(unknown).toBeUndefined();
+    await expect(gh.getBranchSha(repo, 'master')).rejects.toMatchObject({ status: 404 });
+    expect(printed).toEqual([`dry-run: pinIssue ${repo.owner}/${repo.repo}#1`, `dry-run: transferIssue ${repo.owner}/${repo.repo}#1 to ${repo.owner}/${repo.repo}`]);
+  });
+
   it('a pull request never seen is an error that says it is offline', async () => {
     const { gh } = offline();
     await expect(gh.getPullRequest(pr)).rejects.toThrow(/offline, and no pull_request event for it has been seen/);
@@ -114,6 +133,7 @@ describe('OfflineGitHub', () => {
     // Assess
     expect(read).toEqual({
       number: 1,
+      nodeId: payload.issue.node_id,
       title: payload.issue.title,
       body: payload.issue.body,
       state: 'open',
