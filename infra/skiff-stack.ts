@@ -239,6 +239,8 @@ export class SkiffStack extends Stack {
         SKIFF_GITHUB_SECRET_ARN: this.githubSecret.secretArn,
         ...(props.githubApiUrl === undefined ? {} : { GITHUB_API_URL: props.githubApiUrl }),
         SKIFF_GITHUB_TIMEOUT_MS: String(githubRequestTimeout.toMilliseconds()),
+        // The shared GitHub budget's items: crier's statuses count against it too.
+        SKIFF_TABLE: this.table.tableName,
         ...jobsEnv,
       },
     });
@@ -246,6 +248,8 @@ export class SkiffStack extends Stack {
     this.jobs.grantRun(plugins);
     this.jobs.grantRun(jobsFn, { deletesRecords: true });
     this.grantSecretValue(jobsFn, this.githubSecret);
+    // The budget's items (shared/storage/dynamo-budget.ts): read, and taken from with conditional updates.
+    this.table.grants.actions(jobsFn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     // Best-effort delivery of a build's end; the reconciler's pass catches what is missed.
     new events.Rule(this, 'BuildStateChanges', {
       description: 'Skiff: a CodeBuild job build finished',

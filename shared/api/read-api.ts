@@ -1,12 +1,15 @@
 // The read-only JSON API (the start of Prow's deck): `GET /api/deliveries/{id}` answers what
 // happened to one webhook delivery — queued, processed or failed, and per plugin what it did
 // or why it did not; `GET /api/plugin-help?repo=org/repo` which plugins and commands are enabled
-// for a repository (Prow's /plugin-help). Served by the api Lambda and by local mode. Who may call it is decided in
+// for a repository (Prow's /plugin-help); `GET /api/budget` each GitHub credential's use of the
+// shared GitHub budget (github/budget.ts: the units used in each limit's window, leased concurrency,
+// grants so far). Served by the api Lambda and by local mode. Who may call it is decided in
 // front of this code (IAM authorisation on the API Gateway route; local mode listens on
 // 127.0.0.1 only), so this handler only checks the request itself.
 import { deliveryIdCharacter, maxDeliveryIdLength } from '../hook/queued-event.js';
 import { isProwPlugin } from '../config/prow-plugins.js';
 import type { PluginHelpStore, TraceStore } from '../storage/ports.js';
+import type { CredentialUsage } from '../github/budget.js';
 
 export interface ApiResponse {
   status: number;
@@ -77,18 +80,22 @@ async function pluginHelpFor(query: URLSearchParams, store: Pick<PluginHelpStore
   });
 }
 
-const endpoints = ['GET /api/deliveries/{delivery id}', 'GET /api/plugin-help?repo={owner}/{name}'];
+const endpoints = ['GET /api/deliveries/{delivery id}', 'GET /api/plugin-help?repo={owner}/{name}', 'GET /api/budget'];
 
 /** `url` is the path with its query string, if any (`/api/plugin-help?repo=acme/widgets`). */
 export async function handleApi(
   method: string,
   url: string,
-  deps: { traces: Pick<TraceStore, 'get'>; pluginHelp?: Pick<PluginHelpStore, 'getPluginHelp'> },
+  deps: { traces: Pick<TraceStore, 'get'>; pluginHelp?: Pick<PluginHelpStore, 'getPluginHelp'>; budget?: { usage(): Promise<CredentialUsage[]> } },
 ): Promise<ApiResponse> {
   if (method.toUpperCase() !== 'GET') return json(405, { error: `${method} is not allowed; this API is read-only` });
   const parsed = new URL(url, 'http://skiff.invalid');
   const path = url.split('?')[0]!;
   if (parsed.pathname === '/api/plugin-help') return pluginHelpFor(parsed.searchParams, deps.pluginHelp);
+  if (parsed.pathname === '/api/budget' || parsed.pathname === '/api/budget/') {
+    // Credential keys are installation ids or token hashes: nothing secret to leave out.
+    return json(200, { credentials: deps.budget ? await deps.budget.usage() : [] });
+  }
   const match = deliveriesPath.exec(path);
   if (!match) return json(404, { error: `no such endpoint: ${path}`, endpoints });
   const id = parseDeliveryId(match[1] ?? '');

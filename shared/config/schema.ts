@@ -7,6 +7,7 @@ import * as z from 'zod';
 import type { Plugin, PluginConfigSpec } from '../plugins/types.js';
 import { ownersDirDenylistSection, ownersSection } from '../owners/config.js';
 import { skiffSection } from './skiff-section.js';
+import { githubSection } from '../github/budget-settings.js';
 import { triggersSection } from './triggers-section.js';
 import { externalPluginsSchema, type ExternalPluginsSection } from './external-plugins.js';
 
@@ -14,9 +15,10 @@ import { externalPluginsSchema, type ExternalPluginsSection } from './external-p
  * Sections several plugins read, beside each plugin's own: plugins.yaml's `owners:` and
  * config.yaml's `owners_dir_denylist` (lgtm, approve, blunderbuss, owners-label, verify-owners); and
  * `triggers:`, whom Prow trusts (retitle, verify-owners, and trigger to come); and `skiff:`, what
- * Skiff does beyond Prow (skiff-section.ts).
+ * Skiff does beyond Prow (skiff-section.ts); and config.yaml's `github:`, of which Skiff reads
+ * `budget` (github/budget-settings.ts).
  */
-export const sharedSections: readonly PluginConfigSpec<unknown>[] = [ownersSection, ownersDirDenylistSection, triggersSection, skiffSection];
+export const sharedSections: readonly PluginConfigSpec<unknown>[] = [ownersSection, ownersDirDenylistSection, triggersSection, skiffSection, githubSection];
 
 /** Every section's spec: the shared ones, then each plugin's own. */
 export const sectionsOf = (registry: readonly Plugin[]): PluginConfigSpec<unknown>[] => [

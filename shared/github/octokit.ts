@@ -15,6 +15,7 @@ import { createAppAuth } from '@octokit/auth-app';
 import Bottleneck from 'bottleneck/light.js';
 import type { Logger } from '../log.js';
 import { abortAfter, gitHubDeadline } from './deadline.js';
+import { throughBudget, type BudgetGateOptions } from './budget-gate.js';
 import { GitHubNetworkError, GitHubTimeoutError } from './errors.js';
 import { credentialKey, installConditionalReads, type EtagCache } from './etag-cache.js';
 import type { RateLimitReadings } from './rate-limits.js';
@@ -56,6 +57,12 @@ export interface OctokitOptions {
    * of 10 s allows 4 attempts and 14 s of backoff: 54 s for one call).
    */
   requestTimeoutMs?: number;
+  /**
+   * The GitHub budget every worker shares (budget-gate.ts). With it, each request waits for its
+   * credential's budget, and the per-container write pacing below is off: the budget paces writes
+   * across all containers instead (unless `writeIntervalMs` is given as well).
+   */
+  budget?: BudgetGateOptions;
   /**
    * GET answers kept and revalidated with If-None-Match (etag-cache.ts), each request counted
    * into its plugin's usage, and GitHub's rate-limit headers read into `rateLimits`. The
@@ -104,6 +111,13 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
       retryAfterBaseValue: retryBaseMs,
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
+      ...(options.writeIntervalMs === undefined && options.budget
+        ? {
+            // One write at a time per container, as before, but no pause between: the shared budget paces them.
+            write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+          }
+        : {}),
       ...(options.writeIntervalMs !== undefined
         ? {
             write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }),
@@ -116,6 +130,18 @@ export function buildOctokit(auth: { token: string } | { appId: string; privateK
     },
     log: { debug: () => {}, info: () => {}, warn: (m: string) => log.warn(m), error: (m: string) => log.error(m) },
   });
+  // The budget wraps the plugins (so a retry plugin-retry or plugin-throttling makes inside one call
+  // is not counted again: rare, and GitHub's answer is what they react to); the conditional reads
+  // wrap the budget, so an answer reused from the cache without a request costs none; the time
+  // limit wraps both, so a wait for budget is cut off at the request's limit like any other wait.
+  const gate = options.budget;
+  if (gate) {
+    const credential = credentialKey(auth);
+    octokit.hook.wrap('request', (request, endpoint) => {
+      const timed = endpoint.request as TimedRequest | undefined;
+      return throughBudget(gate, credential, { method: endpoint.method ?? 'GET', url: endpoint.url ?? '', endsAt: timed?.skiffEndsAt, signal: timed?.signal }, async () => request(endpoint));
+    });
+  }
   if (options.conditionalReads) {
     const { cache, ttlMs, rateLimits } = options.conditionalReads;
     const credential = credentialKey(auth);

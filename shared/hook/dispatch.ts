@@ -20,6 +20,8 @@ import type { SkiffConfig } from '../config/schema.js';
 import { externalPluginsFor, type ExternalPluginsSection } from '../config/external-plugins.js';
 import { notImplementedFor, pluginsFor } from '../config/parse.js';
 import type { GitHubClient, RepoRef } from '../github/client.js';
+import { meteredBudget } from '../github/budget-gate.js';
+import { githubSection, type BudgetSettings } from '../github/budget-settings.js';
 import { withGitHubDeadline } from '../github/deadline.js';
 import { emptyUsage, usedGitHub, withGitHubUsage } from '../github/github-usage.js';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
@@ -71,6 +73,8 @@ export interface DispatchDeps {
   forwarding?: ForwardingDeps;
   /** Jobs (trigger, skip, override): without it, `ctx.jobs` is absent and those plugins say so. */
   jobs?: JobsRuntime;
+  /** The shared GitHub budget's limits, which take the config's `github.budget` as each event is served. */
+  budgetSettings?: Pick<BudgetSettings, 'use'>;
   /** Test seam: runs after each plugin's claim is marked done; a throw stands for a crash there. */
   afterPlugin?(delivery: string, plugin: string): void | Promise<void>;
   now?: () => Date;
@@ -155,6 +159,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
       throw new RetryableError(`no valid config to serve delivery ${delivery} with: ${describeError(error)}`, { cause: error });
     }
     const { config, warnings, error: configError } = snapshot;
+    deps.budgetSettings?.use(config.sections[githubSection.key]);
     if (configError) log.error('serving the last valid config; the newest one is invalid', { delivery, configError });
     await publishPluginHelp(config, deps, at);
 
@@ -240,12 +245,15 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         ...(deps.jobs ? { jobs: deps.jobs.accessFor(repo, client, snapshot.jobs, Number.isSafeInteger(installation) ? (installation as number) : undefined) } : {}),
       };
       let record: PluginRecord;
-      // The plugin's own GitHub calls, counted by the Octokit hook (github/etag-cache.ts).
+      // The plugin's own GitHub calls, counted by the Octokit hook (github/etag-cache.ts), and the
+      // time its requests waited for the shared budget (budget-gate.ts).
       const usage = emptyUsage();
       const used = () => (usedGitHub(usage) ? { github: { ...usage } } : {});
+      const metered = await meteredBudget(() => withGitHubUsage(usage, () => runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment)));
+      const waited = metered.budgetWaitMs ? { budgetWaitMs: metered.budgetWaitMs } : {};
       try {
-        const outcome = await withGitHubUsage(usage, () => runPlugin(plugin, ctx, event, payload, ownComment ? undefined : comment));
-        record = { ...outcome, writes, ...(checks.length ? { checks } : {}), ...used(), attempt, at: at() };
+        if ('error' in metered) throw metered.error;
+        record = { ...metered.result, writes, ...(checks.length ? { checks } : {}), ...used(), ...waited, attempt, at: at() };
       } catch (error) {
         const retryable = isRetryable(error);
         const wait = retryable ? retryAfterSeconds(error, (deps.now?.() ?? new Date()).getTime()) : undefined;
@@ -258,6 +266,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
           writes,
           ...(checks.length ? { checks } : {}),
           ...used(),
+          ...waited,
           attempt,
           at: at(),
         };

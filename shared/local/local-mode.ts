@@ -34,6 +34,7 @@ import { OfflineGitHub } from './offline-github.js';
 import { QueuePoller } from './queue-poller.js';
 import { startStandIns, type StandIns } from './stand-ins.js';
 import { SqsQueue } from '../storage/sqs-queue.js';
+import { budgetReader } from '../storage/dynamo-budget.js';
 
 export interface LocalOptions {
   env: Record<string, string | undefined>;
@@ -195,8 +196,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     forwardPoller.start();
 
     const jobLog = options.jobLog ?? ((id: string) => agent.serveJobLog(id));
+    const budget = budgetReader(standIns.clients.dynamodb, standIns.table);
     server = createServer((req, res) => {
-      route(req, res, receiving, dispatching, jobLog).catch((error: unknown) => {
+      route(req, res, receiving, dispatching, budget, jobLog).catch((error: unknown) => {
         log.error('request failed', { error: error as Error });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('500 Internal Server Error\n');
@@ -297,7 +299,14 @@ function closeServer(server: Server, graceMs: number): Promise<void> {
   });
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, receiving: ReceiveDeps, dispatching: DispatchDeps, jobLog?: LocalOptions['jobLog']): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  receiving: ReceiveDeps,
+  dispatching: DispatchDeps,
+  budget: ReturnType<typeof budgetReader>,
+  jobLog?: LocalOptions['jobLog'],
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   const jobLogPath = /^\/jobs\/([^/]+)\/log$/.exec(path);
   if (jobLogPath && jobLog) {
@@ -324,11 +333,11 @@ async function route(req: IncomingMessage, res: ServerResponse, receiving: Recei
   }
   if (path.startsWith('/api/')) {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const response = await handleApi(req.method ?? 'GET', `${url.pathname}${url.search}`, { traces: dispatching.traces, pluginHelp: dispatching.pluginHelp });
+    const response = await handleApi(req.method ?? 'GET', `${url.pathname}${url.search}`, { traces: dispatching.traces, pluginHelp: dispatching.pluginHelp, budget });
     res.writeHead(response.status, response.headers).end(response.body);
     return;
   }
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 Not Found: try POST /hook, GET /healthz, GET /api/deliveries/{id} or GET /api/plugin-help?repo=owner/name\n');
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 Not Found: try POST /hook, GET /healthz, GET /api/deliveries/{id}, GET /api/plugin-help?repo=owner/name or GET /api/budget\n');
 }
 
 // Bodies over a mebibyte are rare (GitHub's payloads are mostly tens of kilobytes) and each costs

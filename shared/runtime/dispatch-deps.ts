@@ -8,6 +8,10 @@ import { ConfigAgent, FileConfigSource, RepoConfigSource } from '../config/agent
 import { parseConfigLocation } from '../config/location.js';
 import type { GitHubClient } from '../github/client.js';
 import { GitHubConnector } from '../github/connector.js';
+import { githubLimits, MemoryBudget, type GitHubBudget } from '../github/budget.js';
+import { defaultMaxBudgetWaitMs } from '../github/budget-gate.js';
+import { BudgetSettings } from '../github/budget-settings.js';
+import { DynamoBudget } from '../storage/dynamo-budget.js';
 import { defaultRequestTimeoutMs, type OctokitOptions } from '../github/octokit.js';
 import type { DispatchDeps } from '../hook/dispatch.js';
 import { sqsMaxMessageBytes } from '../hook/receive.js';
@@ -64,13 +68,19 @@ export function workerOptions(env: Env): Omit<WorkerOptions, 'remainingTimeMs'> 
 export async function githubAndConfig(
   env: Env,
   log: Logger,
-  options: Pick<DispatchOptions, 'allowConfigFiles' | 'offlineGitHub'> & { octokit?: Partial<OctokitOptions> } = {},
-): Promise<{ github: GitHubConnector; config: ConfigAgent }> {
+  options: Pick<DispatchOptions, 'allowConfigFiles' | 'offlineGitHub'> & { octokit?: Partial<OctokitOptions>; dynamodb?: DynamoDBClient } = {},
+): Promise<{ github: GitHubConnector; config: ConfigAgent; budgetSettings: BudgetSettings }> {
+  // GitHub's minute, shortened only by tests and benchmarks against the fake GitHub (an hour is 60 of them).
+  const minuteMs = positiveInteger(env, 'SKIFF_GITHUB_BUDGET_MINUTE_MS', githubLimits.minuteMs);
+  const budgetSettings = new BudgetSettings({ ...githubLimits, minuteMs, hourMs: 60 * minuteMs });
+  // The budget is shared through the state table (SKIFF_TABLE), with every function that writes to GitHub.
+  const budget = options.dynamodb ? githubBudget(env, options.dynamodb, required(env, 'SKIFF_TABLE'), budgetSettings) : undefined;
   const connector = new GitHubConnector(() => githubCredentialsFromEnv(env), {
     baseUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     log,
     botLogin: env.SKIFF_BOT_LOGIN,
     offline: options.offlineGitHub,
+    ...(budget ? { budget: { budget, maxWaitMs: positiveInteger(env, 'SKIFF_GITHUB_BUDGET_MAX_WAIT_MS', defaultMaxBudgetWaitMs) } } : {}),
     ...options.octokit,
     requestTimeoutMs: options.octokit?.requestTimeoutMs ?? positiveInteger(env, 'SKIFF_GITHUB_TIMEOUT_MS', defaultRequestTimeoutMs),
   });
@@ -81,7 +91,7 @@ export async function githubAndConfig(
     location.kind === 'repo'
       ? new RepoConfigSource(location, () => connector.contentsFor({ owner: location.owner, repo: location.repo }))
       : new FileConfigSource(location.paths);
-  return { github: connector, config: new ConfigAgent(source, plugins) };
+  return { github: connector, config: new ConfigAgent(source, plugins), budgetSettings };
 }
 
 export async function dispatchDeps(
@@ -95,10 +105,11 @@ export async function dispatchDeps(
     workerTimeoutMs: positiveInteger(env, 'SKIFF_WORKER_TIMEOUT_SECONDS', 60) * 1000,
   });
   const store = new DynamoStore(aws.dynamodb, required(env, 'SKIFF_TABLE'));
-  const { github: connector, config } = await githubAndConfig(env, log, {
+  const { github: connector, config, budgetSettings } = await githubAndConfig(env, log, {
     offlineGitHub: options.offlineGitHub,
     allowConfigFiles: options.allowConfigFiles,
     octokit: { ...options.octokit, requestTimeoutMs: timing.githubRequestMs },
+    dynamodb: aws.dynamodb,
   });
   // A forward must fit in a record's GitHub time, which the worker's start check counts on.
   const forwardTimeoutMs = positiveInteger(env, 'SKIFF_FORWARD_TIMEOUT_MS', defaultForwardTimeoutMs);
@@ -122,8 +133,22 @@ export async function dispatchDeps(
     recordGitHubMs: timing.recordGitHubMs,
     worstCaseRecordMs: timing.worstCaseRecordMs,
     afterPlugin: options.afterPlugin,
+    budgetSettings,
     forwarding: forwardQueue && { queue: forwardQueue, timeoutMs: forwardTimeoutMs, maxMessageBytes: sqsMaxMessageBytes },
   };
+}
+
+/**
+ * SKIFF_GITHUB_BUDGET: `shared` (the default: one budget in the table for every worker), `memory`
+ * (this process's own, for a single worker), or `off` (no budget; Octokit's per-container pacing,
+ * as before it existed: the end-to-end harness, whose fake GitHub has no limits unless a test asks).
+ */
+export function githubBudget(env: Env, dynamodb: DynamoDBClient, table: string, settings: BudgetSettings): GitHubBudget | undefined {
+  const mode = env.SKIFF_GITHUB_BUDGET?.trim() || 'shared';
+  if (mode === 'off') return undefined;
+  if (mode === 'memory') return new MemoryBudget(settings.limits);
+  if (mode === 'shared') return new DynamoBudget(dynamodb, table, settings.limits);
+  throw new SettingError(`SKIFF_GITHUB_BUDGET must be shared, memory or off, got "${mode}"`);
 }
 
 /** The forward queue, its SQS client loaded at the first forward: most events have no external plugin. */

@@ -108,8 +108,10 @@ export interface PluginRecord {
   error?: string;
   /** Failed but will be retried (the SQS record is failed). */
   retrying?: boolean;
-  /** GitHub's rate limit asked to wait this long; the record is put off until then. */
+  /** GitHub's rate limit (or the shared budget) asked to wait this long; the record is put off until then. */
   retryAfterSeconds?: number;
+  /** Milliseconds the plugin's GitHub requests waited for the shared GitHub budget (absent: none). */
+  budgetWaitMs?: number;
   /** An external plugin's forward (`external:<name>`): the HTTP status its endpoint answered. */
   httpStatus?: number;
   /** GitHub writes the plugin made, readable: `addLabel acme/widgets#1 do-not-merge/hold`. */

@@ -159,3 +159,27 @@ describe('GET /api/plugin-help (Prow /plugin-help)', () => {
     expect(body.error).toMatch(/publishes it when it first serves an event/);
   });
 });
+
+describe('GET /api/budget', () => {
+  const usage = [
+    {
+      credential: 'installation:42',
+      buckets: { contentMinute: { limit: 80, windowMs: 60_000, rate: 72, burst: 4, used: 3 } },
+      leasedSlots: 5,
+      granted: { 'content-write': 3, write: 0, read: 12 },
+    },
+  ];
+  it.each([
+    { name: 'each credential’s use', path: '/api/budget', budget: { usage: async () => usage }, credentials: usage },
+    { name: 'with a trailing slash', path: '/api/budget/', budget: { usage: async () => usage }, credentials: usage },
+    { name: 'no budget to read (none configured): an empty list', path: '/api/budget', budget: undefined, credentials: [] },
+  ])('$name', async ({ path, budget, credentials }) => {
+    const response = await handleApi('GET', path, { traces: traces(), budget });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ credentials });
+  });
+
+  it('is read-only', async () => {
+    expect((await handleApi('POST', '/api/budget', { traces: traces(), budget: { usage: async () => usage } })).status).toBe(405);
+  });
+});

@@ -36,6 +36,8 @@ export async function startHarness(options: { config?: string; env?: Record<stri
         GITHUB_API_URL: github.url,
         GITHUB_TOKEN: 'e2e-token',
         WEBHOOK_SECRET: secret,
+        // The fake GitHub enforces no limits unless a test asks (test/e2e/github-budget.test.ts does).
+        SKIFF_GITHUB_BUDGET: 'off',
         ...options.env,
       },
       port: 0,

@@ -90,6 +90,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SecondaryLimiter, type SecondaryLimitReport, type SecondaryLimits } from './secondary-limits.js';
 
 export interface RecordedCall {
   method: string;
@@ -553,6 +554,10 @@ export class FakeGitHub {
   readonly #rateLimitReset = Math.floor(Date.now() / 1000) + 3600;
   #rateLimitUsed = 0;
   #searchUsed = 0;
+  /** GitHub's secondary limits, when a test asks for them (enforceSecondaryLimits). */
+  #secondary: SecondaryLimiter | undefined;
+  /** How long each HTTP answer is held back, so concurrent requests overlap as they do on GitHub. */
+  #latencyMs = 0;
   #requestSeq = 0;
   #nextId = 1000;
 
@@ -950,13 +955,35 @@ export class FakeGitHub {
     this.#faults.push({ match: { method: match.method.toUpperCase(), path }, response, remaining: times });
   }
 
+  /**
+   * From now on, answers as GitHub does beyond its secondary limits (test/fakes/secondary-limits.ts),
+   * with "a minute" scaled to `limits.minuteMs`. `latencyMs` holds each HTTP answer back that long.
+   */
+  enforceSecondaryLimits(limits: SecondaryLimits, options: { latencyMs?: number } = {}): void {
+    this.#secondary = new SecondaryLimiter(limits);
+    this.#latencyMs = options.latencyMs ?? 0;
+  }
+
+  /** Refusals, peak concurrency and writes per window since enforceSecondaryLimits. */
+  secondaryLimitReport(): SecondaryLimitReport | undefined {
+    return this.#secondary?.report();
+  }
+
   // ---- transports --------------------------------------------------------------------------
 
   async #serveHttp(request: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(request);
-    const answer = this.#handle({ method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body });
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body ?? '');
+    const limiter = this.#secondary;
+    const credential = request.headers.authorization ?? 'anonymous';
+    limiter?.started(credential);
+    try {
+      const body = await readBody(request);
+      const answer = this.#handle({ method: request.method ?? 'GET', path: request.url ?? '/', headers: request.headers, body });
+      if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body ?? '');
+    } finally {
+      limiter?.finished(credential);
+    }
   }
 
   async #fetch(input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): Promise<Response> {
@@ -1017,9 +1044,12 @@ export class FakeGitHub {
     let reply: Reply;
     let injected = false;
     const fault = this.#takeFault(method, url.pathname, wire.path);
+    const admitted = fault ? undefined : this.#secondary?.admit(auth ?? 'anonymous', method, url.pathname);
     if (fault) {
       injected = true;
       reply = faultReply(fault);
+    } else if (admitted && !admitted.ok) {
+      reply = faultReply(faults.secondaryRateLimit(admitted.retryAfterSeconds));
     } else if (!parsed.ok) {
       reply = { status: 400, json: { message: 'Problems parsing JSON', documentation_url: docs } };
     } else if (!found) {
@@ -1043,7 +1073,7 @@ export class FakeGitHub {
       status: reply.status,
       ...(req.body === undefined ? {} : { body: req.body }),
       ...(auth === undefined ? {} : { auth }),
-      text: `${described} → ${reply.status}${injected ? ' (injected)' : ''}`,
+      text: `${described} → ${reply.status}${injected ? ' (injected)' : admitted && !admitted.ok ? ` (secondary limit: ${admitted.limit})` : ''}`,
     });
     if (!injected && reply.status >= 200 && reply.status < 300) this.#writes.push(...(reply.writes ?? []));
     const resource = url.pathname === '/rate_limit' ? 'none' : url.pathname === '/search/issues' ? 'search' : 'core';

@@ -262,7 +262,7 @@ describe('SkiffStack', () => {
         env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_FORWARD_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS', ...jobsEnv],
       },
       { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE'] },
-      { name: 'jobs', memory: 512, timeout: 60, reserved: undefined, env: ['SKIFF_CONFIG', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_GITHUB_TIMEOUT_MS', ...jobsEnv] },
+      { name: 'jobs', memory: 512, timeout: 60, reserved: undefined, env: ['SKIFF_CONFIG', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_GITHUB_TIMEOUT_MS', 'SKIFF_TABLE', ...jobsEnv] },
     ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, $reserved reserved, its own log group kept a month', ({ name, memory, timeout, reserved, env }) => {
       // Prepare
       const fnResource = template.toJSON().Resources[ids[name]] as { Properties: Json };
@@ -449,7 +449,7 @@ describe('SkiffStack', () => {
       },
       api: { table: ['dynamodb:GetItem'] },
       // Sinker deletes old records; only this function does.
-      jobs: { githubSecret: ['secretsmanager:GetSecretValue'], ...runsJobs, jobsTable: [...runsJobs.jobsTable, 'dynamodb:DeleteItem'] },
+      jobs: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], githubSecret: ['secretsmanager:GetSecretValue'], ...runsJobs, jobsTable: [...runsJobs.jobsTable, 'dynamodb:DeleteItem'] },
     };
 
     /** The role's non-log grants as resource → sorted actions; a grant on anything else is reported as such. */
