@@ -421,6 +421,9 @@ export class SkiffStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Retained by cdk destroy' });
     new CfnOutput(this, 'PayloadBucketName', { value: this.payloadBucket.bucketName, description: 'Retained by cdk destroy' });
+    new CfnOutput(this, 'JobsTableName', { value: this.jobs.table.tableName, description: 'Job records; retained by cdk destroy' });
+    new CfnOutput(this, 'ArtifactsBucketName', { value: this.jobs.artifacts.bucketName, description: 'Job logs and artifacts under jobs/<id>/; retained by cdk destroy' });
+    new CfnOutput(this, 'CodeBuildProject', { value: this.jobs.project.projectName, description: 'Every codebuild job is a build of this project' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn, description: 'Subscribe to receive the alarms' });
     if (this.traceReaderPolicy !== undefined) {
       new CfnOutput(this, 'TraceReaderPolicyArn', {

@@ -818,13 +818,16 @@ describe('SkiffStack', () => {
 
   it('outputs what a maintainer needs after deploying', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    const common = ['AlarmTopicArn', 'ApiUrl', 'DeadLetterQueueUrl', 'GitHubSecretArn', 'HmacSecretArn', 'PayloadBucketName', 'QueueUrl', 'TableName', 'WebhookUrl'];
+    const common = ['AlarmTopicArn', 'ApiUrl', 'ArtifactsBucketName', 'CodeBuildProject', 'DeadLetterQueueUrl', 'GitHubSecretArn', 'HmacSecretArn', 'JobsTableName', 'PayloadBucketName', 'QueueUrl', 'TableName', 'WebhookUrl'];
     expect(Object.keys(outputs).sort()).toEqual([...common, 'TraceReaderPolicyArn'].sort());
     expect(Object.keys(publicTraces.template.toJSON().Outputs as object).sort()).toEqual(common.sort());
     expect(outputs.TraceReaderPolicyArn?.Value).toEqual({ Ref: logicalId(stack, stack.traceReaderPolicy!) });
     // What cdk destroy leaves behind, so the README's teardown can name it before the stack is gone.
     expect(outputs.TableName?.Value).toEqual({ Ref: ids.table });
     expect(outputs.PayloadBucketName?.Value).toEqual({ Ref: ids.bucket });
+    expect(outputs.JobsTableName?.Value).toEqual({ Ref: ids.jobsTable });
+    expect(outputs.ArtifactsBucketName?.Value).toEqual({ Ref: ids.artifacts });
+    expect(outputs.CodeBuildProject?.Value).toEqual({ Ref: ids.project });
     expect(JSON.stringify(outputs.WebhookUrl?.Value)).toMatch(/\/hook"\]\]\}$/);
     expect(outputs.GitHubSecretArn?.Value).toEqual({ Ref: ids.githubSecret });
     expect(outputs.HmacSecretArn?.Value).toEqual({ Ref: ids.hmacSecret });
