@@ -185,6 +185,12 @@ describe('CI in local mode, through the webhook, with a real repository and real
     expect(status).toMatchObject({ targetUrl: job.url });
     expect(status.description).toMatch(/^Job succeeded\.[\u2001]* BaseSHA:/);
     expect(summaries()).toEqual([]);
+
+    // Without a data directory nothing outlives local mode: the logs go with it.
+    expect((await h.skiff.localAgent.serveJobLog(job.id)).status).toBe(200);
+    await h.close();
+    expect((await h.skiff.localAgent.serveJobLog(job.id)).status).toBe(404);
+    h = undefined;
   });
 
   it('exit 1: failure status and Prow’s failure summary; /retest runs it again, it passes, and the summary goes', async () => {
