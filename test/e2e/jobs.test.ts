@@ -272,6 +272,24 @@ describe('CI in local mode, through the webhook, with a real repository and real
     expect(summaries()).toEqual([]);
   });
 
+  it('a pull request that conflicts with main: the checkout fails, so does the job (as Prow’s clonerefs), and the script never runs', async () => {
+    // Prepare: pull/2/head rewrites README.md differently from main.
+    h = await harness();
+    h.github.setPullRequest(repo, 2, { author: 'Codertocat', head: { sha: git.conflictSha, ref: 'conflict' }, base: { sha: git.baseSha, ref: 'main' } });
+
+    // Act
+    const sent = await h.post('issue_comment', prComment('/test unit', { number: 2 }));
+    await h.settled(sent.delivery);
+
+    // Assess
+    const job = await eventually('the job on #2 to end', async () => (await jobsOf(2)).find((j) => j.state !== 'triggered' && j.state !== 'pending'));
+    expect(job.state).toBe('failure');
+    expect(job.description).toMatch(/^Clone failed: /);
+    await statusBecomes(git.conflictSha, 'unit', 'failure');
+    expect(await logWith(job, 'merge')).toMatch(/CONFLICT/);
+    expect(runs()).toEqual([]);
+  });
+
   it('a trusted author’s new pull request runs its always_run jobs only', async () => {
     // Prepare
     h = await harness();
