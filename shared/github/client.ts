@@ -76,7 +76,8 @@ export interface PullRequest {
   user: GitHubUser;
   htmlUrl: string;
   head: { ref: string; sha: string };
-  base: { ref: string; sha: string };
+  /** `cloneUrl`: the base repository's `clone_url`, what Prow's presubmit refs clone (GitHub Enterprise, a mirror). */
+  base: { ref: string; sha: string; cloneUrl?: string };
   labels: string[];
   assignees: string[];
   requestedReviewers: string[];

@@ -670,7 +670,7 @@ interface PullRequestData {
   user: { login: string; type?: string } | null;
   html_url: string;
   head: { ref: string; sha: string };
-  base: { ref: string; sha: string };
+  base: { ref: string; sha: string; repo?: { clone_url?: string } | null };
   labels: { name: string }[];
   assignees?: { login: string }[] | null;
   requested_reviewers?: { login: string }[] | null;
@@ -724,7 +724,7 @@ function pullRequestOf(pr: PullRequestData): PullRequest {
     user: userOf(pr.user),
     htmlUrl: pr.html_url,
     head: { ref: pr.head.ref, sha: pr.head.sha },
-    base: { ref: pr.base.ref, sha: pr.base.sha },
+    base: { ref: pr.base.ref, sha: pr.base.sha, ...(pr.base.repo?.clone_url ? { cloneUrl: pr.base.repo.clone_url } : {}) },
     labels: pr.labels.map((l) => l.name),
     assignees: (pr.assignees ?? []).map((a) => a.login),
     requestedReviewers: (pr.requested_reviewers ?? []).map((u) => u.login),

@@ -125,7 +125,13 @@ export function createPlank(deps: PlankDeps): Plank {
     const { definition } = request;
     const extra = definition.extraRefs.map(toRefs);
     // A periodic has no refs of its own: its first extra ref is the repository it checks out (types.ts).
-    const refs = request.refs ?? (request.type === 'periodic' ? extra.shift() : undefined);
+    // The job's own path_alias goes on the refs of the event (Prow's pjutil.CompletePrimaryRefs),
+    // so the checkout lands where the job expects it (GOPATH/src/k8s.io/kubernetes).
+    const refs = request.refs
+      ? { ...request.refs, ...(definition.pathAlias ? { pathAlias: definition.pathAlias } : {}) }
+      : request.type === 'periodic'
+        ? extra.shift()
+        : undefined;
     const record: JobRecord = {
       id: jobId(request.cause, definition.name),
       name: definition.name,

@@ -6,7 +6,7 @@
 // DynamoDB and S3 keep their files there, and the queue, which the stand-in keeps in memory, is
 // journaled there (event-journal.ts). Without GitHub credentials, events are served by an
 // in-process GitHub (offline-github.ts), so nothing goes to the network.
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -101,6 +101,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
   let forwardPoller: QueuePoller | undefined;
   let journal: EventJournal | undefined;
   let localAgent: LocalAgent | undefined;
+  let removeJobsDir: (() => Promise<void>) | undefined;
   let timers: NodeJS.Timeout[] = [];
   try {
     const env = {
@@ -136,6 +137,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     // Jobs run here as processes: the local agent stands in for CodeBuild (and Prow's kubernetes
     // agent), with logs under the data directory and served at /jobs/<id>/log.
     const jobsDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-jobs-')));
+    // Without a data directory nothing outlives the process, the job logs included.
+    removeJobsDir = options.dataDir ? undefined : () => rm(jobsDir, { recursive: true, force: true });
     let baseUrl = 'http://127.0.0.1';
     let runtime: JobsRuntime | undefined;
     localAgent = new LocalAgent({
@@ -267,6 +270,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
           await journaling?.close();
           // Running jobs are stopped; their records stay pending for the reconciler of the next start.
           await agent.close();
+          await removeJobsDir?.();
           await standIns.close();
           await lock?.release();
         })();
@@ -277,6 +281,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     server?.close();
     for (const timer of timers) clearInterval(timer);
     await localAgent?.close();
+    await removeJobsDir?.();
     await Promise.all([poller?.stop(batchGraceMs), forwardPoller?.stop(batchGraceMs)]);
     await journal?.close();
     await standIns.close();

@@ -532,6 +532,8 @@ export class FakeGitHub {
   readonly #private = new Set<string>();
   /** Repository (lower-cased) → what `setRepo` said. */
   readonly #repos = new Map<string, Required<RepoSeed>>();
+  /** Repository (lower-cased) → the `clone_url` its pull requests answer (default github.com's). */
+  readonly #cloneUrls = new Map<string, string>();
   /** Issues pinned to their repository (issue keys). */
   readonly #pinned = new Set<string>();
   /** Issue key → where a transfer moved it (the new key, as spelled). */
@@ -859,6 +861,11 @@ export class FakeGitHub {
     const current = this.#repos.get(checkRepo(repo)) ?? { exists: true, defaultBranch, archived: false };
     this.#repos.set(checkRepo(repo), { ...current, ...definedOnly(seed) });
     this.#nameRepo(repo);
+  }
+
+  /** The `clone_url` the repository's pull requests answer: a local bare repository for tests that clone. */
+  setCloneUrl(repo: string, url: string): void {
+    this.#cloneUrls.set(checkRepo(repo), url);
   }
 
   /** Deletes the issue: reading it answers 410 Gone. */
@@ -1560,7 +1567,13 @@ export class FakeGitHub {
       ref: b.ref,
       sha: b.sha,
       user: this.#userObject(owner, 'Organization'),
-      repo: { name: repo, full_name: `${owner}/${repo}`, private: this.#private.has(checkRepo(repoRef(req))), owner: this.#userObject(owner, 'Organization') },
+      repo: {
+        name: repo,
+        full_name: `${owner}/${repo}`,
+        private: this.#private.has(checkRepo(repoRef(req))),
+        owner: this.#userObject(owner, 'Organization'),
+        clone_url: this.#cloneUrls.get(checkRepo(repoRef(req))) ?? `https://github.com/${owner}/${repo}.git`,
+      },
     });
     return {
       url: `${this.url}/repos/${owner}/${repo}/pulls/${n}`,

@@ -440,7 +440,7 @@ describe('OctokitGitHub: pull requests and code', () => {
       user: { login: 'alice', type: 'User' },
       htmlUrl: `https://github.com/${full}/pull/40`,
       head: { ref: 'fix', sha: 'h40' },
-      base: { ref: 'main', sha: 'b40' },
+      base: { ref: 'main', sha: 'b40', cloneUrl: `https://github.com/${full}.git` },
       labels: ['lgtm', 'size/S'],
       assignees: ['carol'],
       requestedReviewers: ['bob'],

@@ -118,6 +118,26 @@ describe('trigger', () => {
     expect(made[2]).not.toHaveProperty('rerunCommand');
   });
 
+  it.each([
+    { name: 'a presubmit', definition: presubmit('unit', { pathAlias: 'k8s.io/kubernetes' }), type: 'presubmit' as const, pulls: refs.pulls },
+    { name: 'a postsubmit', definition: postsubmit('deploy', { pathAlias: 'k8s.io/kubernetes' }), type: 'postsubmit' as const, pulls: [] },
+  ])('$name: the job’s path_alias goes on the event’s refs (Prow’s CompletePrimaryRefs)', async ({ definition, type, pulls }) => {
+    // Prepare
+    const { plank } = setup();
+
+    // Act
+    const [made] = await plank.trigger([{ definition, type, refs: { ...refs, pulls }, cause: 'delivery-1' }]);
+
+    // Assess
+    expect(made!.refs).toEqual({ ...refs, pulls, pathAlias: 'k8s.io/kubernetes' });
+  });
+
+  it('no path_alias: the event’s refs as they came', async () => {
+    const { plank } = setup();
+    const [made] = await plank.trigger([request(presubmit('unit'))]);
+    expect(made!.refs).toEqual(refs);
+  });
+
   it('a periodic takes its first extra ref as refs and the rest as extra refs; it is not reported to GitHub', async () => {
     // Prepare
     const { plank } = setup();

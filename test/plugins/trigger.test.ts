@@ -519,6 +519,13 @@ describe('trigger comments: replies and the rest', () => {
     expect(request.definition.labels).toEqual({});
   });
 
+  it('a comment\'s job clones the base repository\'s clone_url as the API gives it (Prow: pr.Base.Repo.CloneURL), not one guessed from the page', async () => {
+    const { github, jobs, ctx } = commentWorld({ name: '', author: 'trusted-member', body: '/test jib' });
+    github.fake.setCloneUrl('org/repo', 'https://git.example.com/mirror/org-repo.git');
+    await deliverComment(ctx, commentEvent({ body: '/test jib', author: 'trusted-member', prAuthor: 'pr-author' }));
+    expect(jobs.requests[0]!.refs).toMatchObject({ cloneUri: 'https://git.example.com/mirror/org-repo.git', repoLink: 'https://github.com/org/repo' });
+  });
+
   it('/retest marks its runs with Prow\'s retest label', async () => {
     const { jobs, ctx } = commentWorld({ name: '', author: 'trusted-member', body: '/retest' });
     await deliverComment(ctx, commentEvent({ body: '/retest', author: 'trusted-member', prAuthor: 'pr-author' }));

@@ -49,7 +49,9 @@ export function pullFromPayload(pr: PullRequestPayload, cloneUrl: string | undef
 
 /**
  * From the API's pull request (a comment's): its page is `<repo>/pull/<n>`, so the repository's
- * page and clone URL follow from it on github.com and GitHub Enterprise alike.
+ * page follows from it on github.com and GitHub Enterprise alike. The clone URL is the base
+ * repository's `clone_url`, as Prow's createRefs takes it (`pr.Base.Repo.CloneURL`), and is
+ * derived from the page only when the API gave none.
  */
 export function pullFromApi(pr: PullRequest): PullInfo {
   const repoLink = pr.htmlUrl.replace(/\/pull\/\d+\/?$/, '');
@@ -66,7 +68,7 @@ export function pullFromApi(pr: PullRequest): PullInfo {
     draft: pr.draft,
     mergeable: pr.mergeable,
     repoLink,
-    cloneUri: `${repoLink}.git`,
+    cloneUri: pr.base.cloneUrl ?? `${repoLink}.git`,
   };
 }
 
