@@ -21,6 +21,7 @@ import { measureDurableAck } from './durable-ack.js';
 import { measureConfigLoad } from './config-load.js';
 import { measureConditionalReads } from './conditional-reads.js';
 import { measureKillNine } from './kill-nine.js';
+import { measureHorologium } from './horologium.js';
 import { markdown, textTable } from './report.js';
 
 // The AWS SDK warns once per process that Node 20 support ends in 2027 (vitest.config.ts turns
@@ -86,6 +87,7 @@ await step('Durable local ack under 20 senders', 150_000, measureDurableAck);
 await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
 await step('Acknowledged events across kill -9', 200_000, measureKillNine);
+await step('Horologium tick cost', 240_000, measureHorologium);
 
 const wallSeconds = (performance.now() - started) / 1000;
 reports.push({
