@@ -10,7 +10,7 @@
 // - Prow's `retry`: a failed newest run is run again after `retry.interval`, up to `attempts` runs.
 // A tick that is retried, or two ticks at once, make one run: the new record's id is derived from
 // the run it follows, so both ask plank for the same record and the store keeps one.
-import { Cron } from 'croner';
+import { cronSchedule } from './config/cron-schedule.js';
 import { isFinished, type JobRecord, type JobRequest, type Periodic } from './types.js';
 
 /** Prow's kube.ReRunLabel: which attempt a retried periodic run is. */
@@ -38,17 +38,8 @@ export interface Decision {
 
 const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) : Number.NaN);
 
-/** The first time `expression` fires after `after` (UTC), or undefined if it never does. */
-export function nextCronRun(expression: string, after: Date): Date | undefined {
-  const every = /^@every\s+(\d+)([smh])$/.exec(expression.trim());
-  if (every) {
-    // robfig/cron's `@every d` fires every d from when the scheduler started; with no scheduler
-    // running here, "every d since the last run" is what it comes to.
-    const unit = { s: 1000, m: 60_000, h: 3_600_000 }[every[2] as 's' | 'm' | 'h'];
-    return new Date(after.getTime() + Number(every[1]) * unit);
-  }
-  return new Cron(expression, { timezone: 'UTC', paused: true }).nextRun(after) ?? undefined;
-}
+/** The first time `expression` fires after `after` (UTC unless it says `TZ=`), or undefined if it never does. */
+export const nextCronRun = (expression: string, after: Date): Date | undefined => cronSchedule(expression).next(after);
 
 /** Whether a periodic is due now, and why (for the log). */
 export function decide(p: Periodic, last: JobRecord | undefined, now: Date, tickMs: number): { trigger: boolean; why: string; retryAttempt?: number } {
