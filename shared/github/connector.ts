@@ -90,6 +90,22 @@ export class GitHubConnector {
     return this.octokitClient(repo, undefined);
   }
 
+  /**
+   * A token a job's checkout can clone the repository with: the App installation's (it lives an
+   * hour; auth-app caches it), or the configured token; none without credentials (public
+   * repositories clone anonymously).
+   */
+  async cloneToken(repo: RepoRef, installationId?: number): Promise<{ token: string; expiresAt: string } | undefined> {
+    await this.refreshCredentials();
+    const creds = this.credentials;
+    if (creds.kind === 'none') return undefined;
+    // A personal token has no expiry we know of: a day ahead makes it "fresh" for any build.
+    if (creds.kind === 'token') return { token: creds.token, expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
+    const octokit = await this.octokitFor(repo, installationId);
+    const auth = (await octokit.auth({ type: 'installation' })) as { token: string; expiresAt?: string };
+    return { token: auth.token, expiresAt: auth.expiresAt ?? new Date(Date.now() + 3_600_000).toISOString() };
+  }
+
   /** The bot's own login, so it never reacts to its own comments. Resolved once. */
   async botLogin(): Promise<string | undefined> {
     // First, so a credential change (which resets the cached login) happens before caching.
@@ -132,9 +148,13 @@ export class GitHubConnector {
   }
 
   private async octokitClient(repo: RepoRef, installationId: number | undefined): Promise<OctokitGitHub> {
+    return new OctokitGitHub(await this.octokitFor(repo, installationId));
+  }
+
+  private async octokitFor(repo: RepoRef, installationId: number | undefined): Promise<SkiffOctokit> {
     const creds = this.credentials;
-    if (creds.kind === 'token') return new OctokitGitHub(this.octokit('token', { token: creds.token }));
-    if (creds.kind === 'none') return new OctokitGitHub(this.octokit('anonymous', undefined));
+    if (creds.kind === 'token') return this.octokit('token', { token: creds.token });
+    if (creds.kind === 'none') return this.octokit('anonymous', undefined);
     if (installationId === undefined) {
       try {
         const { data } = await this.app().request('GET /repos/{owner}/{repo}/installation', { owner: repo.owner, repo: repo.repo });
@@ -143,7 +163,7 @@ export class GitHubConnector {
         throw new GitHubError(`the GitHub App is not installed on ${repo.owner}/${repo.repo}`, { cause });
       }
     }
-    return new OctokitGitHub(this.octokit(`installation:${installationId}`, { appId: creds.appId, privateKey: creds.privateKey, installationId }));
+    return this.octokit(`installation:${installationId}`, { appId: creds.appId, privateKey: creds.privateKey, installationId });
   }
 }
 

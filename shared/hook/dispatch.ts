@@ -23,6 +23,7 @@ import type { GitHubClient, RepoRef } from '../github/client.js';
 import { withGitHubDeadline } from '../github/deadline.js';
 import { emptyUsage, usedGitHub, withGitHubUsage } from '../github/github-usage.js';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
+import type { JobsRuntime } from '../jobs/runtime.js';
 import type { Logger } from '../log.js';
 import { runCommands } from '../plugins/commands.js';
 import type { Outcome, Plugin, PluginContext, PluginEvent } from '../plugins/types.js';
@@ -68,6 +69,8 @@ export interface DispatchDeps {
   worstCaseRecordMs?: number;
   /** Forwarding to external plugins (hook/forward.ts); without it, they are recorded as not forwarded. */
   forwarding?: ForwardingDeps;
+  /** Jobs (trigger, skip, override): without it, `ctx.jobs` is absent and those plugins say so. */
+  jobs?: JobsRuntime;
   /** Test seam: runs after each plugin's claim is marked done; a throw stands for a crash there. */
   afterPlugin?(delivery: string, plugin: string): void | Promise<void>;
   now?: () => Date;
@@ -234,6 +237,7 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
         trust: createTrust(client, repo, note, { trigger, botLogin }),
         owners: owners!.forPlugin(note),
         note,
+        ...(deps.jobs ? { jobs: deps.jobs.accessFor(repo, client, snapshot.jobs, Number.isSafeInteger(installation) ? (installation as number) : undefined) } : {}),
       };
       let record: PluginRecord;
       // The plugin's own GitHub calls, counted by the Octokit hook (github/etag-cache.ts).

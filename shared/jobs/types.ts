@@ -6,6 +6,8 @@
 // change into a commit status; sinker removes old records. Every module talks through the types
 // here, so each can be read and tested on its own.
 
+import type { WorkflowRunEvent } from '@octokit/webhooks-types';
+
 // ---------------------------------------------------------------------------------------------
 // Job config, as loaded (defaults applied, regexes compiled)
 // ---------------------------------------------------------------------------------------------
@@ -329,4 +331,9 @@ export interface JobsAccess {
   forPull(number: number): Promise<JobRecord[]>;
   /** Aborts unfinished jobs (state `aborted` with `description`, the agent's run stopped). */
   abort(jobs: JobRecord[], description: string): Promise<void>;
+  /**
+   * A `workflow_run` webhook for a github-actions job: the run's state applied to its record when
+   * the run is that job's (agent-events.ts). Says what became of it, for the trace.
+   */
+  agentEvent?(payload: WorkflowRunEvent): Promise<string>;
 }

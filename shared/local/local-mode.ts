@@ -6,7 +6,8 @@
 // DynamoDB and S3 keep their files there, and the queue, which the stand-in keeps in memory, is
 // journaled there (event-journal.ts). Without GitHub credentials, events are served by an
 // in-process GitHub (offline-github.ts), so nothing goes to the network.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -23,7 +24,10 @@ import { receiveDeps } from '../runtime/receive-deps.js';
 import { EventListError, parseEventList, queuedEvents } from '../hook/events.js';
 import { plugins } from '../plugins/registry.js';
 import type { GitHubConnector } from '../github/connector.js';
-import type { JobLogResponse } from '../jobs/agents/local.js';
+import { GitHubActionsAgent } from '../jobs/agents/github-actions.js';
+import { LocalAgent, type JobLogResponse } from '../jobs/agents/local.js';
+import { createJobsRuntime, type JobsRuntime } from '../jobs/runtime.js';
+import { DynamoJobStore } from '../jobs/store/dynamo-job-store.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { EventJournal, JournaledQueue } from './event-journal.js';
 import { OfflineGitHub } from './offline-github.js';
@@ -44,8 +48,13 @@ export interface LocalOptions {
   log?: Logger;
   /** Offline (no credentials): each GitHub write that is not sent, as one line. Default: the log, at info. */
   print?: (line: string) => void;
-  /** `GET /jobs/<id>/log`: the local job agent's logs (LocalAgent.serveJobLog). */
+  /** `GET /jobs/<id>/log`: logs served instead of the local job agent's (tests). */
   jobLog?: (id: string) => Promise<JobLogResponse>;
+  /**
+   * How often horologium and the reconciler run (default: every minute, as their schedules in
+   * AWS) and sinker (default hourly). 0 turns that pass off (tests drive it through `jobs`).
+   */
+  jobTicks?: { horologiumMs?: number; reconcileMs?: number; sinkerMs?: number };
 }
 
 export interface LocalSkiff {
@@ -60,6 +69,10 @@ export interface LocalSkiff {
   offlineGitHub: OfflineGitHub;
   /** Events a previous run acknowledged and had not finished, queued again at this start. */
   replayed: number;
+  /** Jobs: their records, plank, and the scheduled passes (also run by timers, see jobTicks). */
+  jobs: JobsRuntime;
+  /** The local agent: runs codebuild (Prow kubernetes) jobs as processes here. */
+  localAgent: LocalAgent;
   /** Stops accepting, lets in-flight work finish (within a few seconds), and stops. */
   close(): Promise<void>;
 }
@@ -86,6 +99,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
   let poller: QueuePoller | undefined;
   let forwardPoller: QueuePoller | undefined;
   let journal: EventJournal | undefined;
+  let localAgent: LocalAgent | undefined;
+  let timers: NodeJS.Timeout[] = [];
   try {
     const env = {
       ...options.env,
@@ -93,6 +108,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       SKIFF_QUEUE_URL: standIns.queueUrl,
       SKIFF_FORWARD_QUEUE_URL: standIns.forwardQueueUrl,
       SKIFF_PAYLOAD_BUCKET: standIns.bucket,
+      SKIFF_JOBS_TABLE: standIns.jobsTable,
     };
     // SKIFF_QUEUE_EVENTS: events to queue for external plugins beyond the built-ins' (the stack's queueEvents).
     const base = receiveDeps(env, standIns.clients, log, queuedEvents(plugins, queueEventsFrom(options.env)));
@@ -116,13 +132,44 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     await receiving.secrets();
     const print = options.print ?? ((line: string) => log.info(line));
     const offlineGitHub = new OfflineGitHub(print);
+    // Jobs run here as processes: the local agent stands in for CodeBuild (and Prow's kubernetes
+    // agent), with logs under the data directory and served at /jobs/<id>/log.
+    const jobsDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'skiff-jobs-')));
+    let baseUrl = 'http://127.0.0.1';
+    let runtime: JobsRuntime | undefined;
+    localAgent = new LocalAgent({
+      dataDir: jobsDir,
+      get baseUrl() {
+        return baseUrl;
+      },
+      onFinished: async (id, observation) => void (await runtime?.plank.finish(id, observation)),
+      credentials: async (refs) => {
+        if (dispatching.github.dryRun) return undefined;
+        const token = await dispatching.github.cloneToken({ owner: refs.org, repo: refs.repo });
+        return token && { user: 'x-access-token', token: token.token };
+      },
+      warn: (message, error) => log.warn(message, { error: String(error) }),
+    });
+    const agent = localAgent;
     const dispatching = await dispatchDeps(env, standIns.clients, log, {
       allowConfigFiles: true,
       octokit: options.octokit,
       afterPlugin: options.afterPlugin,
       offlineGitHub,
       forwardQueue: forwarding,
+      jobs: (github, config) =>
+        (runtime = createJobsRuntime({
+          store: new DynamoJobStore(standIns.clients.dynamodb, standIns.jobsTable),
+          agents: { local: agent, 'github-actions': new GitHubActionsAgent({ github: (job) => github.forEvent({ owner: job.refs!.org, repo: job.refs!.repo }, job.installation) }) },
+          // Prow's kubernetes agent (our codebuild) runs here as a process, with no image pulled.
+          agentFor: (name) => (name === 'codebuild' ? 'local' : name),
+          github: (repo, installation) => github.forEvent(repo, installation),
+          botLogin: () => github.botLogin(),
+          jobConfig: async () => (await config.get()).jobs,
+          log,
+        })),
     });
+    const jobs = runtime!;
     // Load the config now, so a broken one is reported at start.
     await dispatching.config.get();
     poller = new QueuePoller(standIns.clients.sqs, standIns.queueUrl, dispatching, log, {
@@ -147,8 +194,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     });
     forwardPoller.start();
 
+    const jobLog = options.jobLog ?? ((id: string) => agent.serveJobLog(id));
     server = createServer((req, res) => {
-      route(req, res, receiving, dispatching, options.jobLog).catch((error: unknown) => {
+      route(req, res, receiving, dispatching, jobLog).catch((error: unknown) => {
         log.error('request failed', { error: error as Error });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end('500 Internal Server Error\n');
@@ -162,6 +210,29 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       server!.once('error', reject);
       server!.listen(options.port ?? Number(options.env.PORT ?? 8888), '127.0.0.1', () => resolve((server!.address() as AddressInfo).port));
     });
+    baseUrl = `http://127.0.0.1:${port}`;
+    // The schedules AWS runs (EventBridge), as timers: each pass at most once at a time.
+    const ticks = options.jobTicks ?? {};
+    const every = (ms: number | undefined, fallback: number, name: string, pass: () => Promise<unknown>) => {
+      const interval = ms ?? fallback;
+      if (interval <= 0) return undefined;
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        pass()
+          .catch((error: unknown) => log.warn(`${name} failed`, { error: String(error) }))
+          .finally(() => (running = false));
+      }, interval);
+      timer.unref();
+      return timer;
+    };
+    const horologiumMs = ticks.horologiumMs ?? 60_000;
+    timers = [
+      every(horologiumMs, 60_000, 'horologium', () => jobs.horologium(horologiumMs)),
+      every(ticks.reconcileMs, 60_000, 'the reconciler', () => jobs.reconcile()),
+      every(ticks.sinkerMs, 3_600_000, 'sinker', () => jobs.sinker()),
+    ].filter((t): t is NodeJS.Timeout => t !== undefined);
     const listening = server;
     const polling = poller;
     const pollingForwards = forwardPoller;
@@ -177,8 +248,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
       offline: dispatching.github.offline,
       offlineGitHub,
       replayed,
+      jobs,
+      localAgent: agent,
       close() {
         closing ??= (async () => {
+          for (const timer of timers) clearInterval(timer);
           // Stop accepting; requests in flight get their answer (an ack is an fsync'd append
           // away), then the connections are closed.
           await closeServer(listening, requestGraceMs);
@@ -189,6 +263,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
           // in the journal either way, so the next start queues them again).
           await Promise.all([receiving.queue, forwarding].map((queue) => (queue instanceof JournaledQueue ? queue.settled() : undefined)));
           await journaling?.close();
+          // Running jobs are stopped; their records stay pending for the reconciler of the next start.
+          await agent.close();
           await standIns.close();
           await lock?.release();
         })();
@@ -197,6 +273,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalSkiff> {
     };
   } catch (error) {
     server?.close();
+    for (const timer of timers) clearInterval(timer);
+    await localAgent?.close();
     await Promise.all([poller?.stop(batchGraceMs), forwardPoller?.stop(batchGraceMs)]);
     await journal?.close();
     await standIns.close();

@@ -19,6 +19,8 @@ import type { EventQueue } from '../storage/ports.js';
 import { S3Payloads, type S3ClientSource } from '../storage/s3-payloads.js';
 import { lazySqsClient } from '../storage/sqs-redelivery.js';
 import { required, type Env } from './env.js';
+import { jobsRuntimeFromEnv } from './jobs-deps.js';
+import type { JobsRuntime } from '../jobs/runtime.js';
 import { githubCredentialsFromEnv } from './secrets.js';
 
 export interface DispatchOptions {
@@ -30,6 +32,8 @@ export interface DispatchOptions {
   offlineGitHub?: GitHubClient;
   /** Where forwards to external plugins are queued; default: SKIFF_FORWARD_QUEUE_URL. Local mode: through its journal. */
   forwardQueue?: EventQueue;
+  /** The jobs runtime; default: from the environment (jobs-deps.ts). Local mode runs jobs on the local agent. */
+  jobs?: (github: GitHubConnector, config: ConfigAgent) => JobsRuntime | undefined;
 }
 
 export class SettingError extends Error {
@@ -86,9 +90,11 @@ export async function dispatchDeps(
     location.kind === 'repo'
       ? new RepoConfigSource(location, () => connector.contentsFor({ owner: location.owner, repo: location.repo }))
       : new FileConfigSource(location.paths);
+  const config = new ConfigAgent(source, plugins);
   return {
-    config: new ConfigAgent(source, plugins),
+    config,
     github: connector,
+    jobs: options.jobs ? options.jobs(connector, config) : jobsRuntimeFromEnv(env, aws, connector, config, log),
     claims: store,
     cache: store,
     pluginHelp: store,

@@ -30,7 +30,8 @@ export interface CloneTokenSecretsOptions {
   /** `skiff/clone-token/`: the CodeBuild role may read `<prefix>*` and nothing else. */
   prefix: string;
   /** A token that can read the installation's repositories (contents: read is enough). */
-  mint: (installation: number | undefined) => Promise<MintedToken>;
+  /** Undefined: no credentials, the checkout clones anonymously. */
+  mint: (job: JobRecord) => Promise<MintedToken | undefined>;
   now: () => Date;
   /** Refresh when less than this is left. Default 40 minutes (CodeBuild queues a build for up to 8 hours, but rarely for long). */
   minRemainingMs?: number;
@@ -39,7 +40,7 @@ export interface CloneTokenSecretsOptions {
 /** The key of the secret's JSON that holds the token. */
 const tokenKey = 'token';
 
-export function secretsManagerCloneTokens(options: CloneTokenSecretsOptions): (job: JobRecord) => Promise<string> {
+export function secretsManagerCloneTokens(options: CloneTokenSecretsOptions): (job: JobRecord) => Promise<string | undefined> {
   // What this container last stored or read per secret: saves a read per start.
   const known = new Map<string, number>();
   const minRemaining = options.minRemainingMs ?? 40 * 60_000;
@@ -74,13 +75,16 @@ export function secretsManagerCloneTokens(options: CloneTokenSecretsOptions): (j
   }
 
   return async (job) => {
-    const name = `${options.prefix}${job.installation ?? 'default'}`;
+    // Per installation; a job without one (a periodic) by its repository, whose installation minting finds.
+    const repository = job.refs ? `${job.refs.org}/${job.refs.repo}` : 'default';
+    const name = `${options.prefix}${job.installation ?? repository}`;
     if (!fresh(known.get(name))) {
       const stored = await storedExpiry(name);
       if (fresh(stored)) {
         known.set(name, stored!);
       } else {
-        const minted = await options.mint(job.installation);
+        const minted = await options.mint(job);
+        if (!minted) return undefined;
         await store(name, minted);
         known.set(name, Date.parse(minted.expiresAt));
       }

@@ -66,5 +66,15 @@ export const trigger: Plugin<TriggerConfig | undefined, TriggerGitHub> = {
     if (commands.some((spec) => matchCommand(spec, event.body).length > 0)) return { status: 'skipped', reason: 'read as a command already' };
     return handleGenericComment(ctx, event);
   },
-  on: { pull_request: handlePullRequest, push: handlePush },
+  on: {
+    pull_request: handlePullRequest,
+    push: handlePush,
+    // A github-actions job's run reports back here: the run's state goes on its record (crier
+    // then sets the status). Runs Skiff did not dispatch are ignored.
+    async workflow_run(ctx, event) {
+      if (!ctx.jobs?.agentEvent) return { status: 'skipped', reason: 'jobs are not set up here' };
+      const outcome = await ctx.jobs.agentEvent(event);
+      return outcome === 'finished' ? { status: 'ran', reason: 'a job finished' } : { status: 'skipped', reason: `workflow run: ${outcome}` };
+    },
+  },
 };

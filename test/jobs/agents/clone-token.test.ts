@@ -26,8 +26,8 @@ function setup() {
   const tokens = secretsManagerCloneTokens({
     client,
     prefix: 'skiff/clone-token/',
-    mint: async (installation): Promise<MintedToken> => {
-      minted.push(installation);
+    mint: async (job): Promise<MintedToken> => {
+      minted.push(job.installation);
       return { token: `ghs_${minted.length}`, expiresAt: new Date(clock.getTime() + 60 * 60_000).toISOString() };
     },
     now: () => clock,
@@ -80,14 +80,14 @@ describe('secretsManagerCloneTokens', () => {
     expect(minted).toEqual([7, 7]);
   });
 
-  it('creates the secret of an installation seen for the first time; a token credential is `default`', async () => {
+  it('creates the secret of an installation seen for the first time; a job without an installation (a token credential, a periodic) goes by its repository', async () => {
     const { mock, tokens } = setup();
     mock.on(GetSecretValueCommand).rejects(notFound());
     mock.on(PutSecretValueCommand).rejects(notFound());
     mock.on(CreateSecretCommand).resolves({});
-    expect(await tokens(jobRecord({ installation: undefined }))).toBe('skiff/clone-token/default:token');
+    expect(await tokens(jobRecord({ installation: undefined }))).toBe('skiff/clone-token/acme/widgets:token');
     expect(inputs(mock.commandCalls(CreateSecretCommand))).toEqual([
-      { Name: 'skiff/clone-token/default', SecretString: JSON.stringify({ token: 'ghs_1', expiresAt: inMinutes(60) }), Description: 'Skiff: a short-lived GitHub token for job checkouts' },
+      { Name: 'skiff/clone-token/acme/widgets', SecretString: JSON.stringify({ token: 'ghs_1', expiresAt: inMinutes(60) }), Description: 'Skiff: a short-lived GitHub token for job checkouts' },
     ]);
   });
 
