@@ -135,7 +135,8 @@ async function runPull(stack: BenchStack, client: WebhookClient, number: number)
 }
 
 export async function measureJobLatency(): Promise<MetricReport> {
-  const stack = await startBenchStack({ config });
+  // No scheduled passes: a reconciler pass would ask GitHub about the pending runs inside a measured window.
+  const stack = await startBenchStack({ config, jobTicks: { horologiumMs: 0, reconcileMs: 0, sinkerMs: 0 } });
   const client = new WebhookClient(stack.skiff.url, benchSecret);
   try {
     stack.github.setRole(benchRepo, commenter, 'write');
