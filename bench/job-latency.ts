@@ -199,6 +199,9 @@ export async function measureJobLatency(): Promise<MetricReport> {
         `failed run reported: ${tally(perEvent(sample.failed.calls))}`,
         `passed run reported: ${tally(perEvent(sample.passed.calls))}`,
         ...firstExtra,
+        // Counted from Prow's source (kubernetes-sigs/prow pkg/plugins/trigger/generic-comment.go, trigger.go TrustedUser, config.go BaseSHA), for a collaborator who is not an org member.
+        "Prow's trigger for the same /test, before its jobs' statuses: IsMember, IsCollaborator, GetIssueLabels, GetPullRequest, GetRef heads/<base> (BaseSHA), " +
+          'ListIssueComments (PruneComments); /retest adds GetCombinedStatus (Skiff reads the records instead)',
       ],
     };
   } finally {
