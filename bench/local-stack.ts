@@ -5,7 +5,7 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { encodeQueuedEvent, groupIdOf } from '../shared/hook/queued-event.js';
 import type { Delivery } from './webhook-client.js';
-import type { LocalSkiff } from '../shared/local/local-mode.js';
+import type { LocalOptions, LocalSkiff } from '../shared/local/local-mode.js';
 import type { OctokitOptions } from '../shared/github/octokit.js';
 import { createLogger } from '../shared/log.js';
 import { secret, startHarness } from '../test/e2e/harness.js';
@@ -42,6 +42,8 @@ export interface StackOptions {
   config?: string;
   /** How long a received record stays hidden before it is delivered again (default 30 s). */
   visibilityTimeoutSeconds?: number;
+  /** Local mode's job passes (horologium, reconciler, sinker): a benchmark that counts GitHub calls turns them off (0). */
+  jobTicks?: LocalOptions['jobTicks'];
 }
 
 export async function startBenchStack(options: StackOptions = {}): Promise<BenchStack> {
@@ -59,6 +61,7 @@ export async function startBenchStack(options: StackOptions = {}): Promise<Bench
         octokit: { writeIntervalMs: 0, retryBaseMs: 5, ...options.octokit },
         log: createLogger({ logLevel: 'SILENT' }),
         dataDir: options.dataDir,
+        ...(options.jobTicks ? { jobTicks: options.jobTicks } : {}),
       },
     }),
   );

@@ -22,6 +22,8 @@ import { measureDurableAck } from './durable-ack.js';
 import { measureConfigLoad } from './config-load.js';
 import { measureConditionalReads } from './conditional-reads.js';
 import { measureKillNine } from './kill-nine.js';
+import { measureHorologium } from './horologium.js';
+import { measureJobLatency } from './job-latency.js';
 import { markdown, textTable } from './report.js';
 
 // The AWS SDK warns once per process that Node 20 support ends in 2027 (vitest.config.ts turns
@@ -89,6 +91,8 @@ await step('Pipeline throughput', 150_000, measurePipelineThroughput);
 await step('Exactly-once under duplicates', 180_000, measureExactlyOnce);
 await step('Acknowledged events across kill -9', 200_000, measureKillNine);
 await step('One GitHub budget for all workers', 300_000, measureGithubBudget);
+await step('Horologium tick cost', 240_000, measureHorologium);
+await step('Job latency and GitHub calls per /test and /retest', 120_000, measureJobLatency);
 
 const wallSeconds = (performance.now() - started) / 1000;
 reports.push({
