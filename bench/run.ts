@@ -32,7 +32,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // Last resort: if a step ignores its own timeout, the run still ends. (The GitHub budget's
 // benchmark alone takes about three minutes: 600 writes at GitHub's pace, scaled.)
-const watchdogMs = 900_000;
+const watchdogMs = 1_200_000;
 
 const started = performance.now();
 const machine = describeMachine();
