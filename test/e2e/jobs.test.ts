@@ -486,3 +486,101 @@ describe('a real Prow presubmit from the fixtures (knative label-sync)', () => {
     expect(log).toMatch(/^# image us-docker\.pkg\.dev\/k8s-infra-prow\/images\/label_sync:v20240405-c76de01869 noted, not pulled/);
   });
 });
+
+// Real postsubmit and periodic definitions, as their files have them (names, branches,
+// run_if_changed, path_alias, interval, labels, cluster, resources, images), pointed at the harness
+// repository. Only command and args are replaced with a harmless `sh -c`: knative's postsubmit
+// runs label_sync against GitHub with a mounted secret, and kubernetes' periodic brings up a GCE
+// cluster; neither may run here.
+describe('a real Prow postsubmit and periodic from the fixtures', () => {
+  const knative = parse(readFileSync(new URL('../fixtures/prow-configs/knative/jobs/custom/label-sync.yaml', import.meta.url), 'utf8')) as {
+    postsubmits: Record<string, Record<string, unknown>[]>;
+  };
+  const sigCli = parse(readFileSync(new URL('../fixtures/prow-configs/kubernetes/jobs/kubernetes/sig-cli/sig-cli-config.yaml', import.meta.url), 'utf8')) as {
+    periodics: Record<string, unknown>[];
+  };
+  const postName = 'post-knative-infra-label-sync';
+  const periodicName = 'ci-kubernetes-e2e-gce-gci-serial-sig-cli';
+
+  /** The job as written, with only its command and args replaced. */
+  function harmless<T extends Record<string, unknown>>(job: T, script: string): T {
+    const copy = structuredClone(job) as T & { spec: { containers: { command?: string[]; args?: string[] }[] } };
+    copy.spec.containers[0]!.command = ['sh', '-c', script];
+    delete copy.spec.containers[0]!.args;
+    return copy;
+  }
+
+  function realConfig(): string {
+    const post = harmless(knative.postsubmits['knative/community']!.find((j) => j.name === postName)!, jobScript(control));
+    const periodic = harmless(sigCli.periodics.find((j) => j.name === periodicName)!, `echo "$JOB_NAME $JOB_TYPE" >> '${control}/periodic'`);
+    return stringify({ plugins: { [repo]: { plugins: ['trigger'] } }, postsubmits: { [repo]: [post] }, periodics: [periodic] });
+  }
+
+  function push(changed: string[]) {
+    const payload = samplePayload('push');
+    payload.ref = 'refs/heads/main';
+    payload.before = git.firstSha;
+    payload.after = git.baseSha;
+    payload.created = false;
+    payload.deleted = false;
+    payload.repository.clone_url = git.bare;
+    payload.commits = [{ ...(payload.head_commit ?? {}), id: git.baseSha, added: [], removed: [], modified: changed }];
+    return payload;
+  }
+
+  it('keeps what the fixtures say', () => {
+    expect(knative.postsubmits['knative/community']!.find((j) => j.name === postName)).toMatchObject({
+      agent: 'kubernetes',
+      run_if_changed: '^label_sync/labels.yaml$',
+      branches: ['main'],
+      path_alias: 'knative.dev/community',
+      max_concurrency: 1,
+    });
+    expect(sigCli.periodics.find((j) => j.name === periodicName)).toMatchObject({ interval: '12h', cluster: 'k8s-infra-prow-build', decorate: true });
+  });
+
+  it('the postsubmit runs for a push that changes label_sync/labels.yaml, not for one that does not, on the local agent under its path_alias', async () => {
+    // Prepare
+    h = await harness(realConfig());
+
+    // Act
+    const untouched = await h.settled((await h.post('push', push(['README.md']))).delivery);
+    const touched = await h.settled((await h.post('push', push(['label_sync/labels.yaml']))).delivery);
+
+    // Assess
+    expect(untouched.plugins.trigger).toMatchObject({ status: 'skipped', reason: 'no postsubmit matches main and the changed files' });
+    expect(touched.plugins.trigger).toMatchObject({ status: 'ran', reason: `started ${postName} at ${git.baseSha.slice(0, 12)} on main` });
+    const runsOfPost = await h.skiff.jobs.store.byName(postName);
+    expect(runsOfPost).toHaveLength(1);
+    const [job] = runsOfPost;
+    expect(job).toMatchObject({ type: 'postsubmit', agent: 'codebuild', context: postName, maxConcurrency: 1, refs: { baseRef: 'main', baseSha: git.baseSha, pathAlias: 'knative.dev/community' } });
+    await record(job!.id, (j) => j.state === 'success', 'the knative postsubmit to succeed');
+    await statusBecomes(git.baseSha, postName, 'success');
+    const log = await logWith(job!, 'started');
+    expect(log).toContain('JOB_TYPE=postsubmit\n');
+    expect(log).toMatch(/pwd=.*\/src\/knative\.dev\/community\n/);
+  });
+
+  it('the periodic (interval 12h) runs at the first tick, as Prow runs one with no previous run, and not again within its interval', async () => {
+    // Prepare
+    h = await harness(realConfig());
+
+    // Act
+    const first = (await h.skiff.jobs.horologium(60_000)).find((d) => d.name === periodicName);
+    const [run] = await eventually('the periodic run', async () => {
+      const all = await h!.skiff.jobs.store.byName(periodicName);
+      return all.length ? all : undefined;
+    });
+    const done = await record(run!.id, (j) => j.state === 'success', 'the periodic to succeed');
+    const second = (await h.skiff.jobs.horologium(60_000)).find((d) => d.name === periodicName);
+
+    // Assess
+    expect(first).toMatchObject({ trigger: true, why: 'no previous run' });
+    expect(second).toMatchObject({ trigger: false, why: 'interval has not passed since the last run started' });
+    expect(await h.skiff.jobs.store.byName(periodicName)).toHaveLength(1);
+    // Its labels and its 8h40m timeout came with it; a periodic reports no status.
+    expect(done).toMatchObject({ type: 'periodic', labels: { 'preset-k8s-ssh': 'true', 'preset-service-account': 'true' }, run: { timeoutSeconds: 8 * 3600 + 40 * 60 } });
+    expect(readFileSync(join(control, 'periodic'), 'utf8')).toBe(`${periodicName} periodic\n`);
+    expect(h.github.writes().filter((w) => w.startsWith('createStatus'))).toEqual([]);
+  });
+});
