@@ -11,6 +11,7 @@
 // read without its code blocks when deciding what trigger will run, so the two agree.
 import type { GitHubClient } from '../../github/client.js';
 import { isRetryable } from '../../github/errors.js';
+import { errorMessage, replyOnFailure } from '../reply-on-failure.js';
 import { compileRe2 } from '../../jobs/re2.js';
 import type { Presubmit } from '../../jobs/types.js';
 import { triggerFor, triggersSection, type TriggerEntry } from '../../config/triggers-section.js';
@@ -35,21 +36,6 @@ type Ctx = PluginContext<TriggerEntry[] | undefined, SkipGitHub>;
 /** Prow's ContextRequired: a context that must pass to merge. */
 export const contextRequired = (ps: Presubmit): boolean => !ps.optional && !ps.skipReport;
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Prow answers a failed GitHub read with a comment; a failure a retry could cure goes up instead. */
-async function replyOnFailure<T>(ctx: Ctx, event: GenericCommentEvent, read: () => Promise<T>, message: (error: string) => string): Promise<{ value: T } | { outcome: Outcome }> {
-  try {
-    return { value: await read() };
-  } catch (error) {
-    if (isRetryable(error)) throw error;
-    const reply = message(messageOf(error));
-    ctx.log.warn(reply);
-    await ctx.github.createComment({ ...ctx.repo, number: event.number }, replyTo(event, reply));
-    return { outcome: { status: 'refused', reason: reply } };
-  }
-}
-
 async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
   if (event.issueState !== 'open') return { status: 'skipped', reason: `#${event.number} is ${event.issueState}` };
   if (!skipRe.test(event.body)) return { status: 'skipped', reason: '/skip is not alone on its line' };
@@ -60,7 +46,7 @@ async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
   const ref = { ...ctx.repo, number };
 
   const pr = await replyOnFailure(ctx, event, () => ctx.github.getPullRequest(ref), (e) => `Cannot get PR #${number} in ${owner}/${repo}: ${e}`);
-  if ('outcome' in pr) return pr.outcome;
+  if (!pr.ok) return pr.outcome;
   const pull = pr.value;
   // Prow reads `.prow.yaml` at the base branch as it is now (GetRef heads/<base>), not at the PR's
   // base SHA, and asks for it only when in-repo config is on.
@@ -68,7 +54,7 @@ async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
   const { jobs: presubmits } = await jobs.presubmitsFor({ number, baseRef: pull.base.ref, baseSha, headSha: pull.head.sha });
 
   const listed = await replyOnFailure(ctx, event, () => ctx.github.listStatuses(ctx.repo, pull.head.sha), (e) => `Cannot get combined commit statuses for PR #${number} in ${owner}/${repo}: ${e}`);
-  if ('outcome' in listed) return listed.outcome;
+  if (!listed.ok) return listed.outcome;
   const statuses = listed.value;
   if (combinedState(statuses.map((s) => s.state)) === 'success') return { status: 'skipped', reason: 'the combined status is already success' };
 
@@ -81,7 +67,7 @@ async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
   const text = dropCodeBlock(event.body);
   const filter = await presubmitFilterFor(honorOkToTest(triggerFor(ctx.config, owner, repo)), async () => contexts, text);
   const filtered = await replyOnFailure(ctx, event, () => filterPresubmits(filter, changed, pull.base.ref, presubmits), (e) => `Cannot get combined status for PR #${number} in ${owner}/${repo}: ${e}`);
-  if ('outcome' in filtered) return filtered.outcome;
+  if (!filtered.ok) return filtered.outcome;
   const triggerWillHandle = (ps: Presubmit) => filtered.value.some((t) => t.name === ps.name && t.context === ps.context);
 
   const skipped: string[] = [];
@@ -99,7 +85,7 @@ async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
       await ctx.github.createStatus(ctx.repo, pull.head.sha, status);
     } catch (error) {
       if (isRetryable(error)) throw error;
-      const reply = `Cannot update PR status for context ${job.context}: ${messageOf(error)}`;
+      const reply = `Cannot update PR status for context ${job.context}: ${errorMessage(error)}`;
       ctx.log.warn(reply);
       await ctx.github.createComment(ref, replyTo(event, reply));
       return { status: 'refused', reason: reply };
