@@ -72,7 +72,7 @@ const commands: Spec[] = [
 
 export const override: Plugin<OverrideConfig | undefined, OverrideGitHub> = {
   name: 'override',
-  description: 'The override plugin allows repo admins to force a github status context to pass',
+  description: 'The override plugin allows repo admins to force a github status context to pass.',
   config: overrideConfig,
   commands,
 };
