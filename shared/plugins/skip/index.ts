@@ -10,13 +10,11 @@
 // `listStatuses` already reads from the combined-status endpoint. Like trigger, the comment is
 // read without its code blocks when deciding what trigger will run, so the two agree.
 import type { GitHubClient } from '../../github/client.js';
-import { isRetryable } from '../../github/errors.js';
-import { errorMessage, replyOnFailure } from '../reply-on-failure.js';
+import { replyOnFailure } from '../reply-on-failure.js';
 import { compileRe2 } from '../../jobs/re2.js';
 import type { Presubmit } from '../../jobs/types.js';
 import { triggerFor, triggersSection, type TriggerEntry } from '../../config/triggers-section.js';
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
-import { replyTo } from '../respond.js';
 import { dropCodeBlock } from '../trigger/code-block.js';
 import { honorOkToTest } from '../trigger/config.js';
 import { filterPresubmits, presubmitFilterFor, type PullContexts } from '../trigger/presubmit-filter.js';
@@ -81,15 +79,8 @@ async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
     }
     if (contextRequired(job)) continue;
     const status = { context: job.context, state: 'success' as const, description: skippedDescription, targetUrl: '' };
-    try {
-      await ctx.github.createStatus(ctx.repo, pull.head.sha, status);
-    } catch (error) {
-      if (isRetryable(error)) throw error;
-      const reply = `Cannot update PR status for context ${job.context}: ${errorMessage(error)}`;
-      ctx.log.warn(reply);
-      await ctx.github.createComment(ref, replyTo(event, reply));
-      return { status: 'refused', reason: reply };
-    }
+    const set = await replyOnFailure(ctx, event, () => ctx.github.createStatus(ctx.repo, pull.head.sha, status), (e) => `Cannot update PR status for context ${job.context}: ${e}`);
+    if (!set.ok) return set.outcome;
     skipped.push(job.context);
   }
   return { status: 'ran', reason: skipped.length ? `skipped ${skipped.join(', ')}` : 'no failed or pending non-blocking context to skip' };
