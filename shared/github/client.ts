@@ -223,6 +223,12 @@ export interface WorkflowDispatched {
   htmlUrl?: string;
 }
 
+/** What a branch's protection asks of a pull request before it merges (the part plugins read). */
+export interface BranchProtection {
+  /** The status contexts that must pass; absent when none are required. */
+  requiredStatusChecks?: { contexts: string[] };
+}
+
 export interface ReviewRequest {
   reviewers?: string[];
   /** Team slugs. */
@@ -321,6 +327,8 @@ export interface GitHubClient {
   getRepo(repo: RepoRef): Promise<Repository | undefined>;
   /** The commit SHA a branch points at now. */
   getBranchSha(repo: RepoRef, branch: string): Promise<string>;
+  /** A branch's protection, or `undefined` when it is not protected (GitHub's 404 "Branch not protected"). */
+  getBranchProtection(repo: RepoRef, branch: string): Promise<BranchProtection | undefined>;
 
   // People.
   getRepoRole(repo: RepoRef, login: string): Promise<RepoRole>;
@@ -414,6 +422,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getBlobs: { write: false, reuse: 'stable', describe: (repo, shas) => `${repoName(repo)} ${shas.length === 1 ? shas[0] : `${shas.length} blobs`}` },
   getRepo: { write: false, reuse: 'stable', anyRepo: true, describe: (repo) => repoName(repo) },
   getBranchSha: { write: false, reuse: 'delivery', describe: (repo, branch) => `${repoName(repo)} ${branch}` },
+  getBranchProtection: { write: false, reuse: 'delivery', describe: (repo, branch) => `${repoName(repo)} ${branch}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
   listCollaborators: { write: false, reuse: 'stable', describe: (repo) => repoName(repo) },
   isOrgMember: { write: false, reuse: 'stable', anyOrg: true, describe: (repo, login) => `${repo.owner} ${login}` },

@@ -3,6 +3,7 @@
 import type { Octokit } from '@octokit/core';
 import type { PaginateInterface } from '@octokit/plugin-paginate-rest';
 import type {
+  BranchProtection,
   Commit,
   CommitStatus,
   GitHubClient,
@@ -398,6 +399,21 @@ export class OctokitGitHub implements GitHubClient {
       return data.commit.sha;
     } catch (cause) {
       throw new GitHubError(`failed to read the branch ${branch} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
+   * Prow's GetBranchProtection: 404 is an unprotected branch (or one the token may not see the
+   * protection of: reading it needs admin rights on the repository, as in Prow).
+   */
+  async getBranchProtection(repo: RepoRef, branch: string): Promise<BranchProtection | undefined> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/branches/{branch}/protection', { owner: repo.owner, repo: repo.repo, branch });
+      const checks = data.required_status_checks;
+      return checks ? { requiredStatusChecks: { contexts: [...(checks.contexts ?? [])] } } : {};
+    } catch (cause) {
+      if (status(cause) === 404) return undefined;
+      throw new GitHubError(`failed to read the protection of the branch ${branch} of ${repoName(repo)}`, { cause });
     }
   }
 

@@ -12,7 +12,8 @@ export type InRepoPostsubmits = (push: { baseRef: string; sha: string }) => Prom
 
 export interface JobsAccessDeps {
   config: JobConfig;
-  plank: Pick<Plank, 'trigger' | 'abort'>;
+  /** `record` (a finished record that never runs) where the caller offers it: override needs it. */
+  plank: Pick<Plank, 'trigger' | 'abort'> & Partial<Pick<Plank, 'record'>>;
   store: Pick<JobStore, 'byPull'>;
   repo: RepoRef;
   /**
@@ -55,5 +56,7 @@ export function createJobsAccess(deps: JobsAccessDeps): JobsAccess {
     async abort(jobs, description) {
       await deps.plank.abort(jobs, description);
     },
+
+    ...(deps.plank.record ? { recordFinished: deps.plank.record.bind(deps.plank) } : {}),
   };
 }

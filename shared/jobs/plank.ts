@@ -50,6 +50,19 @@ export interface Plank {
   finish(id: string, observation: AgentObservation): Promise<JobRecord | undefined>;
   /** Unfinished jobs → `aborted` with `description`; runs already started are stopped. */
   abort(jobs: JobRecord[], description: string): Promise<JobRecord[]>;
+  /**
+   * Makes a record that is finished from the start and never runs (override: Prow creates a
+   * succeeded ProwJob so tide counts the context as passed). Not reported: whoever records it
+   * sets its status, so it is marked reported. A retry with the same cause finds its record.
+   */
+  record(request: JobRequest, outcome: FinishedOutcome): Promise<JobRecord>;
+}
+
+/** How a record made finished ended, and where to read why (override: the `/override` comment). */
+export interface FinishedOutcome {
+  state: 'success' | 'failure' | 'aborted' | 'error';
+  description: string;
+  url?: string;
 }
 
 /** The record id: the same cause (delivery, periodic slot) and job name always make the same id, so a retry finds its record. */
@@ -324,5 +337,24 @@ export function createPlank(deps: PlankDeps): Plank {
     return aborted;
   }
 
-  return { trigger, sync: () => sync(), finish, abort };
+  async function record(request: JobRequest, outcome: FinishedOutcome): Promise<JobRecord> {
+    const id = jobId(request.cause, request.definition.name);
+    const existing = await store.get(id);
+    if (existing) return existing;
+    const at = iso();
+    const made: JobRecord = {
+      ...recordFor(request, await store.nextBuildNumber(request.definition.name)),
+      state: outcome.state,
+      description: outcome.description,
+      ...(outcome.url ? { url: outcome.url } : {}),
+      startedAt: at,
+      completedAt: at,
+      reportedState: outcome.state,
+    };
+    if ((await store.create(made)) === 'exists') return (await store.get(id)) ?? made;
+    log.info('finished job recorded', { job: id, name: made.name, state: made.state });
+    return made;
+  }
+
+  return { trigger, sync: () => sync(), finish, abort, record };
 }

@@ -99,10 +99,16 @@ export function createJobsRuntime(options: JobsRuntimeOptions): JobsRuntime {
     plank,
     accessFor(repo, github, config, installation) {
       maxConcurrency = config.maxConcurrency;
+      const withInstallation = <R extends { installation?: number }>(request: R): R => ({ ...(installation === undefined ? {} : { installation }), ...request });
       const access = createJobsAccess({
         config,
         // The event's installation unless the plugin named one: crier reports with the same credential.
-        plank: { trigger: (requests) => plank.trigger(requests.map((r) => ({ ...(installation === undefined ? {} : { installation }), ...r }))), abort: plank.abort },
+        plank: {
+          trigger: (requests) => plank.trigger(requests.map(withInstallation)),
+          abort: plank.abort,
+          // override's succeeded record of an overridden presubmit.
+          record: (request, outcome) => plank.record(withInstallation(request), outcome),
+        },
         store,
         repo,
         inRepoPresubmits: async (pull) => {

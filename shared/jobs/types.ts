@@ -336,4 +336,11 @@ export interface JobsAccess {
    * the run is that job's (agent-events.ts). Says what became of it, for the trace.
    */
   agentEvent?(payload: WorkflowRunEvent): Promise<string>;
+  /**
+   * Makes a record that is finished from the start and never runs, not reported by crier (the
+   * caller sets the status): override's succeeded ProwJob, so tide sees the overridden context
+   * as a passed run. A retry with the same cause returns the same record. Optional: absent where
+   * plank is not wired with it.
+   */
+  recordFinished?(request: JobRequest, outcome: { state: 'success' | 'failure' | 'aborted' | 'error'; description: string; url?: string }): Promise<JobRecord>;
 }

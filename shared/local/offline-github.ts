@@ -46,6 +46,7 @@ import {
   type GitHubMethod,
   type GitCommit,
   type Commit,
+  type BranchProtection,
   type CommitStatus,
   type GitTree,
   type Issue,
@@ -532,6 +533,11 @@ export class OfflineGitHub implements GitHubClient {
 
   async getBranchSha(repo: RepoRef, branch: string): Promise<string> {
     throw offlineNotFound(`failed to read the branch ${branch} of ${repo.owner}/${repo.repo}: offline, no branches are known`);
+  }
+
+  /** No branch is known to be protected: nothing here could say it is. */
+  async getBranchProtection(): Promise<BranchProtection | undefined> {
+    return undefined;
   }
 
   // ---- people ------------------------------------------------------------------------------

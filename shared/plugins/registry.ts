@@ -21,12 +21,14 @@ import { milestone } from './milestone/index.js';
 import { milestoneapplier } from './milestoneapplier/index.js';
 import { milestonestatus } from './milestonestatus/index.js';
 import { needsRebase } from './needs-rebase/index.js';
+import { override } from './override/index.js';
 import { ownersLabel } from './owners-label/index.js';
 import { releaseNote } from './release-note/index.js';
 import { requireMatchingLabel } from './require-matching-label/index.js';
 import { retitle } from './retitle/index.js';
 import { shrug } from './shrug/index.js';
 import { sigmention } from './sigmention/index.js';
+import { skip } from './skip/index.js';
 import { size } from './size/index.js';
 import { stage } from './stage/index.js';
 import { trigger } from './trigger/index.js';
@@ -54,12 +56,14 @@ export const plugins: readonly Plugin[] = [
   milestoneapplier,
   milestonestatus,
   needsRebase,
+  override,
   ownersLabel,
   releaseNote,
   requireMatchingLabel,
   retitle,
   shrug,
   sigmention,
+  skip,
   size,
   stage,
   trigger,

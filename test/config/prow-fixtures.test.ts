@@ -39,7 +39,7 @@ const fixtures: Fixture[] = [
     name: 'kubernetes (plugins.yaml, config.yaml and the jobs directory)',
     flags: { 'plugin-config': 'kubernetes/plugins.yaml', 'config-path': 'kubernetes/config.yaml', 'job-config-path': 'kubernetes/jobs' },
     paths: ['kubernetes/plugins.yaml', 'kubernetes/config.yaml', 'kubernetes/jobs'],
-    warnings: 36,
+    warnings: 34,
     some: [
       'kubernetes/plugins.yaml:1284:1: cherry_pick_approved: a Prow key Skiff does not implement yet; ignored',
       'kubernetes/config.yaml:207:1: ["branch-protection"]: a Prow key Skiff does not implement yet; ignored',
@@ -50,8 +50,8 @@ const fixtures: Fixture[] = [
       'kubernetes/plugins.yaml:1406:7: plugins["kubernetes/kubernetes"].plugins[1]: "cherry-pick-approved" is a Prow plugin Skiff does not implement yet; inactive (enabled for kubernetes/kubernetes)',
     ],
     active: {
-      'kubernetes/kubernetes': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'invalidcommitmsg', 'issue-management', 'label', 'lgtm', 'lifecycle', 'milestoneapplier', 'owners-label', 'retitle', 'shrug', 'sigmention', 'size', 'trigger', 'verify-owners', 'welcome', 'wip', 'blockade', 'cherry-pick-unapproved', 'mergecommitblocker', 'milestone', 'milestonestatus', 'release-note', 'require-matching-label'],
-      'kubernetes-sigs/kind': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'invalidcommitmsg', 'issue-management', 'label', 'lgtm', 'lifecycle', 'milestoneapplier', 'owners-label', 'retitle', 'shrug', 'size', 'trigger', 'verify-owners', 'welcome', 'wip'],
+      'kubernetes/kubernetes': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'invalidcommitmsg', 'issue-management', 'label', 'lgtm', 'lifecycle', 'milestoneapplier', 'owners-label', 'retitle', 'shrug', 'sigmention', 'size', 'skip', 'trigger', 'verify-owners', 'welcome', 'wip', 'blockade', 'cherry-pick-unapproved', 'mergecommitblocker', 'milestone', 'milestonestatus', 'override', 'release-note', 'require-matching-label'],
+      'kubernetes-sigs/kind': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'invalidcommitmsg', 'issue-management', 'label', 'lgtm', 'lifecycle', 'milestoneapplier', 'owners-label', 'retitle', 'shrug', 'size', 'skip', 'trigger', 'verify-owners', 'welcome', 'wip', 'override'],
     },
   },
   {
@@ -68,10 +68,10 @@ const fixtures: Fixture[] = [
     name: 'istio on AWS (merge keys)',
     flags: { 'plugin-config': 'istio/aws/plugins.yaml', 'config-path': 'istio/aws/config.yaml' },
     paths: ['istio/aws/plugins.yaml', 'istio/aws/config.yaml'],
-    warnings: 16,
+    warnings: 15,
     some: ['istio/aws/plugins.yaml:57:7: plugins["istio/test-infra"].plugins[1]: "config-updater" is not needed: Skiff reads the config straight from the repository (enabled for istio/test-infra)'],
     active: {
-      'istio/test-infra': ['size', 'trigger', 'wip', 'assign', 'hold', 'lifecycle'],
+      'istio/test-infra': ['size', 'trigger', 'wip', 'assign', 'hold', 'lifecycle', 'skip'],
       'istio-ecosystem/sail-operator': ['size', 'trigger', 'wip', 'assign', 'hold'],
     },
   },
@@ -79,37 +79,37 @@ const fixtures: Fixture[] = [
     name: 'knative (with its job config directory: (?m) triggers inside alternations)',
     flags: { 'plugin-config': 'knative/plugins.yaml', 'config-path': 'knative/config.yaml', 'job-config-path': 'knative/jobs' },
     paths: ['knative/plugins.yaml', 'knative/config.yaml', 'knative/jobs'],
-    warnings: 27,
+    warnings: 24,
     some: [
       'knative/config.yaml:15:1: plank: Skiff reads default_decoration_config_entries; keys it does not implement yet, ignored: job_url_template, report_templates, job_url_prefix_config, pod_pending_timeout',
       'knative/jobs/custom/label-sync.yaml:88:9: periodics[11].spec.containers[0].env[0]: job ci-knative-infra-label-sync: env GITHUB_APP_ID comes from secretKeyRef (a Kubernetes secret or field), which Skiff cannot read; the variable is left unset',
       '178 jobs set keys Skiff ignores: cluster (178), spec.containers[].securityContext (157), spec.nodeSelector (157), spec.containers[].volumeMounts (135), spec.volumes (135), spec.serviceAccountName (73), reporter_config (18), spec.containers[].imagePullPolicy (8), rerun_auth_config (2)',
     ],
     active: {
-      'knative/infra': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'owners-label', 'retitle', 'shrug', 'size', 'trigger', 'verify-owners', 'welcome', 'wip'],
-      'knative/serving': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'owners-label', 'retitle', 'shrug', 'size', 'trigger', 'verify-owners', 'welcome', 'wip'],
-      'knative-extensions/anything': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'owners-label', 'shrug', 'size', 'trigger', 'verify-owners', 'welcome', 'wip'],
+      'knative/infra': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'override', 'owners-label', 'retitle', 'shrug', 'size', 'skip', 'trigger', 'verify-owners', 'welcome', 'wip'],
+      'knative/serving': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'override', 'owners-label', 'retitle', 'shrug', 'size', 'skip', 'trigger', 'verify-owners', 'welcome', 'wip'],
+      'knative-extensions/anything': ['approve', 'assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'override', 'owners-label', 'shrug', 'size', 'skip', 'trigger', 'verify-owners', 'welcome', 'wip'],
     },
   },
   {
     name: 'jetstack (the bare-list plugins form, a jobs directory)',
     flags: { 'plugin-config': 'jetstack/plugins.yaml', 'config-path': 'jetstack/config.yaml', 'job-config-path': 'jetstack/jobs' },
     paths: ['jetstack/plugins.yaml', 'jetstack/config.yaml', 'jetstack/jobs'],
-    warnings: 17,
+    warnings: 15,
     some: ['jetstack/plugins.yaml:148:5: plugins.jetstack[3]: "golint" is a Prow plugin Skiff does not implement yet; inactive (enabled for jetstack and cert-manager)'],
     active: {
-      'jetstack/cert-manager': ['assign', 'blockade', 'cherry-pick-unapproved', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'milestonestatus', 'milestoneapplier', 'require-matching-label', 'shrug', 'size', 'trigger', 'wip', 'approve', 'blunderbuss', 'dco', 'owners-label', 'release-note', 'verify-owners'],
-      'jetstack/testing': ['assign', 'blockade', 'cherry-pick-unapproved', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'milestonestatus', 'milestoneapplier', 'require-matching-label', 'shrug', 'size', 'trigger', 'wip', 'approve', 'blunderbuss', 'dco', 'owners-label', 'release-note', 'verify-owners'],
+      'jetstack/cert-manager': ['assign', 'blockade', 'cherry-pick-unapproved', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'milestonestatus', 'milestoneapplier', 'override', 'require-matching-label', 'shrug', 'size', 'skip', 'trigger', 'wip', 'approve', 'blunderbuss', 'dco', 'owners-label', 'release-note', 'verify-owners'],
+      'jetstack/testing': ['assign', 'blockade', 'cherry-pick-unapproved', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'milestone', 'milestonestatus', 'milestoneapplier', 'override', 'require-matching-label', 'shrug', 'size', 'skip', 'trigger', 'wip', 'approve', 'blunderbuss', 'dco', 'owners-label', 'release-note', 'verify-owners'],
     },
   },
   {
     name: 'oss-test-infra (a plugin Prow folded into another)',
     flags: { 'plugin-config': 'oss-test-infra/plugins.yaml', 'config-path': 'oss-test-infra/config.yaml' },
     paths: ['oss-test-infra/plugins.yaml', 'oss-test-infra/config.yaml'],
-    warnings: 25,
+    warnings: 23,
     some: ['oss-test-infra/plugins.yaml:419:7: plugins.kubeflow.plugins[17]: "transfer-issue" is a Prow plugin that Prow has folded into "issue-management"; inactive (enabled for kubeflow)'],
     active: {
-      'GoogleCloudPlatform/oss-test-infra': ['assign', 'hold', 'label', 'shrug', 'trigger', 'approve', 'blunderbuss', 'lgtm', 'lifecycle', 'owners-label', 'size', 'verify-owners', 'wip'],
+      'GoogleCloudPlatform/oss-test-infra': ['assign', 'hold', 'label', 'shrug', 'trigger', 'approve', 'blunderbuss', 'lgtm', 'lifecycle', 'override', 'owners-label', 'size', 'verify-owners', 'wip'],
       'GoogleCloudPlatform/gke-enterprise-mt': ['assign', 'hold', 'label', 'shrug', 'trigger', 'approve', 'help', 'lgtm', 'verify-owners'],
     },
   },
@@ -122,11 +122,11 @@ const fixtures: Fixture[] = [
       'supplemental-prow-config-dir': [os],
     },
     paths: [os],
-    warnings: 43,
+    warnings: 40,
     some: [`${os}/_config.yaml:6:1: deck: a Prow key Skiff does not implement yet; ignored`],
     active: {
-      'ViaQ/anything': ['assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'retitle', 'shrug', 'sigmention', 'trigger', 'verify-owners', 'owners-label', 'wip'],
-      'Azure/ARO-HCP': ['assign', 'approve', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'retitle', 'shrug', 'sigmention', 'trigger', 'verify-owners', 'owners-label', 'wip'],
+      'ViaQ/anything': ['assign', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'override', 'retitle', 'shrug', 'sigmention', 'skip', 'trigger', 'verify-owners', 'owners-label', 'wip'],
+      'Azure/ARO-HCP': ['assign', 'approve', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'override', 'retitle', 'shrug', 'sigmention', 'skip', 'trigger', 'verify-owners', 'owners-label', 'wip'],
     },
   },
   {
@@ -138,11 +138,11 @@ const fixtures: Fixture[] = [
       'supplemental-prow-config-dir': [`${older}/ViaQ/vector`, `${os}/Azure`],
     },
     paths: [`${os}/_plugins.yaml`, `${os}/_config.yaml`, `${older}/ViaQ/vector`, `${os}/Azure`],
-    warnings: 44,
+    warnings: 41,
     some: [],
     active: {
-      'ViaQ/vector': ['approve', 'assign', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'retitle', 'shrug', 'trigger', 'verify-owners', 'owners-label', 'wip'],
-      'Azure/ARO-HCP': ['assign', 'approve', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'retitle', 'shrug', 'sigmention', 'trigger', 'verify-owners', 'owners-label', 'wip'],
+      'ViaQ/vector': ['approve', 'assign', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'override', 'retitle', 'shrug', 'skip', 'trigger', 'verify-owners', 'owners-label', 'wip'],
+      'Azure/ARO-HCP': ['assign', 'approve', 'blunderbuss', 'help', 'hold', 'label', 'lgtm', 'lifecycle', 'override', 'retitle', 'shrug', 'sigmention', 'skip', 'trigger', 'verify-owners', 'owners-label', 'wip'],
       'ViaQ/other': [],
     },
   },
@@ -189,8 +189,8 @@ describe('real Prow configs load with warnings only', () => {
 
     // Assess: what an issue comment on kubernetes/kubernetes would have reached in Prow.
     const missing = notImplementedFor(config, 'kubernetes', 'kubernetes', 'issue_comment', registry);
-    expect(missing).toEqual(expect.arrayContaining(['skip', 'pony']));
-    for (const implemented of ['trigger', 'issue-management', 'hold', 'lgtm', 'approve', 'assign', 'label', 'lifecycle', 'sigmention']) expect(missing).not.toContain(implemented);
+    expect(missing).toEqual(expect.arrayContaining(['pony']));
+    for (const implemented of ['trigger', 'issue-management', 'hold', 'lgtm', 'approve', 'assign', 'label', 'lifecycle', 'sigmention', 'skip', 'override']) expect(missing).not.toContain(implemented);
     expect(missing).not.toContain('cherry-pick-approved'); // reviews only
     expect(notImplementedFor(config, 'kubernetes', 'kubernetes', 'pull_request_review', registry)).toContain('cherry-pick-approved');
     expect(notImplementedFor(config, 'kubernetes', 'test-infra', 'pull_request', registry)).not.toContain('config-updater'); // not needed

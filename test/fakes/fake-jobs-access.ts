@@ -1,5 +1,5 @@
 // A JobsAccess for plugin tests (trigger, skip, override): job config as given, the pull request's
-// job records as seeded, and every trigger and abort recorded readably. Records are keyed by cause
+// job records as seeded, and every trigger, abort and finished record (override) recorded readably. Records are keyed by cause
 // and job name as the real store keys them (deterministically), so the same delivery triggering a
 // job twice makes one record — what a redelivered event must do.
 import type { JobConfig, JobRecord, JobRequest, JobsAccess, Postsubmit, Presubmit, PresubmitsForPull } from '../../shared/jobs/types.js';
@@ -26,6 +26,8 @@ export class FakeJobsAccess implements JobsAccess {
   readonly requests: JobRequest[] = [];
   /** `pull-foo: Aborted by trigger plugin.`, one line per job aborted. */
   readonly aborted: string[] = [];
+  /** `presubmit pull-foo #1@abc success "Overridden by admin"`, one line per finished record made (override). */
+  readonly recorded: string[] = [];
   /** `presubmitsFor #1 base main@b1 head h1`, `postsubmitsFor main@abc`, `forPull #1`. */
   readonly reads: string[] = [];
 
@@ -85,6 +87,19 @@ export class FakeJobsAccess implements JobsAccess {
       made.push(record);
     }
     return made;
+  }
+
+  async recordFinished(request: JobRequest, outcome: { state: 'success' | 'failure' | 'aborted' | 'error'; description: string; url?: string }): Promise<JobRecord> {
+    if (this.#failing.has(request.definition.name)) throw new Error(`failed to create job ${request.definition.name}`);
+    this.requests.push(request);
+    const key = `${request.cause}\0${request.definition.name}`;
+    const existing = this.#records.get(key);
+    if (existing) return existing;
+    const record: JobRecord = { ...recordFor(request, this.#records.size + 1), state: outcome.state, description: outcome.description, reportedState: outcome.state, ...(outcome.url ? { url: outcome.url } : {}) };
+    this.#records.set(key, record);
+    const pull = request.refs?.pulls[0];
+    this.recorded.push(`${request.type} ${request.definition.name}${pull ? ` #${pull.number}@${pull.sha}` : ''} ${outcome.state} ${JSON.stringify(outcome.description)}`);
+    return record;
   }
 
   /** The records made here for the pull request (newest first), then the seeded ones. */

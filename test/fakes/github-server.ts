@@ -520,6 +520,8 @@ export class FakeGitHub {
   readonly #statuses = new Map<string, StatusRecord[]>();
   /** Repository (lower-cased) → its branches. */
   readonly #branches = new Map<string, Set<string>>();
+  /** `owner/repo:branch` (repository lower-cased) → the status contexts its protection requires. */
+  readonly #protection = new Map<string, string[] | undefined>();
   /** Repository (lower-cased) → as it was first spelled, for search results. */
   readonly #repoNames = new Map<string, string>();
   readonly #reviews = new Map<string, ReviewRecord[]>();
@@ -893,6 +895,16 @@ export class FakeGitHub {
     this.#orgMembers.set(org.toLowerCase(), new Map(logins.map((l) => [l.toLowerCase(), !concealed.has(l.toLowerCase())])));
   }
 
+  /**
+   * Protects a branch (which makes it exist), requiring these status contexts (`undefined`: a
+   * protection without required status checks).
+   */
+  setBranchProtection(repo: string, branch: string, requiredContexts: string[] | undefined): void {
+    const key = checkRepo(repo);
+    this.#branches.set(key, new Set([...(this.#branches.get(key) ?? []), branch]));
+    this.#protection.set(`${key}:${branch}`, requiredContexts && [...requiredContexts]);
+  }
+
   /** Adds the team, or replaces the one with that slug. */
   setTeam(org: string, team: TeamSeed): void {
     const key = org.toLowerCase();
@@ -1199,6 +1211,12 @@ export class FakeGitHub {
         pattern: re(repo),
         describe: (req) => `getRepo ${repoRef(req)}`,
         handle: (req) => this.#getRepo(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/branches/([^/]+)/protection`),
+        describe: (req) => `getBranchProtection ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#getBranchProtection(req),
       },
       {
         method: 'GET',
@@ -1859,6 +1877,33 @@ export class FakeGitHub {
     return {
       status: 200,
       json: { name: branch, commit: { sha, url: `${this.url}/repos/${full}/commits/${sha}` }, protected: false },
+    };
+  }
+
+  /** https://docs.github.com/en/rest/branches/branch-protection#get-branch-protection: 404 "Branch not protected" for one that is not. */
+  #getBranchProtection(req: Req): Reply {
+    const full = repoRef(req);
+    const branch = req.params[2] ?? '';
+    const key = `${checkRepo(full)}:${branch}`;
+    const protectionDocs = `${docs}/branches/branch-protection#get-branch-protection`;
+    if (!this.#repoExists(full) || !this.#protection.has(key)) return { status: 404, json: { message: 'Branch not protected', documentation_url: protectionDocs, status: '404' } };
+    const contexts = this.#protection.get(key);
+    const url = `${this.url}/repos/${full}/branches/${encodeURIComponent(branch)}/protection`;
+    return {
+      status: 200,
+      json: {
+        url,
+        ...(contexts === undefined
+          ? {}
+          : {
+              required_status_checks: {
+                url: `${url}/required_status_checks`,
+                strict: false,
+                contexts,
+                checks: contexts.map((context) => ({ context, app_id: null })),
+              },
+            }),
+      },
     };
   }
 

@@ -193,6 +193,13 @@ const cases: Case[] = [
     answer: { ...other, defaultBranch: 'trunk' },
   }),
   c({ name: 'getBranchSha', args: [repo, 'main'], seed: (gh) => gh.setFile(full, 'main', 'OWNERS', 'approvers: [a]\n'), text: `getBranchSha ${full} main`, answer: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+  c({
+    name: 'getBranchProtection',
+    args: [repo, 'main'],
+    seed: (gh) => gh.setBranchProtection(full, 'main', ['ci/unit', 'dco']),
+    text: `getBranchProtection ${full} main`,
+    answer: { requiredStatusChecks: { contexts: ['ci/unit', 'dco'] } },
+  }),
   c({ name: 'getRepoRole', args: [repo, 'dave'], seed: (gh) => gh.setRole(full, 'dave', 'maintain'), text: `getRepoRole ${full} dave`, answer: 'maintain' }),
   c({
     name: 'listCollaborators',
@@ -335,5 +342,18 @@ describe('MemoryGitHub', () => {
 
     // Assess
     expect(gh.fake.url).toBe('https://api.github.test');
+  });
+});
+
+describe('branch protection', () => {
+  it.each([
+    { name: 'an unprotected branch is undefined (GitHub’s 404 "Branch not protected")', seed: undefined, answer: undefined },
+    { name: 'a protection without required status checks has none', seed: null, answer: {} },
+    { name: 'required contexts, as set', seed: ['a', 'b'], answer: { requiredStatusChecks: { contexts: ['a', 'b'] } } },
+  ])('$name', async ({ seed, answer }) => {
+    const gh = new MemoryGitHub();
+    if (seed !== undefined) gh.setBranchProtection('acme/widgets', 'main', seed ?? undefined);
+
+    expect(await gh.getBranchProtection({ owner: 'acme', repo: 'widgets' }, 'main')).toEqual(answer);
   });
 });

@@ -178,6 +178,12 @@ export class MemoryGitHub implements GitHubClient {
     return this;
   }
 
+  /** See FakeGitHub.setBranchProtection. */
+  setBranchProtection(repo: RepoKey, branch: string, requiredContexts: string[] | undefined): this {
+    this.fake.setBranchProtection(repoKey(repo), branch, requiredContexts);
+    return this;
+  }
+
   branchesOf(repo: RepoKey): string[] {
     return this.fake.branchesOf(repoKey(repo));
   }

@@ -73,7 +73,7 @@ export function pullFromApi(pr: PullRequest): PullInfo {
 }
 
 /** Prow's createRefs for a presubmit: the base at its SHA with the pull request's head on top. */
-export function presubmitRefs(ctx: TriggerContext, pull: PullInfo): Refs {
+export function presubmitRefs(ctx: Pick<TriggerContext, 'repo'>, pull: PullInfo): Refs {
   return {
     org: ctx.repo.owner,
     repo: ctx.repo.repo,
