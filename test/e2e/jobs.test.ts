@@ -584,3 +584,37 @@ describe('a real Prow postsubmit and periodic from the fixtures', () => {
     expect(h.github.writes().filter((w) => w.startsWith('createStatus'))).toEqual([]);
   });
 });
+
+describe('skip and override on job statuses, through the webhook', () => {
+  function config(): string {
+    const parsed = parse(jobsConfig(control)) as { plugins: Record<string, { plugins: string[] }>; presubmits: Record<string, Record<string, unknown>[]> };
+    parsed.plugins[repo]!.plugins.push('skip', 'override');
+    parsed.presubmits[repo]!.push({ name: 'lint', optional: true, ...container(jobScript(control)) });
+    return stringify(parsed);
+  }
+
+  it('/skip turns a failed optional job green; /override by an admin turns a failed required one green and records it as passed', async () => {
+    // Prepare: both jobs fail.
+    h = await harness(config());
+    h.github.setRole(repo, 'Codertocat', 'admin');
+    exitWith(1);
+    const sent = await h.post('issue_comment', prComment('/test unit\n/test lint', { number: 1 }));
+    await h.settled(sent.delivery);
+    await statusBecomes(git.cleanSha, 'unit', 'failure');
+    await statusBecomes(git.cleanSha, 'lint', 'failure');
+
+    // Act
+    const skipped = await h.settled((await h.post('issue_comment', prComment('/skip', { number: 1 }))).delivery);
+    const overridden = await h.settled((await h.post('issue_comment', prComment('/override unit', { number: 1 }))).delivery);
+
+    // Assess: lint is optional, so /skip may skip it; unit is required, so only /override turns it green.
+    expect(skipped.plugins.skip?.status).toBe('ran');
+    expect(statusOf(git.cleanSha, 'lint')).toMatchObject({ state: 'success', description: 'Skipped' });
+    expect(overridden.plugins.override?.status).toBe('ran');
+    expect(statusOf(git.cleanSha, 'unit')).toMatchObject({ state: 'success' });
+    expect(statusOf(git.cleanSha, 'unit')?.description).toMatch(/^Overridden by Codertocat/);
+    const unitRuns = (await jobsOf()).filter((j) => j.name === 'unit');
+    expect(unitRuns.map((j) => j.state).sort()).toEqual(['failure', 'success']);
+    expect(h.github.comments(repo, 1).some((c) => c.includes('Overrode contexts on behalf of Codertocat: unit'))).toBe(true);
+  });
+});
