@@ -181,7 +181,7 @@ export async function measureModuleInit(bundles: readonly BundleResult[]): Promi
       {
         label: 'jobs (GITHUB_TOKEN)',
         fn: 'jobs',
-        env: { SKIFF_CONFIG: 'acme/prow-config:plugins.yaml', GITHUB_TOKEN: 'bench-token', SKIFF_JOBS_TABLE: 'skiff-jobs', SKIFF_CODEBUILD_PROJECT: 'skiff-jobs', SKIFF_ARTIFACTS_BUCKET: 'skiff-artifacts' },
+        env: { SKIFF_CONFIG: 'acme/prow-config:plugins.yaml', GITHUB_TOKEN: 'bench-token', SKIFF_TABLE: 'skiff', SKIFF_JOBS_TABLE: 'skiff-jobs', SKIFF_CODEBUILD_PROJECT: 'skiff-jobs', SKIFF_ARTIFACTS_BUCKET: 'skiff-artifacts' },
         split: true,
       },
     ];
