@@ -25,10 +25,13 @@ class UsageError extends Error {
 
 const usages = {
   local: `usage: skiff local [--port N] [--data-dir DIR]
-    Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}, GET /api/plugin-help) with embedded
-    DynamoDB, SQS and S3 stand-ins.
+    Runs Skiff on 127.0.0.1 (POST /hook, GET /healthz, GET /api/deliveries/{id}, GET /api/plugin-help,
+    GET /api/budget, GET /jobs/{id}/log) with embedded DynamoDB, SQS and S3 stand-ins. Jobs the config
+    runs on CodeBuild (or Prow's kubernetes agent) run here as processes: the container's command and
+    args in a checkout of the pull request merged onto its base; horologium, the reconciler (every
+    minute) and sinker (hourly) run as timers.
     --port N        port to listen on, 0 for any free one (default $PORT, else ${defaultPort})
-    --data-dir DIR  where the queue, DynamoDB and S3 keep their state between runs, so an
+    --data-dir DIR  where the queue, DynamoDB, S3 and job logs keep their state between runs, so an
                     acknowledged event is processed even if Skiff is stopped or killed before it
                     got to it (default ./${defaultDataDir})
     Reads SKIFF_CONFIG (default: a sample config), WEBHOOK_SECRET or SKIFF_HMAC_FILE, GITHUB_TOKEN
