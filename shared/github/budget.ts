@@ -132,6 +132,20 @@ export function gcra(b: Bucket, tat: number | undefined, cost: number, now: numb
 /** A grant of budget. Call `release` when the request is over (frees its concurrency slot). */
 export type BudgetGrant = { granted: true; release(): void } | { granted: false; waitMs: number };
 
+/** A grant holding one of `holder`'s concurrency slots until released (a second release is a no-op). */
+export function slotGrant(holder: { inFlight: number }): BudgetGrant {
+  holder.inFlight++;
+  let released = false;
+  return {
+    granted: true,
+    release: () => {
+      if (released) return;
+      released = true;
+      holder.inFlight--;
+    },
+  };
+}
+
 /** How one credential stands, for GET /api/budget. */
 export interface CredentialUsage {
   credential: string;
@@ -221,17 +235,8 @@ export class MemoryBudget implements GitHubBudget {
     }
     Object.assign(s.tats, next);
     s.granted[kind]++;
-    s.inFlight++;
     s.at = now;
-    let released = false;
-    return {
-      granted: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        s.inFlight--;
-      },
-    };
+    return slotGrant(s);
   }
 
   async usage(): Promise<CredentialUsage[]> {

@@ -30,6 +30,7 @@ import {
   costOf,
   gcra,
   gcraSlackMs,
+  slotGrant,
   usedUnits,
   type BucketName,
   type BudgetGrant,
@@ -223,16 +224,7 @@ export class DynamoBudget implements GitHubBudget {
   }
 
   private grant(l: Local): BudgetGrant {
-    l.inFlight++;
-    let released = false;
-    return {
-      granted: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        l.inFlight--;
-      },
-    };
+    return slotGrant(l);
   }
 
   /** A block index free of others' live leases, picked at random so workers rarely collide. */

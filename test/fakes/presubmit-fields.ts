@@ -1,4 +1,4 @@
-// Presubmits for plugin tests (skip, override) written as Prow's test literals write them, with
+// Presubmits for plugin tests (trigger, skip, override) written as Prow's test literals write them, with
 // the loader's defaults filled in (context = name, `/test <name>` trigger and rerun command).
 import { brancher, defaultRerunCommandFor, defaultTriggerFor } from '../../shared/jobs/matching.js';
 import { compileRe2 } from '../../shared/jobs/re2.js';
@@ -13,19 +13,26 @@ export interface PresubmitFields {
   trigger?: string;
   rerunCommand?: string;
   branches?: string[];
+  skipBranches?: string[];
   runIfChanged?: string;
+  skipIfOnlyChanged?: string;
 }
+
+/** What every job has, as the loader fills it in for a static job of config/jobs/test.yaml. */
+export const jobBase = (name: string) => ({
+  name,
+  agent: 'codebuild' as const,
+  labels: {},
+  annotations: {},
+  maxConcurrency: 0,
+  timeoutSeconds: 7200,
+  extraRefs: [],
+  source: 'config/jobs/test.yaml',
+});
 
 export function presubmitOf(f: PresubmitFields): Presubmit {
   return {
-    name: f.name,
-    agent: 'codebuild',
-    labels: {},
-    annotations: {},
-    maxConcurrency: 0,
-    timeoutSeconds: 7200,
-    extraRefs: [],
-    source: 'config/jobs/test.yaml',
+    ...jobBase(f.name),
     kind: 'presubmit',
     alwaysRun: f.alwaysRun ?? false,
     optional: f.optional ?? false,
@@ -34,7 +41,8 @@ export function presubmitOf(f: PresubmitFields): Presubmit {
     trigger: compileRe2(f.trigger ?? defaultTriggerFor(f.name)),
     rerunCommand: f.rerunCommand ?? defaultRerunCommandFor(f.name),
     runBeforeMerge: false,
-    brancher: brancher(f.branches),
+    brancher: brancher(f.branches, f.skipBranches),
     ...(f.runIfChanged ? { runIfChanged: compileRe2(f.runIfChanged) } : {}),
+    ...(f.skipIfOnlyChanged ? { skipIfOnlyChanged: compileRe2(f.skipIfOnlyChanged) } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { triggersSection } from '../../shared/config/triggers-section.js';
 import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/generic-comment.js';
-import { brancher, defaultRerunCommandFor, defaultTriggerFor } from '../../shared/jobs/matching.js';
+import { brancher } from '../../shared/jobs/matching.js';
 import { compileRe2 } from '../../shared/jobs/re2.js';
 import type { JobRecord, Postsubmit, Presubmit } from '../../shared/jobs/types.js';
 import { runCommands } from '../../shared/plugins/commands.js';
@@ -36,6 +36,7 @@ import type { Outcome } from '../../shared/plugins/types.js';
 import { FakeJobsAccess, pullJob, type FakeJobsOptions } from '../fakes/fake-jobs-access.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
 import { pluginContext, type TestContext } from '../fakes/plugin-context.js';
+import { jobBase, presubmitOf, type PresubmitFields } from '../fakes/presubmit-fields.js';
 
 const bot = 'k8s-ci-robot';
 
@@ -43,52 +44,12 @@ const bot = 'k8s-ci-robot';
 // Fixtures: Prow's config.Presubmit / Postsubmit literals, with SetPresubmits' defaults.
 // ---------------------------------------------------------------------------------------------
 
-interface JobFields {
-  name: string;
-  context?: string;
-  alwaysRun?: boolean;
-  optional?: boolean;
-  skipReport?: boolean;
-  trigger?: string;
-  rerunCommand?: string;
-  branches?: string[];
-  skipBranches?: string[];
-  runIfChanged?: string;
-  skipIfOnlyChanged?: string;
-}
-
-const base = (name: string) => ({
-  name,
-  agent: 'codebuild' as const,
-  labels: {},
-  annotations: {},
-  maxConcurrency: 0,
-  timeoutSeconds: 7200,
-  extraRefs: [],
-  source: 'config/jobs/test.yaml',
-});
-
-function presubmit(f: JobFields): Presubmit {
-  return {
-    ...base(f.name),
-    kind: 'presubmit',
-    alwaysRun: f.alwaysRun ?? false,
-    optional: f.optional ?? false,
-    context: f.context ?? f.name,
-    skipReport: f.skipReport ?? false,
-    // Prow's loader defaults an empty trigger; its test literals leave it empty (matching nothing).
-    trigger: compileRe2(f.trigger ?? defaultTriggerFor(f.name)),
-    rerunCommand: f.rerunCommand ?? defaultRerunCommandFor(f.name),
-    runBeforeMerge: false,
-    brancher: brancher(f.branches, f.skipBranches),
-    ...(f.runIfChanged ? { runIfChanged: compileRe2(f.runIfChanged) } : {}),
-    ...(f.skipIfOnlyChanged ? { skipIfOnlyChanged: compileRe2(f.skipIfOnlyChanged) } : {}),
-  };
-}
+type JobFields = PresubmitFields;
+const presubmit = presubmitOf;
 
 function postsubmit(f: Pick<JobFields, 'name' | 'branches' | 'runIfChanged'>): Postsubmit {
   return {
-    ...base(f.name),
+    ...jobBase(f.name),
     kind: 'postsubmit',
     context: f.name,
     skipReport: false,

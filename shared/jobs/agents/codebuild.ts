@@ -19,17 +19,7 @@
 // the build log. The checkout script reads the variable (never echoes it); the project's role needs
 // `secretsmanager:GetSecretValue` on that secret only. `secretsManagerCloneTokens` (clone-token.ts)
 // is such a `cloneToken`. Without one (public repositories) no token is passed.
-import {
-  BatchGetBuildsCommand,
-  StartBuildCommand,
-  StopBuildCommand,
-  type Build,
-  type BuildPhase,
-  type CodeBuildClient,
-  type ComputeType,
-  type EnvironmentVariable,
-  type StartBuildCommandInput,
-} from '@aws-sdk/client-codebuild';
+import type { Build, BuildPhase, CodeBuildClient, ComputeType, EnvironmentVariable, StartBuildCommandInput } from '@aws-sdk/client-codebuild';
 import type { CodeBuildCloudWatchStateEvent } from 'aws-lambda';
 import { parse, stringify } from 'yaml';
 import type { AgentObservation, AgentStarted, JobAgent, JobRecord } from '../types.js';
@@ -352,6 +342,13 @@ function declaresArtifacts(buildspec: string): boolean {
   }
 }
 
+/**
+ * The SDK's command classes, loaded when a build is first started, stopped or looked at: the
+ * plugins and jobs functions build this agent at init, and most of their invocations touch no build
+ * (with `@aws-sdk/*` external to the bundle, a static import is loaded at every cold start).
+ */
+const codebuildSdk = () => import('@aws-sdk/client-codebuild');
+
 export class CodeBuildAgent implements JobAgent {
   readonly name = 'codebuild' as const;
   readonly #options: CodeBuildAgentOptions;
@@ -396,7 +393,7 @@ export class CodeBuildAgent implements JobAgent {
 
   async start(job: JobRecord, env: Record<string, string>): Promise<AgentStarted> {
     const input = await this.request(job, env);
-    const { build } = await this.#options.client.send(new StartBuildCommand(input));
+    const { build } = await this.#options.client.send(new (await codebuildSdk()).StartBuildCommand(input));
     if (!build?.id) throw new Error(`CodeBuild started no build for ${job.name} (${job.id})`);
     const url = this.#options.jobUrl?.(job) ?? (build.arn ? consoleUrl(build.arn) : undefined);
     return { buildId: build.id, ...(url ? { url } : {}) };
@@ -412,7 +409,7 @@ export class CodeBuildAgent implements JobAgent {
   async abort(job: JobRecord): Promise<void> {
     if (!job.buildId) return;
     try {
-      await this.#options.client.send(new StopBuildCommand({ id: job.buildId }));
+      await this.#options.client.send(new (await codebuildSdk()).StopBuildCommand({ id: job.buildId }));
     } catch (error) {
       // CodeBuild refuses to stop a build that is no longer running; only a running one is our problem.
       const build = await this.#build(job.buildId);
@@ -421,7 +418,7 @@ export class CodeBuildAgent implements JobAgent {
   }
 
   async #build(id: string): Promise<Build | undefined> {
-    const { builds } = await this.#options.client.send(new BatchGetBuildsCommand({ ids: [id] }));
+    const { builds } = await this.#options.client.send(new (await codebuildSdk()).BatchGetBuildsCommand({ ids: [id] }));
     return builds?.find((b) => b.id === id) ?? builds?.[0];
   }
 }
