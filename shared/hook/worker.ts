@@ -10,8 +10,10 @@
 // - A record that failed on a GitHub rate limit comes back when the limit allows (the wait GitHub
 //   gave), not after the queue's visibility timeout; so do the records of its group it held back.
 // - A record failing on its last receive is logged as going to the dead-letter queue.
-// - Forwards to external plugins (forward.ts) run beside the events, each FIFO group of them
-//   concurrently, so a slow endpoint never holds back a built-in plugin in the same batch.
+// - Each FIFO group of the batch runs concurrently with the others, in order within itself: a
+//   record that waits (a short wait for GitHub budget is slept in the record) delays only its own
+//   pull request. Forwards to external plugins (forward.ts) run in groups of their own, so a slow
+//   endpoint never holds back a built-in plugin in the same batch.
 import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describeError, isRetryable, RetryableError, retryAfterSeconds, stackOf } from '../github/errors.js';
@@ -105,17 +107,21 @@ const forwardDepsOf = (deps: DispatchDeps): ForwardDeps => ({
 });
 
 /**
- * The batch as the processor sees it: the events in one sequence (in order per group), and the
- * forwards in one sequence per group, all run at once.
+ * The batch as the processor sees it: one sequence per FIFO group, in the group's order, all run
+ * at once. A record that waits (for GitHub's budget, a slow answer) holds back only the later
+ * records of its own pull request, never another pull request's in the same batch. Forwards get
+ * sequences of their own, so a slow external endpoint never holds back a built-in plugin.
+ * At most a batch's size (10) of records run at once; each starts only with its worst case left.
  */
 function sequencesOf(records: SQSRecord[]): SQSRecord[][] {
-  const events: SQSRecord[] = [];
-  const forwards = new Map<string, SQSRecord[]>();
+  const sequences = new Map<string, SQSRecord[]>();
   for (const record of records) {
-    if (!isForwardMessage(record.body)) events.push(record);
-    else forwards.set(groupOf(record), [...(forwards.get(groupOf(record)) ?? []), record]);
+    const key = `${isForwardMessage(record.body) ? 'forward' : 'event'}\0${groupOf(record)}`;
+    const sequence = sequences.get(key);
+    if (sequence) sequence.push(record);
+    else sequences.set(key, [record]);
   }
-  return [events, ...forwards.values()].filter((sequence) => sequence.length);
+  return [...sequences.values()];
 }
 
 /** The delivery id in a queued message, for logs; undefined when the body cannot be read. */

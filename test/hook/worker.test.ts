@@ -137,19 +137,28 @@ describe('processBatch', () => {
 describe('processBatch: the time budget', () => {
   it('a slow GitHub: records start only while the invocation can give them their worst case; the rest come back at once, unstarted', async () => {
     // Prepare: a 60 s invocation; each label write takes 12 s of GitHub's time; a record's worst
-    // case is 35 s. Ten commands on ten pull requests (ten groups).
+    // case is 35 s. Ten commands on one pull request (one group, so one after another):
+    // `/hold`, `/hold cancel`, `/hold`… each one write.
     const { github, store, deps } = setup({ worstCaseRecordMs: 35_000 });
     const clock = { ms: 0 };
-    const slow = Object.assign(Object.create(github) as MemoryGitHub, {
-      addLabel: async (...args: Parameters<MemoryGitHub['addLabel']>) => {
+    const slowly =
+      <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+      async (...args: A) => {
         clock.ms += 12_000;
-        return github.addLabel(...args);
-      },
+        return write(...args);
+      };
+    const slow = Object.assign(Object.create(github) as MemoryGitHub, {
+      addLabel: slowly(github.addLabel.bind(github)),
+      removeLabel: slowly(github.removeLabel.bind(github)),
     });
     deps.github = { forEvent: async () => slow, botLogin: async () => 'skiff-bot' };
     const started: number[] = [];
     const remainingTimeMs = () => 60_000 - clock.ms;
-    const records = Array.from({ length: 10 }, (_, i) => holdRecord(`r${i}`, i + 1));
+    const records = Array.from({ length: 10 }, (_, i) =>
+      holdRecord(`r${i}`, 1, (payload) => {
+        payload.comment.body = i % 2 ? '/hold cancel' : '/hold';
+      }),
+    );
     const redelivery = new RecordingRedelivery();
     deps.afterPlugin = () => {
       started.push(remainingTimeMs() + 12_000);
@@ -158,7 +167,8 @@ describe('processBatch: the time budget', () => {
     // Act
     const response = await processBatch({ Records: records } as SQSEvent, deps, redelivery, { remainingTimeMs });
 
-    // Assess: three ran (at 60, 48 and 36 s left), within the 60 s; seven handed back at once.
+    // Assess: three ran (at 60, 48 and 36 s left), within the 60 s; the fourth was handed back
+    // at once, and the six after it with it, so the group stays in order.
     expect(started).toEqual([60_000, 48_000, 36_000]);
     expect(clock.ms).toBeLessThanOrEqual(60_000);
     const back = records.slice(3).map((r) => r.messageId);
@@ -167,6 +177,48 @@ describe('processBatch: the time budget', () => {
     // Not an attempt: a handed-back delivery has no trace from this worker.
     expect(await store.get('delivery-r3')).toBeUndefined();
     expect(await store.get('delivery-r2')).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(github.labelsOf({ owner: 'Codertocat', repo: 'Hello-World', number: 1 })).toEqual([holdLabel]);
+  });
+
+  it('pull requests run side by side: a record that waits holds back its own group, not the others in the batch', async () => {
+    // Prepare: #1's label write waits until the test lets it go (as a write waiting for budget
+    // does); #2 and #3 have one command each, and #1 a second one behind the first.
+    const { github, deps } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const waiting = Object.assign(Object.create(github) as MemoryGitHub, {
+      addLabel: async (...args: Parameters<MemoryGitHub['addLabel']>) => {
+        if (args[0].number === 1) await gate;
+        return github.addLabel(...args);
+      },
+    });
+    deps.github = { forEvent: async () => waiting, botLogin: async () => 'skiff-bot' };
+    const ref = (number: number) => ({ owner: 'Codertocat', repo: 'Hello-World', number });
+    const records = [
+      holdRecord('a', 1),
+      holdRecord('b', 1, (payload) => {
+        payload.comment.body = '/hold cancel';
+      }),
+      holdRecord('c', 2),
+      holdRecord('d', 3),
+    ];
+
+    // Act
+    const batch = processBatch({ Records: records } as SQSEvent, deps, new RecordingRedelivery());
+
+    // Assess: #2 and #3 are labelled while #1's first record still waits, and #1's second has
+    // not started (its label is not removed before it was added).
+    await vi.waitFor(() => {
+      expect(github.labelsOf(ref(2))).toEqual([holdLabel]);
+      expect(github.labelsOf(ref(3))).toEqual([holdLabel]);
+    });
+    expect(github.labelsOf(ref(1))).toEqual([]);
+    release();
+    expect((await batch).batchItemFailures).toEqual([]);
+    expect(github.labelsOf(ref(1))).toEqual([]);
+    expect(github.calls.filter((call) => call.startsWith('removeLabel')).length).toBe(1);
   });
 
   it('a record handed back holds back the later records of its group, which come back at once too', async () => {
