@@ -32,14 +32,11 @@ export type ClonePull = Pull & { ref?: string };
 
 /**
  * Refs with the checkout options Prow's Refs carry besides the contract's (all optional: a plain
- * `Refs` is a `CloneRefs`). They come from a job's `extra_refs` or decoration config.
+ * `Refs` is a `CloneRefs`). Job config sets the contract's (`clone_uri`, `skip_submodules`,
+ * `clone_depth`, `skip_fetch_head`); these two are Prow's decoration-config options, not read yet.
  */
 export interface CloneRefs extends Refs {
   pulls: ClonePull[];
-  skipSubmodules?: boolean;
-  cloneDepth?: number;
-  /** No `--tags --prune` fetch of everything first: for repositories with no single HEAD. */
-  skipFetchHead?: boolean;
   bloblessFetch?: boolean;
   sparseCheckoutFiles?: string[];
 }

@@ -56,6 +56,9 @@ function refsJson(refs: Refs): Record<string, unknown> {
       ['path_alias', refs.pathAlias],
       ['workdir', refs.workdir],
       ['clone_uri', refs.cloneUri],
+      ['skip_submodules', refs.skipSubmodules],
+      ['clone_depth', refs.cloneDepth],
+      ['skip_fetch_head', refs.skipFetchHead],
     ]),
   };
 }

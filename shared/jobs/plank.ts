@@ -10,6 +10,7 @@ import { jobEnv } from './downward-api.js';
 import {
   isFinished,
   type AgentName,
+  type JobBase,
   type AgentObservation,
   type JobAgent,
   type JobChange,
@@ -95,6 +96,20 @@ const toRefs = (spec: RefSpec): Refs => ({
   ...(spec.pathAlias ? { pathAlias: spec.pathAlias } : {}),
   ...(spec.workdir ? { workdir: spec.workdir } : {}),
   ...(spec.cloneUri ? { cloneUri: spec.cloneUri } : {}),
+  ...(spec.skipSubmodules ? { skipSubmodules: true } : {}),
+  ...(spec.cloneDepth ? { cloneDepth: spec.cloneDepth } : {}),
+  ...(spec.skipFetchHead ? { skipFetchHead: true } : {}),
+});
+
+/**
+ * Prow's pjutil.CompletePrimaryRefs: the job's `path_alias` and clone tuning go on the refs of the
+ * event, so the checkout lands where the job expects it (GOPATH/src/k8s.io/kubernetes) and clones
+ * as the job says (a mirror's `clone_uri`, a shallow `clone_depth`, no submodules).
+ */
+const completePrimaryRefs = (refs: Refs, definition: JobBase): Refs => ({
+  ...refs,
+  ...(definition.pathAlias ? { pathAlias: definition.pathAlias } : {}),
+  ...(definition.clone ?? {}),
 });
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -138,10 +153,8 @@ export function createPlank(deps: PlankDeps): Plank {
     const { definition } = request;
     const extra = definition.extraRefs.map(toRefs);
     // A periodic has no refs of its own: its first extra ref is the repository it checks out (types.ts).
-    // The job's own path_alias goes on the refs of the event (Prow's pjutil.CompletePrimaryRefs),
-    // so the checkout lands where the job expects it (GOPATH/src/k8s.io/kubernetes).
     const refs = request.refs
-      ? { ...request.refs, ...(definition.pathAlias ? { pathAlias: definition.pathAlias } : {}) }
+      ? completePrimaryRefs(request.refs, definition)
       : request.type === 'periodic'
         ? extra.shift()
         : undefined;

@@ -61,6 +61,24 @@ export interface RefSpec {
   pathAlias?: string;
   workdir?: boolean;
   cloneUri?: string;
+  skipSubmodules?: boolean;
+  cloneDepth?: number;
+  skipFetchHead?: boolean;
+}
+
+/**
+ * Prow's clone tuning of a job or an extra ref (`clone_uri`, `skip_submodules`, `clone_depth`,
+ * `skip_fetch_head`), carried onto the refs the checkout reads.
+ */
+export interface CloneOptions {
+  /** Clone from here instead of the repository's own URL (a mirror, an SSH URL). */
+  cloneUri?: string;
+  /** No `git submodule update --init --recursive` after the checkout. */
+  skipSubmodules?: boolean;
+  /** A shallow fetch of this many commits (`--depth`); 0 or absent: the whole history. */
+  cloneDepth?: number;
+  /** No `--tags --prune` fetch of everything first: for repositories with no single HEAD. */
+  skipFetchHead?: boolean;
 }
 
 /** What every kind of job has. */
@@ -79,6 +97,8 @@ export interface JobBase {
   extraRefs: RefSpec[];
   /** Prow's `path_alias`: where the job's own repository is checked out (`k8s.io/kubernetes` under GOPATH). */
   pathAlias?: string;
+  /** Prow's clone tuning for the job's own repository (pjutil.CompletePrimaryRefs copies it onto the refs). */
+  clone?: CloneOptions;
   /** The file it came from (`config/jobs/foo.yaml`, `.prow.yaml`), for messages. */
   source: string;
 }
@@ -182,8 +202,12 @@ export interface Refs {
   pulls: Pull[];
   pathAlias?: string;
   workdir?: boolean;
-  /** From the payload's `clone_url`, so GitHub Enterprise works. */
+  /** From the payload's `clone_url`, so GitHub Enterprise works; a job's `clone_uri` overrides it. */
   cloneUri?: string;
+  /** From the job's `skip_submodules`, `clone_depth`, `skip_fetch_head` (or its extra ref's). */
+  skipSubmodules?: boolean;
+  cloneDepth?: number;
+  skipFetchHead?: boolean;
 }
 
 /** What to run, copied from the definition when the record is made (a config change does not alter a running job). */

@@ -87,6 +87,17 @@ const cases: { name: string; job: JobRecord; expected: Record<string, string> }[
     },
   },
   {
+    name: 'postsubmit job with clone tuning: JOB_SPEC carries it as Prow writes it (omitempty)',
+    job: spec({ type: 'postsubmit', refs: { ...base, cloneUri: 'https://mirror.example/r.git', skipSubmodules: true, cloneDepth: 1, skipFetchHead: true } }),
+    expected: {
+      ...common,
+      ...refsEnv,
+      JOB_TYPE: 'postsubmit',
+      JOB_SPEC:
+        '{"type":"postsubmit","job":"job-name","buildid":"0","prowjobid":"prowjob","refs":{"org":"org-name","repo":"repo-name","base_ref":"base-ref","base_sha":"base-sha","clone_uri":"https://mirror.example/r.git","skip_submodules":true,"clone_depth":1,"skip_fetch_head":true}}',
+    },
+  },
+  {
     name: 'postsubmit job with repo link',
     job: spec({ type: 'postsubmit', refs: { ...base, repoLink: 'https://gitlab.com/org-name/repo-name' } }),
     expected: {

@@ -132,6 +132,18 @@ describe('trigger', () => {
     expect(made!.refs).toEqual({ ...refs, pulls, pathAlias: 'k8s.io/kubernetes' });
   });
 
+  it('the job’s clone tuning goes on the event’s refs too, its clone_uri over the payload’s', async () => {
+    // Prepare
+    const { plank } = setup();
+    const clone = { cloneUri: 'https://mirror.example/org/repo.git', skipSubmodules: true, cloneDepth: 1, skipFetchHead: true };
+
+    // Act
+    const [made] = await plank.trigger([{ definition: presubmit('unit', { clone }), type: 'presubmit', refs: { ...refs, cloneUri: 'https://github.com/org/repo.git' }, cause: 'delivery-1' }]);
+
+    // Assess
+    expect(made!.refs).toEqual({ ...refs, ...clone });
+  });
+
   it('no path_alias: the event’s refs as they came', async () => {
     const { plank } = setup();
     const [made] = await plank.trigger([request(presubmit('unit'))]);

@@ -6,7 +6,7 @@
 import { closest } from '../../config/did-you-mean.js';
 import { defaultRerunCommandFor, defaultTriggerFor, brancher } from '../matching.js';
 import { Re2SyntaxError } from '../re2.js';
-import type { AgentName, BranchFilter, CodeBuildSettings, GitHubActionsSettings, JobBase, JobContainer, Periodic, Postsubmit, Presubmit, Re2Pattern, RefSpec } from '../types.js';
+import type { AgentName, BranchFilter, CodeBuildSettings, GitHubActionsSettings, JobBase, JobContainer, Periodic, Postsubmit, Presubmit, Re2Pattern, RefSpec, CloneOptions } from '../types.js';
 import { parseCron } from './cron.js';
 import { describeValue, parseGoDuration, parseProwDuration } from './duration.js';
 import { annotationsError, labelsError } from './labels.js';
@@ -25,9 +25,12 @@ const jobName = /^[A-Za-z0-9-._]+$/;
 /** Prow's default for decoration_config.timeout when nothing sets one. */
 export const defaultTimeoutMs = 2 * 3_600_000;
 
+/** Prow's clone tuning, of a job (UtilityConfig) and of an extra ref alike. */
+const cloneKeys = ['clone_uri', 'skip_submodules', 'clone_depth', 'skip_fetch_head'];
+
 // The keys of Prow's JobBase, UtilityConfig, Presubmit, Postsubmit and Periodic structs
 // (pkg/config/jobs.go) that Skiff reads, by kind; `codebuild` and `github_actions` are Skiff's.
-const baseKeys = ['name', 'labels', 'annotations', 'max_concurrency', 'agent', 'spec', 'decorate', 'decoration_config', 'extra_refs', 'path_alias', 'codebuild', 'github_actions'];
+const baseKeys = ['name', 'labels', 'annotations', 'max_concurrency', 'agent', 'spec', 'decorate', 'decoration_config', 'extra_refs', 'path_alias', ...cloneKeys, 'codebuild', 'github_actions'];
 const changeKeys = ['always_run', 'context', 'skip_report', 'branches', 'skip_branches', 'run_if_changed', 'skip_if_only_changed'];
 const usedKeys: Record<JobKind, ReadonlySet<string>> = {
   presubmit: new Set([...baseKeys, ...changeKeys, 'optional', 'trigger', 'rerun_command', 'run_before_merge']),
@@ -37,7 +40,8 @@ const usedKeys: Record<JobKind, ReadonlySet<string>> = {
 
 /**
  * Prow job keys with no meaning here: Kubernetes placement (`cluster`, `namespace`), Deck and
- * reporting settings, other agents' specs, clone tuning. Accepted, and counted in one warning.
+ * reporting settings, other agents' specs, SSH and cookie credentials. Accepted, and counted in
+ * one warning.
  */
 export const ignoredJobKeys: ReadonlySet<string> = new Set([
   'cluster',
@@ -51,10 +55,6 @@ export const ignoredJobKeys: ReadonlySet<string> = new Set([
   'pipeline_run_spec',
   'tekton_pipeline_run_spec',
   'jenkins_spec',
-  'clone_uri',
-  'skip_submodules',
-  'clone_depth',
-  'skip_fetch_head',
   'ssh_key_secrets',
   'ssh_host_fingerprints',
   'cookiefile_secret',
@@ -128,6 +128,7 @@ export function readJob(sink: JobSink, raw: unknown, path: Path, kind: JobKind, 
   const timeoutMs = readTimeout(raw.decoration_config, field('decoration_config'), sink, fail) ?? settings.defaultTimeoutMs(repo ?? extraRefRepo(raw), typeof raw.cluster === 'string' ? raw.cluster : 'default');
   const extraRefs = readExtraRefs(sink, raw.extra_refs, field('extra_refs'), fail);
   const pathAlias = r.string('path_alias');
+  const clone = readCloneOptions(r, path, fail);
 
   const base: JobBase = {
     name,
@@ -141,6 +142,7 @@ export function readJob(sink: JobSink, raw: unknown, path: Path, kind: JobKind, 
     ...(githubActions ? { githubActions } : {}),
     extraRefs,
     ...(pathAlias ? { pathAlias } : {}),
+    ...(clone ? { clone } : {}),
     source: sink.fileOf(path) ?? '',
   };
 
@@ -302,6 +304,26 @@ function readGitHubActions(value: unknown, at: Path, fail: (at: Path, message: s
   return { workflow, ...(ref ? { ref } : {}), inputs: r.stringMap('inputs') };
 }
 
+/**
+ * Prow's clone tuning (`clone_uri`, `skip_submodules`, `clone_depth`, `skip_fetch_head`); only
+ * what is set, so a job without them carries nothing. A negative depth is refused (Prow's is an
+ * int that only `> 0` turns on; a negative one is a mistake worth naming).
+ */
+function readCloneOptions(r: Reader, at: Path, fail: (at: Path, message: string) => void): CloneOptions | undefined {
+  const cloneUri = r.string('clone_uri');
+  const skipSubmodules = r.boolean('skip_submodules');
+  const cloneDepth = r.integer('clone_depth');
+  if (cloneDepth !== undefined && cloneDepth < 0) fail([...at, 'clone_depth'], `clone_depth: expected a number of commits (0 for the whole history), got ${cloneDepth}`);
+  const skipFetchHead = r.boolean('skip_fetch_head');
+  const options: CloneOptions = {
+    ...(cloneUri ? { cloneUri } : {}),
+    ...(skipSubmodules ? { skipSubmodules } : {}),
+    ...(cloneDepth !== undefined && cloneDepth > 0 ? { cloneDepth } : {}),
+    ...(skipFetchHead ? { skipFetchHead } : {}),
+  };
+  return Object.keys(options).length ? options : undefined;
+}
+
 /** decoration_config.timeout; its other keys (utility images, GCS, grace period) are pod-utility settings Skiff has no use for. */
 function readTimeout(value: unknown, at: Path, sink: JobSink, fail: (at: Path, message: string) => void): number | undefined {
   if (value === undefined || value === null) return undefined;
@@ -324,7 +346,7 @@ const extraRefRepo = (raw: Raw): string => {
   return isMapping(first) && typeof first.org === 'string' && typeof first.repo === 'string' ? `${first.org}/${first.repo}` : '';
 };
 
-const refKeys = new Set(['org', 'repo', 'base_ref', 'path_alias', 'workdir', 'clone_uri']);
+const refKeys = new Set(['org', 'repo', 'base_ref', 'path_alias', 'workdir', ...cloneKeys]);
 
 function readExtraRefs(sink: JobSink, value: unknown, at: Path, fail: (at: Path, message: string) => void): RefSpec[] {
   if (value === undefined || value === null) return [];
@@ -344,8 +366,7 @@ function readExtraRefs(sink: JobSink, value: unknown, at: Path, fail: (at: Path,
     if (!org || !repo || !baseRef) return fail(here, `extra_refs[${i}]: org, repo and base_ref are required`);
     const pathAlias = r.string('path_alias');
     const workdir = r.boolean('workdir');
-    const cloneUri = r.string('clone_uri');
-    refs.push({ org, repo, baseRef, ...(pathAlias ? { pathAlias } : {}), ...(workdir !== undefined ? { workdir } : {}), ...(cloneUri ? { cloneUri } : {}) });
+    refs.push({ org, repo, baseRef, ...(pathAlias ? { pathAlias } : {}), ...(workdir !== undefined ? { workdir } : {}), ...readCloneOptions(r, here, fail) });
   });
   return refs;
 }

@@ -149,6 +149,25 @@ spec:
     expect(parsed.warnings).toContain('2 jobs set keys Skiff ignores: cluster (2), hidden (1), spec.containers[].securityContext (1), spec.nodeSelector (1)');
   });
 
+  it.each([
+    {
+      name: 'a job',
+      text: presubmits('name: a\nclone_uri: git@github.com:org/repo.git\nskip_submodules: true\nclone_depth: 1\nskip_fetch_head: true'),
+      clone: { cloneUri: 'git@github.com:org/repo.git', skipSubmodules: true, cloneDepth: 1, skipFetchHead: true },
+    },
+    { name: 'a job with clone_depth 0 and false flags (Prow: nothing set)', text: presubmits('name: a\nskip_submodules: false\nclone_depth: 0'), clone: undefined },
+  ])("$name: Prow's clone tuning is read, not ignored", ({ text, clone }) => {
+    const parsed = load(text);
+    expect(parsed.jobs.presubmits['org/repo']![0]!.clone).toEqual(clone);
+    expect(parsed.warnings.filter((w) => w.includes('ignores'))).toEqual([]);
+  });
+
+  it("an extra ref's clone tuning is read; a negative clone_depth is an error naming it", () => {
+    const ref = (depth: number) => periodics(`name: p\ninterval: 1h\nextra_refs:\n- org: o\n  repo: r\n  base_ref: main\n  clone_depth: ${depth}\n  skip_submodules: true`);
+    expect(load(ref(5)).jobs.periodics[0]!.extraRefs).toEqual([{ org: 'o', repo: 'r', baseRef: 'main', cloneDepth: 5, skipSubmodules: true }]);
+    expect(problems(presubmits('name: a\nclone_depth: -1'))).toEqual([expect.stringContaining('clone_depth: expected a number of commits (0 for the whole history), got -1')]);
+  });
+
   it('a key neither Prow nor Skiff reads is a warning with a suggestion, an error under --strict', () => {
     const text = presubmits('name: a\nalways_rn: true');
     expect(load(text).warnings).toContain('config.yaml:4:5: presubmits["org/repo"][0].always_rn: presubmit job a: unknown key; did you mean "always_run"? Ignored');
