@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { secretsManagerCloneTokens, type MintedToken } from '../../../shared/jobs/agents/clone-token.js';
-import { jobRecord } from '../../fakes/agents-jobs.js';
+import { pendingJobRecord } from '../../fakes/plank-job-record.js';
 
 const now = new Date('2026-12-03T14:00:00.000Z');
 const inMinutes = (m: number) => new Date(now.getTime() + m * 60_000).toISOString();
@@ -44,7 +44,7 @@ describe('secretsManagerCloneTokens', () => {
     mock.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ token: 'ghs_old', expiresAt: inMinutes(55) }) });
 
     // Act
-    const ref = await tokens(jobRecord({ installation: 42 }));
+    const ref = await tokens(pendingJobRecord({ installation: 42 }));
 
     // Assess
     expect(ref).toBe('skiff/clone-token/42:token');
@@ -60,8 +60,8 @@ describe('secretsManagerCloneTokens', () => {
     mock.on(PutSecretValueCommand).resolves({});
 
     // Act
-    const first = await tokens(jobRecord({ installation: 42 }));
-    const second = await tokens(jobRecord({ installation: 42, id: 'another' }));
+    const first = await tokens(pendingJobRecord({ installation: 42 }));
+    const second = await tokens(pendingJobRecord({ installation: 42, id: 'another' }));
 
     // Assess
     expect([first, second]).toEqual(['skiff/clone-token/42:token', 'skiff/clone-token/42:token']);
@@ -74,9 +74,9 @@ describe('secretsManagerCloneTokens', () => {
     const { mock, tokens, minted, advance } = setup();
     mock.on(GetSecretValueCommand).rejects(notFound());
     mock.on(PutSecretValueCommand).resolves({});
-    await tokens(jobRecord({ installation: 7 }));
+    await tokens(pendingJobRecord({ installation: 7 }));
     advance(25);
-    await tokens(jobRecord({ installation: 7 }));
+    await tokens(pendingJobRecord({ installation: 7 }));
     expect(minted).toEqual([7, 7]);
   });
 
@@ -85,7 +85,7 @@ describe('secretsManagerCloneTokens', () => {
     mock.on(GetSecretValueCommand).rejects(notFound());
     mock.on(PutSecretValueCommand).rejects(notFound());
     mock.on(CreateSecretCommand).resolves({});
-    expect(await tokens(jobRecord({ installation: undefined }))).toBe('skiff/clone-token/acme/widgets:token');
+    expect(await tokens(pendingJobRecord({ installation: undefined }))).toBe('skiff/clone-token/acme/widgets:token');
     expect(inputs(mock.commandCalls(CreateSecretCommand))).toEqual([
       { Name: 'skiff/clone-token/acme/widgets', SecretString: JSON.stringify({ token: 'ghs_1', expiresAt: inMinutes(60) }), Description: 'Skiff: a short-lived GitHub token for job checkouts' },
     ]);
@@ -96,13 +96,13 @@ describe('secretsManagerCloneTokens', () => {
     mock.on(GetSecretValueCommand).rejects(notFound());
     mock.on(PutSecretValueCommand).rejectsOnce(notFound()).resolves({});
     mock.on(CreateSecretCommand).rejects(new ResourceExistsException({ message: 'exists', $metadata: {} }));
-    await tokens(jobRecord({ installation: 3 }));
+    await tokens(pendingJobRecord({ installation: 3 }));
     expect(mock.commandCalls(PutSecretValueCommand)).toHaveLength(2);
   });
 
   it('other failures are the start’s failure', async () => {
     const { mock, tokens } = setup();
     mock.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    await expect(tokens(jobRecord({ installation: 3 }))).rejects.toThrow('AccessDeniedException');
+    await expect(tokens(pendingJobRecord({ installation: 3 }))).rejects.toThrow('AccessDeniedException');
   });
 });
