@@ -41,7 +41,7 @@ function setup(options: Partial<CodeBuildAgentOptions> = {}) {
       return `clonerefs ${job.refs?.org}/${job.refs?.repo}\n`;
     },
     workdir: (job) => `/home/prow/go/src/github.com/${job.refs?.org}/${job.refs?.repo}`,
-    cloneToken: async (job) => `skiff/clone-token/${job.installation ?? 'default'}`,
+    cloneToken: async (job) => `/skiff/clone-token/${job.installation ?? 'default'}`,
     ...options,
   });
   const started = () => mock.commandCalls(StartBuildCommand).map((c) => c.args[0].input);
@@ -86,8 +86,8 @@ describe('CodeBuildAgent.start', () => {
         { name: 'JOB_TYPE', value: 'presubmit', type: 'PLAINTEXT' },
         { name: 'PROW_JOB_ID', value: job.id, type: 'PLAINTEXT' },
         { name: 'PULL_NUMBER', value: '1', type: 'PLAINTEXT' },
-        // The token is a reference CodeBuild resolves inside the build, never a plaintext value.
-        { name: 'SKIFF_CLONE_TOKEN', value: 'skiff/clone-token/42', type: 'SECRETS_MANAGER' },
+        // The token is a parameter's name CodeBuild resolves inside the build, never a plaintext value.
+        { name: 'SKIFF_CLONE_TOKEN', value: '/skiff/clone-token/42', type: 'PARAMETER_STORE' },
       ],
       timeoutInMinutesOverride: 120,
       logsConfigOverride: { s3Logs: { status: 'ENABLED', location: `skiff-artifacts/jobs/${job.id}/logs` } },
