@@ -23,7 +23,7 @@ const sdkUsed: Record<FunctionName, readonly string[]> = {
   webhook: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager'],
   plugins: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-secrets-manager'],
   api: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
-  // CodeBuild and Secrets Manager (clone tokens) are loaded when a job starts, not at init.
+  // CodeBuild and SSM (clone tokens) are loaded when a job starts, not at init; Secrets Manager holds the GitHub credentials.
   jobs: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-secrets-manager'],
 };
 

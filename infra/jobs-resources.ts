@@ -4,7 +4,7 @@
 // timeout (shared/jobs/agents/codebuild.ts) — so one project serves every job and an idle stack
 // holds no build capacity. The functions that use these get their grants from the methods here,
 // so each grant sits beside the resource it is on.
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,17 +20,19 @@ export interface JobsResourcesProps {
 }
 
 /**
- * Where the functions keep the short-lived clone token a build reads: one Secrets Manager secret
- * per GitHub App installation (or repository), named under this prefix (agents/clone-token.ts).
+ * Where the functions keep the short-lived clone token a build reads: one SSM Parameter Store
+ * SecureString per GitHub App installation (or repository), named under this prefix
+ * (agents/clone-token.ts). Per stack, so one stack's builds cannot read another's tokens; a name
+ * with slashes must start with one.
  */
-export const cloneTokenPrefix = (stackName: string) => `skiff/${stackName}/clone-token/`;
+export const cloneTokenPrefix = (stackName: string) => `/skiff/${stackName}/clone-token/`;
 
 export class JobsResources extends Construct {
   readonly table: dynamodb.Table;
   readonly artifacts: s3.Bucket;
   readonly project: codebuild.Project;
   readonly buildLogs: logs.LogGroup;
-  /** `skiff/<stack>/clone-token/`: the functions write `<prefix><installation>`, builds read it. */
+  /** `/skiff/<stack>/clone-token/`: the functions write `<prefix><installation>`, builds read it. */
   readonly tokenPrefix: string;
 
   constructor(scope: Construct, id: string, props: JobsResourcesProps) {
@@ -103,7 +105,10 @@ export class JobsResources extends Construct {
       timeout: Duration.hours(8),
     });
     // Builds may read the clone tokens the functions put under the prefix, and nothing else.
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.tokenSecretsArn()] }));
+    // GetParameters is what CodeBuild calls to resolve a PARAMETER_STORE variable. No kms:Decrypt:
+    // the AWS managed aws/ssm key's own policy lets the account's principals decrypt through SSM,
+    // so the ssm grant alone decides who reads a token.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameters'], resources: [this.tokenParametersArn()] }));
     // Logs and artifacts under `jobs/<job id>/`; CodeBuild checks the bucket's location and ACL first.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.artifacts.arnForObjects('jobs/*')] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketAcl', 's3:GetBucketLocation'], resources: [this.artifacts.bucketArn] }));
@@ -119,7 +124,7 @@ export class JobsResources extends Construct {
       [`<${artifactsId}.Arn>/jobs/*`, 'Each build writes its log and artifacts under its own job id; one action (s3:PutObject) on the jobs/ prefix of a bucket used for nothing else.'],
       [`arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/codebuild/<${projectId}>:*`, "CDK's CodeBuild grant: the log streams of the project's own log group, one per build."],
       [`arn:<AWS::Partition>:codebuild:<AWS::Region>:<AWS::AccountId>:report-group/<${projectId}>-*`, "CDK's CodeBuild grant: test report groups named after this project only."],
-      [tokenSecretsFinding(this.tokenPrefix), "One clone-token secret per GitHub App installation under this stack's prefix; read only (secretsmanager:GetSecretValue)."],
+      [tokenParametersFinding(this.tokenPrefix), "One clone-token parameter per GitHub App installation under this stack's prefix; read only (ssm:GetParameters)."],
     ] as const) {
       Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
     }
@@ -143,13 +148,10 @@ export class JobsResources extends Construct {
         resources: [this.project.projectArn],
       }),
     );
-    // A start refreshes the installation's clone token (agents/clone-token.ts): read it, replace it, or create it the first time.
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue', 'secretsmanager:CreateSecret'],
-        resources: [this.tokenSecretsArn()],
-      }),
-    );
+    // A start refreshes the installation's clone token (agents/clone-token.ts): dates the stored one
+    // (GetParameter without decryption), and puts a new one over it or creates it. Encrypting
+    // under aws/ssm needs no KMS grant either (see the build role's).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter', 'ssm:PutParameter'], resources: [this.tokenParametersArn()] }));
     if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
     const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as dynamodb.CfnTable);
     Validations.of(fn.role).acknowledge({
@@ -157,19 +159,19 @@ export class JobsResources extends Construct {
       reason: "The job table's three indexes (by pull request, state and job name) are queried by name, with Query only; the table itself is not scanned.",
     });
     Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${tokenSecretsFinding(this.tokenPrefix)}]`,
-      reason: "One clone-token secret per GitHub App installation under this stack's prefix, which a job start reads, refreshes or creates; nothing else in Secrets Manager.",
+      id: `AwsSolutions-IAM5[Resource::${tokenParametersFinding(this.tokenPrefix)}]`,
+      reason: "One clone-token parameter per GitHub App installation under this stack's prefix, which a job start dates and refreshes or creates; nothing else in Parameter Store.",
     });
   }
 
-  /** Every clone-token secret of this stack (Secrets Manager appends six random characters to a secret's ARN). */
-  private tokenSecretsArn(): string {
-    return Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${this.tokenPrefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  /** Every clone-token parameter of this stack: `parameter/skiff/<stack>/clone-token/*` (the name's leading slash is the ARN's). */
+  private tokenParametersArn(): string {
+    return Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${this.tokenPrefix.slice(1)}*` });
   }
 }
 
-/** How cdk-nag names the clone-token secrets' ARN pattern in its findings. */
-const tokenSecretsFinding = (prefix: string) => `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}*`;
+/** How cdk-nag names the clone-token parameters' ARN pattern in its findings. */
+const tokenParametersFinding = (prefix: string) => `arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter${prefix}*`;
 
 /** The nearest CloudWatch retention at or above the days asked for. */
 function retentionFor(days: number): logs.RetentionDays {

@@ -13,6 +13,7 @@ import { isProwPlugin, prowPluginNames, prowPluginSees, renamedProwPlugins, unne
 import { jobConfigKeys, loadJobConfig } from '../jobs/config/load.js';
 import type { JobConfig } from '../jobs/types.js';
 import { buildSchema, sectionsOf, skiffKeys, type SkiffConfig } from './schema.js';
+import { removedSkiffKeys, skiffSection } from './skiff-section.js';
 import { loadYamlFile, positionIn, type ConfigFile, type LoadedFile } from './yaml-file.js';
 
 export { ConfigError, type ConfigIssue } from './issues.js';
@@ -96,7 +97,13 @@ export function parseConfig(files: ConfigFile[], registry: readonly Plugin[], so
   for (const { key } of sectionsOf(registry)) sections[key] = Object.hasOwn(data, key) ? data[key] : undefined;
   const config: SkiffConfig = { plugins: result.data.plugins, externalPlugins: result.data.external_plugins, sections };
 
-  const warnings = [...keyWarnings(merged, known), ...jobs.warnings, ...pluginWarnings(config, merged, registry), ...twiceEnabledWarnings(config, merged, registry)];
+  const warnings = [
+    ...keyWarnings(merged, known),
+    ...removedKeyWarnings(merged),
+    ...jobs.warnings,
+    ...pluginWarnings(config, merged, registry),
+    ...twiceEnabledWarnings(config, merged, registry),
+  ];
   if (options.strict) {
     const strictErrors = warnings.filter((w) => w.strict).map((w): ConfigIssue => ({ ...w, severity: 'error' }));
     if (strictErrors.length) throw new ConfigError(strictErrors, source);
@@ -124,6 +131,18 @@ function keyWarnings(merged: Merged, skiff: readonly string[]): ConfigIssue[] {
     for (const file of files) warnings.push({ severity: 'warning', kind: 'unknown-key', ...at(file), path: formatPath([key]), message, strict: true });
   }
   return warnings;
+}
+
+/** Keys of the `skiff:` section that were removed: one warning each, saying what replaced it. */
+function removedKeyWarnings(merged: Merged): ConfigIssue[] {
+  const section = merged.doc[skiffSection.key];
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) return [];
+  return Object.keys(removedSkiffKeys)
+    .filter((key) => Object.hasOwn(section, key))
+    .map((key) => {
+      const path = [skiffSection.key, key];
+      return { severity: 'warning', ...merged.locate(path, { key: true }), path: formatPath(path), message: removedSkiffKeys[key]! };
+    });
 }
 
 /**

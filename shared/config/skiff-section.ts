@@ -12,13 +12,25 @@ export interface SkiffSection {
    * one (`/lgmt` → `/lgtm`). `off`: such lines are ignored, as Prow ignores them.
    */
   unknownCommands: 'off' | 'reply';
-  /** How long job logs and artifacts are kept (`job_log_retention_days`, default 30; read by the job config). */
-  jobLogRetentionDays: number;
 }
 
+/**
+ * Keys this section once had, with what to do instead. The schema still accepts them, so a config
+ * that kept one loads as before (none changed what the functions do), and parse.ts warns at each.
+ * `job_log_retention_days`: the stack's `jobLogRetentionDays` sets the artifacts bucket's lifecycle
+ * and the build log group's retention, which is what decides how long logs are kept; two settings
+ * for one thing could only disagree.
+ */
+export const removedSkiffKeys: Readonly<Record<string, string>> = {
+  job_log_retention_days: "removed; set the stack's jobLogRetentionDays context instead (npx cdk deploy -c jobLogRetentionDays=N). Ignored",
+};
+
 const schema: z.ZodType<SkiffSection> = z
-  .strictObject({ unknown_commands: z.enum(['off', 'reply']).nullish(), job_log_retention_days: z.number().int().positive().nullish() })
+  .strictObject({
+    unknown_commands: z.enum(['off', 'reply']).nullish(),
+    ...Object.fromEntries(Object.keys(removedSkiffKeys).map((key) => [key, z.unknown().optional()])),
+  })
   .nullish()
-  .transform((raw) => ({ unknownCommands: raw?.unknown_commands ?? 'off', jobLogRetentionDays: raw?.job_log_retention_days ?? 30 }));
+  .transform((raw) => ({ unknownCommands: raw?.unknown_commands ?? 'off' }));
 
 export const skiffSection = { key: 'skiff', schema };

@@ -91,9 +91,11 @@ export class GitHubConnector {
   }
 
   /**
-   * A token a job's checkout can clone the repository with: the App installation's (it lives an
-   * hour; auth-app caches it), or the configured token; none without credentials (public
-   * repositories clone anonymously).
+   * A token a job's checkout can clone the repository with: a newly created one of the App
+   * installation (it lives an hour from now), or the configured token; none without credentials
+   * (public repositories clone anonymously). Newly created, not auth-app's cached one (which may
+   * have a minute left): the clone-token store dates a token by when it stored it, and a build may
+   * wait in CodeBuild's queue before it clones.
    */
   async cloneToken(repo: RepoRef, installationId?: number): Promise<{ token: string; expiresAt: string } | undefined> {
     await this.refreshCredentials();
@@ -102,7 +104,7 @@ export class GitHubConnector {
     // A personal token has no expiry we know of: a day ahead makes it "fresh" for any build.
     if (creds.kind === 'token') return { token: creds.token, expiresAt: new Date(Date.now() + 86_400_000).toISOString() };
     const octokit = await this.octokitFor(repo, installationId);
-    const auth = (await octokit.auth({ type: 'installation' })) as { token: string; expiresAt?: string };
+    const auth = (await octokit.auth({ type: 'installation', refresh: true })) as { token: string; expiresAt?: string };
     return { token: auth.token, expiresAt: auth.expiresAt ?? new Date(Date.now() + 3_600_000).toISOString() };
   }
 

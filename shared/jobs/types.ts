@@ -162,8 +162,6 @@ export interface JobConfig {
   maxConcurrency: number;
   /** `sinker.max_prowjob_age`, default 7 days. */
   maxJobAgeMs: number;
-  /** Log and artifact retention in days (`skiff.job_log_retention_days`), default 30. */
-  logRetentionDays: number;
   /** `in_repo_config.enabled`: may this repository add jobs in `.prow.yaml`? */
   inRepoConfigEnabled(org: string, repo: string): boolean;
   /** Keys accepted with no meaning here (`cluster`, `volumes`, pod-utility images), one line each. */

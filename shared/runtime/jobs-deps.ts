@@ -1,13 +1,13 @@
 // The CI half's composition root in AWS (the plugins and jobs functions): the job table, the
-// CodeBuild agent on the stack's project with clone tokens in Secrets Manager, the GitHub Actions
+// CodeBuild agent on the stack's project with clone tokens in Parameter Store, the GitHub Actions
 // agent, crier through the same GitHub connector as the plugins. Without SKIFF_JOBS_TABLE (a stack
 // from before jobs) there is no runtime, and trigger says jobs are not set up.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CodeBuildClient } from '@aws-sdk/client-codebuild';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { ConfigAgent } from '../config/agent.js';
 import type { GitHubConnector } from '../github/connector.js';
-import { secretsManagerCloneTokens } from '../jobs/agents/clone-token.js';
+import { parameterStoreCloneTokens } from '../jobs/agents/clone-token.js';
 import { CodeBuildAgent, cloneTokenVariable } from '../jobs/agents/codebuild.js';
 import { GitHubActionsAgent } from '../jobs/agents/github-actions.js';
 import { clonerefsScript, defaultSrcRoot, workdirFor } from '../jobs/clonerefs.js';
@@ -41,7 +41,7 @@ export function jobsRuntimeFromEnv(env: Env, aws: { dynamodb: DynamoDBClient }, 
   };
   const project = env.SKIFF_CODEBUILD_PROJECT?.trim();
   if (project) {
-    const secrets = lazySend<SecretsManagerClient>(async () => new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}));
+    const ssm = lazySend<SSMClient>(async () => new (await import('@aws-sdk/client-ssm')).SSMClient({}));
     agents.codebuild = new CodeBuildAgent({
       client: lazySend<CodeBuildClient>(async () => new (await import('@aws-sdk/client-codebuild')).CodeBuildClient({})),
       project,
@@ -51,9 +51,9 @@ export function jobsRuntimeFromEnv(env: Env, aws: { dynamodb: DynamoDBClient }, 
       checkoutScript: (job) =>
         clonerefsScript(job.refs ? [job.refs, ...job.extraRefs] : job.extraRefs, { tokenEnvVar: cloneTokenVariable, tokenUser: 'x-access-token' }),
       workdir: (job) => workdirFor(defaultSrcRoot, job.refs, job.extraRefs),
-      cloneToken: secretsManagerCloneTokens({
-        client: secrets,
-        prefix: env.SKIFF_CLONE_TOKEN_PREFIX?.trim() || 'skiff/clone-token/',
+      cloneToken: parameterStoreCloneTokens({
+        client: ssm,
+        prefix: env.SKIFF_CLONE_TOKEN_PREFIX?.trim() || '/skiff/clone-token/',
         mint: async (job) => (job.refs ? github.cloneToken(repoOf(job), job.installation) : undefined),
         now: () => new Date(),
       }),

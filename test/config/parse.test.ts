@@ -281,6 +281,25 @@ const cases: Case[] = [
     problems: ['plugins.yaml:2:1: plugins: expected a mapping of org or org/repo to plugins, got a list'],
   },
 
+  // The skiff: section.
+  { name: 'skiff.unknown_commands alone: no warning', files: { 'plugins.yaml': 'skiff:\n  unknown_commands: reply\n' }, warnings: [] },
+  {
+    // The stack's setting is the one that decides (the bucket's lifecycle); the config still loads.
+    name: 'the removed skiff.job_log_retention_days: a warning at the key naming the stack setting',
+    files: { 'plugins.yaml': 'skiff:\n  unknown_commands: reply\n  job_log_retention_days: 14\n' },
+    warnings: ["plugins.yaml:3:3: skiff.job_log_retention_days: removed; set the stack's jobLogRetentionDays context instead (npx cdk deploy -c jobLogRetentionDays=N). Ignored"],
+  },
+  {
+    name: 'skiff.job_log_retention_days is warned about whatever its value',
+    files: { 'plugins.yaml': 'skiff:\n  job_log_retention_days: forever\n' },
+    warnings: ["plugins.yaml:2:3: skiff.job_log_retention_days: removed; set the stack's jobLogRetentionDays context instead (npx cdk deploy -c jobLogRetentionDays=N). Ignored"],
+  },
+  {
+    name: 'an unknown skiff key is still an error',
+    files: { 'plugins.yaml': 'skiff:\n  job_log_retention: 14\n' },
+    problems: ['plugins.yaml:2:3: skiff: Unrecognized key: "job_log_retention"'],
+  },
+
   // Keys.
   {
     name: 'a misspelt key: did you mean',

@@ -49,7 +49,6 @@ export class FakeJobsAccess implements JobsAccess {
       periodics: [],
       maxConcurrency: 0,
       maxJobAgeMs: 7 * 24 * 3600 * 1000,
-      logRetentionDays: 30,
       inRepoConfigEnabled: (org, repo) => options.inRepo !== undefined && `${org}/${repo}` === this.#repo,
       warnings: [],
     };

@@ -1,4 +1,7 @@
-// A job record for tests: a triggered presubmit of acme/widgets#1 unless told otherwise.
+// Job records for tests, with every required field of the contract filled in: `jobRecord` is a
+// triggered presubmit of acme/widgets#1 (what plank creates), `pendingJobRecord` the same job once
+// started as a CodeBuild build (what the agents, their events and the reconciler see). Overrides
+// replace whole fields.
 import type { JobRecord } from '../../shared/jobs/types.js';
 
 export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
@@ -29,4 +32,9 @@ export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
     version: 1,
     ...overrides,
   };
+}
+
+/** The job of `jobRecord` started on the codebuild agent a second after it was created. */
+export function pendingJobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
+  return jobRecord({ state: 'pending', startedAt: '2024-05-01T12:00:01.000Z', agent: 'codebuild', ...overrides });
 }

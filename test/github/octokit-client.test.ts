@@ -1137,6 +1137,23 @@ describe('GitHubConnector', () => {
     expect(connector.dryRun).toBe(false);
   });
 
+  it("App: a clone token is newly created each time, never the events' cached one, and lives an hour", async () => {
+    // Prepare: an event's client has minted (and auth-app cached) the installation's token.
+    const connector = app();
+    const before = fake.tokensIssued;
+    await (await connector.forEvent(repo, 4242)).addLabel(issue(26), 'lgtm');
+    const eventsToken = fake.calls[1]?.auth;
+
+    // Act
+    const first = await connector.cloneToken(repo, 4242);
+    const second = await connector.cloneToken(repo, 4242);
+
+    // Assess
+    expect(fake.tokensIssued - before).toBe(3);
+    expect(new Set([eventsToken, `token ${first?.token}`, `token ${second?.token}`]).size).toBe(3);
+    expect(Date.parse(second!.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000);
+  });
+
   it('App: without an installation id in the payload, it is looked up for the repository', async () => {
     // Prepare
     const connector = app();

@@ -210,11 +210,17 @@ describe('SkiffStack', () => {
         .flatMap(([, policy]) => (policy.Properties as { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } }).PolicyDocument.Statement);
       const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
       expect(actions).toContain('s3:PutObject');
-      expect(actions).toContain('secretsmanager:GetSecretValue');
       expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetBucketAcl', 's3:GetBucketLocation', 's3:PutObject']);
+      // CodeBuild resolves a PARAMETER_STORE variable with GetParameters; aws/ssm needs no KMS grant, and no secret is read.
+      expect(actions.filter((a) => /^(ssm|kms|secretsmanager):/.test(a))).toEqual(['ssm:GetParameters']);
       const puts = statements.filter((st) => st.Action === 's3:PutObject');
       expect(JSON.stringify(puts.map((st) => st.Resource))).toContain('/jobs/*');
-      expect(JSON.stringify(statements.filter((st) => st.Action === 'secretsmanager:GetSecretValue').map((st) => st.Resource))).toContain(':secret:skiff/Skiff/clone-token/*');
+      expect(JSON.stringify(statements.filter((st) => st.Action === 'ssm:GetParameters').map((st) => st.Resource))).toContain(':parameter/skiff/Skiff/clone-token/*');
+    });
+
+    it.each(['plugins', 'jobs'] as const)('%s keeps clone tokens under the stack\'s Parameter Store path, which starts with a slash as a hierarchical name must', (name) => {
+      const variables = (template.toJSON().Resources[ids[name]] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+      expect(variables.SKIFF_CLONE_TOKEN_PREFIX).toBe('/skiff/Skiff/clone-token/');
     });
 
     it('sends the project\'s finished builds to the jobs function', () => {
@@ -424,7 +430,7 @@ describe('SkiffStack', () => {
     const runsJobs = {
       jobsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       project: ['codebuild:BatchGetBuilds', 'codebuild:StartBuild', 'codebuild:StopBuild'],
-      cloneTokens: ['secretsmanager:CreateSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      cloneTokens: ['ssm:GetParameter', 'ssm:PutParameter'],
     };
     /**
      * Every non-log action each role is granted, by resource. Exact: a grant missing here fails the
@@ -471,7 +477,7 @@ describe('SkiffStack', () => {
           for (const resource of Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]) {
             const name =
               Object.keys(resourceIds).find((r) => JSON.stringify(resource).includes(`"${resourceIds[r]}"`)) ??
-              (JSON.stringify(resource).includes(`:secret:${s.jobs.tokenPrefix}*`) ? 'cloneTokens' : `other: ${JSON.stringify(resource)}`);
+              (JSON.stringify(resource).includes(`:parameter${s.jobs.tokenPrefix}*`) ? 'cloneTokens' : `other: ${JSON.stringify(resource)}`);
             for (const action of actions) (grants[`${statement.Effect} ${name}`] ??= new Set()).add(action);
           }
         }
@@ -881,7 +887,7 @@ describe('SkiffStack', () => {
           `Skiff/JobResources/BuildRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:codebuild:<AWS::Region>:<AWS::AccountId>:report-group/<${ids.project}>-*]`,
           `Skiff/JobResources/BuildRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/codebuild/<${ids.project}>:*]`,
           ...['JobResources/BuildRole', 'PluginsRole', 'JobsRole'].map(
-            (role) => `Skiff/${role} AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:skiff/Skiff/clone-token/*]`,
+            (role) => `Skiff/${role} AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter/skiff/Skiff/clone-token/*]`,
           ),
           ...['PluginsRole', 'JobsRole'].map((role) => `Skiff/${role} AwsSolutions-IAM5[Resource::<${ids.jobsTable}.Arn>/index/*]`),
           `Skiff/WebhookRole AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { onCodeBuildEvent, onWorkflowRun } from '../../shared/jobs/agent-events.js';
 import type { AgentObservation, JobRecord } from '../../shared/jobs/types.js';
-import { jobRecord } from '../fakes/agents-jobs.js';
+import { pendingJobRecord } from '../fakes/plank-job-record.js';
 
-const jobId = '3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77';
+const jobId = 'job-1';
 const buildId = 'skiff-jobs:8745a7a9-c340-456a-9166-edf953571bEX';
 
 function deps(jobs: JobRecord[]) {
@@ -30,12 +30,12 @@ const buildEvent = (status = 'FAILED'): CodeBuildCloudWatchStateEvent => {
 
 describe('onCodeBuildEvent', () => {
   it.each([
-    { name: "the job's build failed: finished", jobs: [jobRecord({ buildId })], status: 'FAILED', want: 'finished', state: 'failure' },
-    { name: "the job's build is running: nothing to do", jobs: [jobRecord({ buildId })], status: 'IN_PROGRESS', want: 'running' },
+    { name: "the job's build failed: finished", jobs: [pendingJobRecord({ buildId })], status: 'FAILED', want: 'finished', state: 'failure' },
+    { name: "the job's build is running: nothing to do", jobs: [pendingJobRecord({ buildId })], status: 'IN_PROGRESS', want: 'running' },
     { name: 'no such job', jobs: [], status: 'FAILED', want: 'unknown-job' },
-    { name: 'the job has another build (a retry)', jobs: [jobRecord({ buildId: 'skiff-jobs:other' })], status: 'FAILED', want: 'mismatch' },
-    { name: 'the start has not recorded the build yet', jobs: [jobRecord({ buildId: undefined })], status: 'SUCCEEDED', want: 'mismatch' },
-    { name: 'the job runs on another agent', jobs: [jobRecord({ buildId, agent: 'github-actions' })], status: 'FAILED', want: 'mismatch' },
+    { name: 'the job has another build (a retry)', jobs: [pendingJobRecord({ buildId: 'skiff-jobs:other' })], status: 'FAILED', want: 'mismatch' },
+    { name: 'the start has not recorded the build yet', jobs: [pendingJobRecord({ buildId: undefined })], status: 'SUCCEEDED', want: 'mismatch' },
+    { name: 'the job runs on another agent', jobs: [pendingJobRecord({ buildId, agent: 'github-actions' })], status: 'FAILED', want: 'mismatch' },
   ])('$name', async ({ jobs, status, want, state }) => {
     const { deps: d, finished } = deps(jobs);
     expect(await onCodeBuildEvent(buildEvent(status), d)).toBe(want);
@@ -51,7 +51,7 @@ describe('onCodeBuildEvent', () => {
 
 describe('onWorkflowRun', () => {
   const actionsJob = (overrides: Partial<JobRecord> = {}) =>
-    jobRecord({ agent: 'github-actions', buildId: 'workflow_dispatch ci.yaml@main', run: { githubActions: { workflow: 'ci.yaml', inputs: {} }, timeoutSeconds: 7200 }, ...overrides });
+    pendingJobRecord({ agent: 'github-actions', buildId: 'workflow_dispatch ci.yaml@main', run: { githubActions: { workflow: 'ci.yaml', inputs: {} }, timeoutSeconds: 7200 }, ...overrides });
   const payload = (edit: (p: Record<string, any>) => void = () => {}) => {
     const p = samplePayload('workflow_run', 'completed');
     Object.assign(p.workflow_run, { event: 'workflow_dispatch', display_title: `CI ${jobId}`, status: 'completed', conclusion: 'success', path: '.github/workflows/ci.yaml' });

@@ -21,7 +21,6 @@ function setup(options: { inRepo?: boolean; inRepoPresubmits?: InRepoPresubmits 
     periodics: [],
     maxConcurrency: 0,
     maxJobAgeMs: 7 * 86_400_000,
-    logRetentionDays: 30,
     inRepoConfigEnabled: (org, repo) => (options.inRepo ?? false) && org === 'acme' && repo === 'widgets',
     warnings: [],
   };

@@ -68,7 +68,7 @@ describe('record', () => {
 
   it('JobsAccess offers recordFinished only when plank is given with record', async () => {
     const { plank, store } = setup();
-    const config = { presubmits: {}, postsubmits: {}, periodics: [], maxConcurrency: 0, maxJobAgeMs: 0, logRetentionDays: 30, inRepoConfigEnabled: () => false, warnings: [] } satisfies JobConfig;
+    const config = { presubmits: {}, postsubmits: {}, periodics: [], maxConcurrency: 0, maxJobAgeMs: 0, inRepoConfigEnabled: () => false, warnings: [] } satisfies JobConfig;
     const repo = { owner: 'acme', repo: 'widgets' };
 
     const full = createJobsAccess({ config, plank, store, repo });

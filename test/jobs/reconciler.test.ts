@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { neverStartedDescription, reconcile } from '../../shared/jobs/reconciler.js';
 import type { AgentName, AgentObservation, JobAgent, JobChange, JobRecord, JobState, JobStore } from '../../shared/jobs/types.js';
-import { jobRecord } from '../fakes/agents-jobs.js';
+import { pendingJobRecord } from '../fakes/plank-job-record.js';
 
 const now = new Date('2026-12-03T15:00:00.000Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
@@ -101,7 +101,7 @@ const rows: Row[] = [
 describe('reconcile', () => {
   it.each(rows)('$name', async (row) => {
     // Prepare
-    const job = jobRecord(row.job);
+    const job = pendingJobRecord(row.job);
     const store = new RecordingStore([job]);
     const seen = row.seen ? { [job.buildId ?? '']: row.seen } : {};
     const agents = { codebuild: fakeAgent('codebuild', seen), 'github-actions': fakeAgent('github-actions', seen) };
@@ -121,11 +121,11 @@ describe('reconcile', () => {
   it('looks only at pending jobs, oldest first, at most `limit`, and goes on past a failing one', async () => {
     // Prepare
     const jobs = [
-      jobRecord({ id: 'j1', buildId: 'bthrow' }),
-      jobRecord({ id: 'j2', buildId: 'b2' }),
-      jobRecord({ id: 'j3', buildId: 'b3', state: 'triggered' }),
-      jobRecord({ id: 'j4', buildId: 'b4' }),
-      jobRecord({ id: 'j5', buildId: 'b5' }),
+      pendingJobRecord({ id: 'j1', buildId: 'bthrow' }),
+      pendingJobRecord({ id: 'j2', buildId: 'b2' }),
+      pendingJobRecord({ id: 'j3', buildId: 'b3', state: 'triggered' }),
+      pendingJobRecord({ id: 'j4', buildId: 'b4' }),
+      pendingJobRecord({ id: 'j5', buildId: 'b5' }),
     ];
     const store = new RecordingStore(jobs);
     const agent = fakeAgent('codebuild', { bthrow: 'throws', b2: { state: 'success' }, b4: { state: 'pending' }, b5: { state: 'error', description: 'CodeBuild fault.' } });
@@ -148,11 +148,11 @@ describe('reconcile', () => {
     expect(agent.observed.sort()).toEqual(['j1', 'j2', 'j4']);
     expect(finished).toEqual(['j2']);
     expect(counts).toEqual({ pending: 3, finished: 1, running: 1, updated: 0, lost: 0, waiting: 0, failed: 1 });
-    expect(warnings).toEqual(['reconcile pull-widgets-unit (j1) on codebuild: ThrottlingException: Rate exceeded']);
+    expect(warnings).toEqual(['reconcile unit (j1) on codebuild: ThrottlingException: Rate exceeded']);
   });
 
   it('a finish that fails is counted and the pass goes on', async () => {
-    const store = new RecordingStore([jobRecord({ id: 'j1', buildId: 'b1' }), jobRecord({ id: 'j2', buildId: 'b2' })]);
+    const store = new RecordingStore([pendingJobRecord({ id: 'j1', buildId: 'b1' }), pendingJobRecord({ id: 'j2', buildId: 'b2' })]);
     const agent = fakeAgent('codebuild', { b1: { state: 'success' }, b2: { state: 'failure' } });
     const finished: string[] = [];
     const counts = await reconcile({
@@ -170,7 +170,7 @@ describe('reconcile', () => {
   });
 
   it('a URL update that lost a race is not counted as stored', async () => {
-    const job = jobRecord({ buildId: 'b1' });
+    const job = pendingJobRecord({ buildId: 'b1' });
     const store = new RecordingStore([job], new Set([job.id]));
     const counts = await reconcile({ store, agents: { codebuild: fakeAgent('codebuild', { b1: { state: 'pending', url: 'https://ci/new' } }) }, finish: async () => {}, now: () => now });
     expect(counts).toMatchObject({ running: 1, updated: 0 });

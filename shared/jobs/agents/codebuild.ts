@@ -12,13 +12,14 @@
 // The clone token. A private repository needs a GitHub token in the build, and a PLAINTEXT
 // variable is shown to anyone who can read the build (BatchGetBuilds, the console) and is copied
 // into every state-change event. So the token never travels as plaintext: `cloneToken(job)`
-// returns the name of a Secrets Manager secret (optionally `name:json-key`) that holds a
-// short-lived token (a GitHub App installation token lives one hour), and the build gets it as a
-// SECRETS_MANAGER variable, `SKIFF_CLONE_TOKEN`. CodeBuild resolves it inside the build, so build
-// details and events show only the secret's name, and CodeBuild masks resolved secret values in
-// the build log. The checkout script reads the variable (never echoes it); the project's role needs
-// `secretsmanager:GetSecretValue` on that secret only. `secretsManagerCloneTokens` (clone-token.ts)
-// is such a `cloneToken`. Without one (public repositories) no token is passed.
+// returns the name of an SSM Parameter Store SecureString that holds a short-lived token (a GitHub
+// App installation token lives one hour), and the build gets it as a PARAMETER_STORE variable,
+// `SKIFF_CLONE_TOKEN`. CodeBuild resolves it inside the build, so build details and events show
+// only the parameter's name, and CodeBuild masks resolved Parameter Store values in the build log.
+// The checkout script reads the variable (never echoes it); the project's role needs
+// `ssm:GetParameters` on that parameter only (and no KMS grant under the AWS managed aws/ssm key).
+// `parameterStoreCloneTokens` (clone-token.ts) is such a `cloneToken`. Without one (public
+// repositories) no token is passed.
 import type { Build, BuildPhase, CodeBuildClient, ComputeType, EnvironmentVariable, StartBuildCommandInput } from '@aws-sdk/client-codebuild';
 import type { CodeBuildCloudWatchStateEvent } from 'aws-lambda';
 import { parse, stringify } from 'yaml';
@@ -29,7 +30,7 @@ export type CodeBuildEnvironmentType = 'LINUX_CONTAINER' | 'ARM_CONTAINER';
 
 /** The variable that carries the job id into the build, and back out in its events. Prow's name. */
 export const jobIdVariable = 'PROW_JOB_ID';
-/** The variable the checkout reads the clone token from (a SECRETS_MANAGER variable). */
+/** The variable the checkout reads the clone token from (a PARAMETER_STORE variable). */
 export const cloneTokenVariable = 'SKIFF_CLONE_TOKEN';
 
 export interface CodeBuildAgentOptions {
@@ -49,7 +50,7 @@ export interface CodeBuildAgentOptions {
   checkoutScript: (job: JobRecord) => string;
   /** Where the job's command starts (Prow: the primary repository's checkout, `workdirFor`); default the build's directory. */
   workdir?: (job: JobRecord) => string | undefined;
-  /** The Secrets Manager reference of a clone token for this job, or undefined for none (see the header). */
+  /** The Parameter Store name of a clone token for this job, or undefined for none (see the header). */
   cloneToken?: (job: JobRecord) => Promise<string | undefined>;
   /** The job's page (the deck's log view); default: the build's page in the CodeBuild console. */
   jobUrl?: (job: JobRecord) => string;
@@ -216,7 +217,7 @@ export function generatedBuildspec(job: JobRecord, checkout: string, workdir?: s
 function environment(job: JobRecord, env: Record<string, string>, tokenRef: string | undefined): EnvironmentVariable[] {
   const merged = { ...job.run.container?.env, ...env, [jobIdVariable]: job.id };
   const variables: EnvironmentVariable[] = Object.entries(merged).map(([name, value]) => ({ name, value, type: 'PLAINTEXT' }));
-  if (tokenRef !== undefined) variables.push({ name: cloneTokenVariable, value: tokenRef, type: 'SECRETS_MANAGER' });
+  if (tokenRef !== undefined) variables.push({ name: cloneTokenVariable, value: tokenRef, type: 'PARAMETER_STORE' });
   return variables;
 }
 

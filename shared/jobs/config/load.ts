@@ -1,9 +1,9 @@
 // Prow's job config, loaded: `presubmits`, `postsubmits`, `periodics` and `presets` (config.yaml
 // and the job config directory, already merged as Prow merges them), with `plank.max_concurrency`,
-// plank's default decoration timeouts, `decorate_all_jobs`, `sinker.max_prowjob_age`,
-// `in_repo_config.enabled` and `skiff.job_log_retention_days`. Every problem is a located issue
-// (file, line, job, key) in Prow's words; keys with no meaning here are counted into one warning
-// line rather than one per job, since a real job config sets `cluster` on every job.
+// plank's default decoration timeouts, `decorate_all_jobs`, `sinker.max_prowjob_age` and
+// `in_repo_config.enabled`. Every problem is a located issue (file, line, job, key) in Prow's
+// words; keys with no meaning here are counted into one warning line rather than one per job,
+// since a real job config sets `cluster` on every job.
 import { formatIssue, type ConfigIssue } from '../../config/issues.js';
 import { formatPath } from '../../config/format-error.js';
 import type { JobConfig, Periodic, Postsubmit, Presubmit } from '../types.js';
@@ -27,7 +27,6 @@ const readSubKeys: Record<string, string[]> = {
 };
 
 export const defaultMaxJobAgeMs = 7 * 24 * 3_600_000;
-export const defaultLogRetentionDays = 30;
 
 export interface LoadedJobConfig {
   jobs: JobConfig;
@@ -103,8 +102,6 @@ export function loadJobConfig(doc: Record<string, unknown>, locate: Locate): Loa
   const maxConcurrency = readMaxConcurrency(doc.plank, sink);
   const maxJobAgeMs = readMaxJobAge(doc.sinker, sink);
   const inRepo = readInRepoEnabled(doc.in_repo_config, sink);
-  const skiff = isMapping(doc.skiff) ? doc.skiff : {};
-  const logRetentionDays = typeof skiff.job_log_retention_days === 'number' ? skiff.job_log_retention_days : defaultLogRetentionDays;
 
   for (const section of Object.keys(readSubKeys)) {
     const value = doc[section];
@@ -120,7 +117,6 @@ export function loadJobConfig(doc: Record<string, unknown>, locate: Locate): Loa
     periodics,
     maxConcurrency,
     maxJobAgeMs,
-    logRetentionDays,
     inRepoConfigEnabled: (org, repo) => inRepo(`${org}/${repo}`),
     warnings: warnings.map(formatIssue),
   };

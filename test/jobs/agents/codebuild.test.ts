@@ -20,12 +20,12 @@ import {
   type CodeBuildAgentOptions,
 } from '../../../shared/jobs/agents/codebuild.js';
 import type { JobRecord } from '../../../shared/jobs/types.js';
-import { jobRecord } from '../../fakes/agents-jobs.js';
+import { pendingJobRecord } from '../../fakes/plank-job-record.js';
 
 const buildId = 'skiff-jobs:8745a7a9-c340-456a-9166-edf953571bEX';
 const buildArn = `arn:aws:codebuild:us-west-2:123456789012:build/${buildId}`;
 const consolePage = `https://us-west-2.console.aws.amazon.com/codesuite/codebuild/123456789012/projects/skiff-jobs/build/${encodeURIComponent(buildId)}/?region=us-west-2`;
-const prowEnv = { CI: 'true', JOB_NAME: 'pull-widgets-unit', JOB_TYPE: 'presubmit', PROW_JOB_ID: '3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77', PULL_NUMBER: '7' };
+const prowEnv = { CI: 'true', JOB_NAME: 'unit', JOB_TYPE: 'presubmit', PROW_JOB_ID: 'job-1', PULL_NUMBER: '1' };
 
 function setup(options: Partial<CodeBuildAgentOptions> = {}) {
   const client = new CodeBuildClient({ region: 'us-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
@@ -41,7 +41,7 @@ function setup(options: Partial<CodeBuildAgentOptions> = {}) {
       return `clonerefs ${job.refs?.org}/${job.refs?.repo}\n`;
     },
     workdir: (job) => `/home/prow/go/src/github.com/${job.refs?.org}/${job.refs?.repo}`,
-    cloneToken: async (job) => `skiff/clone-token/${job.installation ?? 'default'}`,
+    cloneToken: async (job) => `/skiff/clone-token/${job.installation ?? 'default'}`,
     ...options,
   });
   const started = () => mock.commandCalls(StartBuildCommand).map((c) => c.args[0].input);
@@ -49,7 +49,7 @@ function setup(options: Partial<CodeBuildAgentOptions> = {}) {
 }
 
 const withContainer = (container: Partial<NonNullable<JobRecord['run']['container']>>, run: Partial<JobRecord['run']> = {}): JobRecord =>
-  jobRecord({ run: { container: { command: ['make'], args: ['test'], env: {}, ...container }, timeoutSeconds: 7200, ...run } });
+  pendingJobRecord({ run: { container: { command: ['make'], args: ['test'], env: {}, ...container }, timeoutSeconds: 7200, ...run } });
 
 describe('CodeBuildAgent.start', () => {
   it('sends one StartBuild with every override of the job, and answers the build id and its console page', async () => {
@@ -81,13 +81,13 @@ describe('CodeBuildAgent.start', () => {
       environmentTypeOverride: 'LINUX_CONTAINER',
       environmentVariablesOverride: [
         { name: 'GOFLAGS', value: '-mod=vendor', type: 'PLAINTEXT' },
-        { name: 'JOB_NAME', value: 'pull-widgets-unit', type: 'PLAINTEXT' },
+        { name: 'JOB_NAME', value: 'unit', type: 'PLAINTEXT' },
         { name: 'CI', value: 'true', type: 'PLAINTEXT' },
         { name: 'JOB_TYPE', value: 'presubmit', type: 'PLAINTEXT' },
         { name: 'PROW_JOB_ID', value: job.id, type: 'PLAINTEXT' },
-        { name: 'PULL_NUMBER', value: '7', type: 'PLAINTEXT' },
-        // The token is a reference CodeBuild resolves inside the build, never a plaintext value.
-        { name: 'SKIFF_CLONE_TOKEN', value: 'skiff/clone-token/42', type: 'SECRETS_MANAGER' },
+        { name: 'PULL_NUMBER', value: '1', type: 'PLAINTEXT' },
+        // The token is a parameter's name CodeBuild resolves inside the build, never a plaintext value.
+        { name: 'SKIFF_CLONE_TOKEN', value: '/skiff/clone-token/42', type: 'PARAMETER_STORE' },
       ],
       timeoutInMinutesOverride: 120,
       logsConfigOverride: { s3Logs: { status: 'ENABLED', location: `skiff-artifacts/jobs/${job.id}/logs` } },
@@ -204,7 +204,7 @@ describe('CodeBuildAgent.start', () => {
     const buildspec = 'version: 0.2\nphases:\n  build:\n    commands: [make]\nartifacts:\n  files: [out/**]\n';
     await agent.start(withContainer({}, { codebuild: { buildspec }, timeoutSeconds: 200_000 }), prowEnv);
     const input = started()[0]!;
-    expect(input.artifactsOverride).toMatchObject({ type: 'S3', location: 'skiff-artifacts', path: 'jobs/3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77' });
+    expect(input.artifactsOverride).toMatchObject({ type: 'S3', location: 'skiff-artifacts', path: 'jobs/job-1' });
     // CodeBuild's longest: 36 hours.
     expect(input.timeoutInMinutesOverride).toBe(2160);
   });
@@ -222,9 +222,9 @@ describe('CodeBuildAgent.start', () => {
   it('without a clone token and with a deck URL: no token variable, and the URL is the deck', async () => {
     const { agent, started } = setup({ cloneToken: undefined, jobUrl: (job) => `https://skiff.example.com/job/${job.id}` });
     const answer = await agent.start(withContainer({ image: undefined }), {});
-    expect(answer.url).toBe('https://skiff.example.com/job/3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77');
+    expect(answer.url).toBe('https://skiff.example.com/job/job-1');
     const input = started()[0]!;
-    expect(input.environmentVariablesOverride).toEqual([{ name: 'PROW_JOB_ID', value: '3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77', type: 'PLAINTEXT' }]);
+    expect(input.environmentVariablesOverride).toEqual([{ name: 'PROW_JOB_ID', value: 'job-1', type: 'PLAINTEXT' }]);
     // No image and no resources: the project's own stay.
     expect(input).not.toHaveProperty('imageOverride');
     expect(input).not.toHaveProperty('computeTypeOverride');
@@ -234,10 +234,10 @@ describe('CodeBuildAgent.start', () => {
     {
       name: 'args without a command (the image entrypoint)',
       container: { command: [], args: ['make', 'test'] },
-      message: "pull-widgets-unit: the job has args but no command, so it relies on its image's entrypoint, which CodeBuild does not run: set the container's command (the entrypoint) or codebuild.buildspec",
+      message: "unit: the job has args but no command, so it relies on its image's entrypoint, which CodeBuild does not run: set the container's command (the entrypoint) or codebuild.buildspec",
     },
-    { name: 'neither command nor args', container: { command: [], args: [] }, message: 'pull-widgets-unit: nothing to run: the job has no container command and no codebuild.buildspec' },
-    { name: 'a cpu that is no quantity', container: { resources: { cpu: 'four' } }, message: 'pull-widgets-unit: resources cpu "four" is not a Kubernetes quantity' },
+    { name: 'neither command nor args', container: { command: [], args: [] }, message: 'unit: nothing to run: the job has no container command and no codebuild.buildspec' },
+    { name: 'a cpu that is no quantity', container: { resources: { cpu: 'four' } }, message: 'unit: resources cpu "four" is not a Kubernetes quantity' },
   ])('refuses $name before asking CodeBuild', async ({ container, message }) => {
     const { agent, mock } = setup();
     const start = agent.start(withContainer(container), prowEnv);
@@ -325,7 +325,7 @@ describe('CodeBuildAgent.observe', () => {
     mock.on(BatchGetBuildsCommand).resolves({ builds: [{ id: buildId, arn: buildArn, ...build }] });
 
     // Act
-    const seen = await agent.observe(jobRecord({ buildId }));
+    const seen = await agent.observe(pendingJobRecord({ buildId }));
 
     // Assess
     expect(seen).toEqual(want);
@@ -335,8 +335,8 @@ describe('CodeBuildAgent.observe', () => {
   it('a build CodeBuild does not know, or a job with no build yet, is unknown', async () => {
     const { agent, mock } = setup();
     mock.on(BatchGetBuildsCommand).resolves({ builds: [], buildsNotFound: [buildId] });
-    expect(await agent.observe(jobRecord({ buildId }))).toBeUndefined();
-    expect(await agent.observe(jobRecord())).toBeUndefined();
+    expect(await agent.observe(pendingJobRecord({ buildId }))).toBeUndefined();
+    expect(await agent.observe(pendingJobRecord())).toBeUndefined();
     expect(mock.commandCalls(BatchGetBuildsCommand)).toHaveLength(1);
   });
 });
@@ -345,7 +345,7 @@ describe('CodeBuildAgent.abort', () => {
   it('stops the build', async () => {
     const { agent, mock } = setup();
     mock.on(StopBuildCommand).resolves({ build: { id: buildId, buildStatus: 'STOPPED' } });
-    await agent.abort(jobRecord({ buildId }));
+    await agent.abort(pendingJobRecord({ buildId }));
     expect(mock.commandCalls(StopBuildCommand).map((c) => c.args[0].input)).toEqual([{ id: buildId }]);
   });
 
@@ -353,19 +353,19 @@ describe('CodeBuildAgent.abort', () => {
     const { agent, mock } = setup();
     mock.on(StopBuildCommand).rejects(Object.assign(new Error('Build cannot be stopped'), { name: 'InvalidInputException' }));
     mock.on(BatchGetBuildsCommand).resolves({ builds: [{ id: buildId, buildStatus: 'SUCCEEDED' }] });
-    await expect(agent.abort(jobRecord({ buildId }))).resolves.toBeUndefined();
+    await expect(agent.abort(pendingJobRecord({ buildId }))).resolves.toBeUndefined();
   });
 
   it('a build still running that would not stop is an error', async () => {
     const { agent, mock } = setup();
     mock.on(StopBuildCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     mock.on(BatchGetBuildsCommand).resolves({ builds: [{ id: buildId, buildStatus: 'IN_PROGRESS' }] });
-    await expect(agent.abort(jobRecord({ buildId }))).rejects.toThrow('Rate exceeded');
+    await expect(agent.abort(pendingJobRecord({ buildId }))).rejects.toThrow('Rate exceeded');
   });
 
   it('a job whose start never finished has no build to stop', async () => {
     const { agent, mock } = setup();
-    await agent.abort(jobRecord());
+    await agent.abort(pendingJobRecord());
     expect(mock.calls()).toHaveLength(0);
   });
 });
@@ -376,7 +376,7 @@ describe('observationFromEvent', () => {
 
   it("reads the job id from the build's PROW_JOB_ID and maps the status", () => {
     expect(observationFromEvent(sample())).toEqual({
-      jobId: '3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77',
+      jobId: 'job-1',
       buildId,
       project: 'skiff-jobs',
       observation: { state: 'failure', description: 'Job failed.', url: consolePage, completedAt: '2026-12-03T14:14:28.000Z' },
@@ -391,7 +391,7 @@ describe('observationFromEvent', () => {
   ])('$status', ({ status, want }) => {
     const event = sample();
     event.detail['build-status'] = status as never;
-    expect(observationFromEvent(event, (id) => `https://skiff.example.com/job/${id}`)?.observation).toEqual({ ...want, url: 'https://skiff.example.com/job/3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77' });
+    expect(observationFromEvent(event, (id) => `https://skiff.example.com/job/${id}`)?.observation).toEqual({ ...want, url: 'https://skiff.example.com/job/job-1' });
   });
 
   it.each([

@@ -11,7 +11,7 @@ import {
   type WorkflowRunObservation,
 } from '../../../shared/jobs/agents/github-actions.js';
 import type { JobRecord } from '../../../shared/jobs/types.js';
-import { jobRecord } from '../../fakes/agents-jobs.js';
+import { pendingJobRecord } from '../../fakes/plank-job-record.js';
 import { MemoryGitHub } from '../../fakes/memory-github.js';
 
 const full = 'acme/widgets';
@@ -19,7 +19,7 @@ const declared = ['prow_job_id', 'base_ref', 'base_sha', 'pull_number', 'pull_sh
 
 /** A github-actions job made now (runs are looked for from the job's creation on). */
 function actionsJob(overrides: Partial<JobRecord> = {}, settings: Partial<NonNullable<JobRecord['run']['githubActions']>> = {}): JobRecord {
-  return jobRecord({
+  return pendingJobRecord({
     agent: 'github-actions',
     createdAt: new Date().toISOString(),
     run: { githubActions: { workflow: 'ci.yaml', inputs: { go: '1.23' }, ...settings }, timeoutSeconds: 7200 },
@@ -49,9 +49,9 @@ describe('GitHubActionsAgent.start', () => {
       go: '1.23',
       prow_job_id: job.id,
       base_ref: 'main',
-      base_sha: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0',
-      pull_number: '7',
-      pull_sha: 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1',
+      base_sha: 'base000000000000000000000000000000000000',
+      pull_number: '1',
+      pull_sha: 'head000000000000000000000000000000000000',
     };
     expect(gh.writes).toEqual([`dispatchWorkflow ${full} ci.yaml@main ${JSON.stringify(inputs)}`]);
     expect(gh.fake.workflowRunsOf(full)).toEqual([expect.objectContaining({ id: 1000, workflow: 'ci.yaml', displayTitle: `run ${job.id}`, event: 'workflow_dispatch', headBranch: 'main', inputs })]);
@@ -93,7 +93,7 @@ describe('GitHubActionsAgent.start', () => {
 
   it('a job without a workflow or a repository cannot start', async () => {
     const { gh, agent } = setup();
-    await expect(agent.start(jobRecord({ agent: 'github-actions' }))).rejects.toThrow('pull-widgets-unit: a github-actions job needs github_actions.workflow');
+    await expect(agent.start(pendingJobRecord({ agent: 'github-actions' }))).rejects.toThrow('unit: a github-actions job needs github_actions.workflow');
     await expect(agent.start(actionsJob({ refs: undefined }))).rejects.toThrow('needs a repository to run in');
     expect(gh.calls).toEqual([]);
   });
@@ -185,7 +185,7 @@ describe('GitHubActionsAgent.abort', () => {
 });
 
 describe('observationFromWorkflowRun', () => {
-  const jobId = '3f2a9c0e5b7d4e1fa0c8d6b2e4f19a77';
+  const jobId = 'job-1';
   const payload = (edit: (run: Record<string, unknown>) => void = () => {}) => {
     const p = samplePayload('workflow_run', 'completed');
     p.workflow_run.event = 'workflow_dispatch';

@@ -39,7 +39,6 @@ describe('defaults (Prow defaultJobBase, defaultPresubmitFields, DefaultTriggerF
     expect(job!.container).toEqual({ image: 'alpine', command: ['make', 'test'], args: [], env: {} });
     expect(jobs.maxConcurrency).toBe(0);
     expect(jobs.maxJobAgeMs).toBe(7 * 24 * 3_600_000);
-    expect(jobs.logRetentionDays).toBe(30);
   });
 
   it('postsubmits leave always_run unset (Prow: runs unless set false), periodics keep their schedule', () => {
@@ -345,10 +344,10 @@ describe("in_repo_config.enabled (Prow's TestInRepoConfigEnabled)", () => {
   });
 });
 
-describe('plank, sinker and skiff settings', () => {
-  it('max_concurrency, max_prowjob_age and job_log_retention_days are read; plank\'s other keys are one warning', () => {
-    const parsed = load('plank:\n  max_concurrency: 5\n  job_url_template: x\nsinker:\n  max_prowjob_age: 48h\nskiff:\n  job_log_retention_days: 14\n');
-    expect(parsed.jobs).toMatchObject({ maxConcurrency: 5, maxJobAgeMs: 48 * 3_600_000, logRetentionDays: 14 });
+describe('plank and sinker settings', () => {
+  it('max_concurrency and max_prowjob_age are read; plank\'s other keys are one warning', () => {
+    const parsed = load('plank:\n  max_concurrency: 5\n  job_url_template: x\nsinker:\n  max_prowjob_age: 48h\n');
+    expect(parsed.jobs).toMatchObject({ maxConcurrency: 5, maxJobAgeMs: 48 * 3_600_000 });
     expect(parsed.warnings).toEqual(['config.yaml:1:1: plank: Skiff reads max_concurrency; keys it does not implement yet, ignored: job_url_template']);
   });
 });
