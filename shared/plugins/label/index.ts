@@ -139,7 +139,7 @@ async function handleComment(ctx: Ctx, e: GenericCommentEvent): Promise<Outcome>
   const failures: { what: string; error: unknown }[] = [];
   // One failed write does not keep the others off (Prow logs and goes on); the failure is raised
   // afterwards so the event is retried, and the journal skips the writes already made.
-  const write = async (what: string, doWrite: () => Promise<void>) => {
+  const write = async (what: string, doWrite: () => Promise<unknown>) => {
     try {
       await doWrite();
       return true;
