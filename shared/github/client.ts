@@ -250,8 +250,12 @@ export interface GitHubClient {
    */
   removeLabel(ref: IssueRef, label: string): Promise<string[] | undefined>;
   getIssueLabels(ref: IssueRef): Promise<string[]>;
-  /** The repository's labels (those that can be added without creating one). */
-  getRepoLabels(repo: RepoRef): Promise<RepoLabel[]>;
+  /**
+   * The repository's labels (those that can be added without creating one), every page. A
+   * container may reuse the list for a short while (github/etag-cache.ts); `revalidate` asks
+   * GitHub again, for when an answer without a label would refuse a command.
+   */
+  getRepoLabels(repo: RepoRef, options?: { revalidate?: boolean }): Promise<RepoLabel[]>;
 
   // Comments.
   /** Returns the new comment's id. */
@@ -398,7 +402,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   addLabel: { write: true, answersState: true, describe: (ref, label) => `${issue(ref)} ${label}` },
   removeLabel: { write: true, answersState: true, describe: (ref, label) => `${issue(ref)} ${label}` },
   getIssueLabels: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
-  getRepoLabels: { write: false, reuse: 'delivery', describe: (repo) => repoName(repo) },
+  getRepoLabels: { write: false, reuse: 'delivery', describe: (repo, o) => `${repoName(repo)}${o?.revalidate ? ' (revalidated)' : ''}` },
   createComment: { write: true, describe: (ref, body) => `${issue(ref)} ${body}` },
   listComments: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   editComment: { write: true, describe: (repo, id, body) => `${repoName(repo)} comment ${id} ${body}` },

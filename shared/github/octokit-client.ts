@@ -149,9 +149,17 @@ export class OctokitGitHub implements GitHubClient {
     }
   }
 
-  async getRepoLabels(repo: RepoRef): Promise<RepoLabel[]> {
+  async getRepoLabels(repo: RepoRef, options: { revalidate?: boolean } = {}): Promise<RepoLabel[]> {
     try {
-      const labels = await this.octokit.paginate('GET /repos/{owner}/{repo}/labels', { owner: repo.owner, repo: repo.repo, per_page: 100 });
+      // `Cache-Control: no-cache` (RFC 9111 §5.2.1.4) tells the container's cache (etag-cache.ts)
+      // to ask GitHub, conditionally, rather than reuse its copy; pagination sends the header with
+      // every page.
+      const labels = await this.octokit.paginate('GET /repos/{owner}/{repo}/labels', {
+        owner: repo.owner,
+        repo: repo.repo,
+        per_page: 100,
+        ...(options.revalidate ? { headers: { 'cache-control': 'no-cache' } } : {}),
+      });
       return labels.map((l) => ({ name: l.name, color: l.color, description: l.description ?? '' }));
     } catch (cause) {
       throw new GitHubError(`failed to list the labels of ${repoName(repo)}`, { cause });
