@@ -11,8 +11,10 @@
 //   label the repository lacks would create it, which the label plugin never does). A caller that
 //   must not act on a stale answer sends `Cache-Control: no-cache` and gets a conditional read:
 //   the label plugin does before refusing a label as missing, so one created a minute ago is
-//   found. What remains: a repository label deleted less than `ttlMs` ago still looks present, so
-//   an add of it is sent and GitHub creates it again (with the default colour);
+//   found, and a `label` webhook (a repository label created, edited or deleted) drops the list in
+//   the container that receives it (`forgetRepoLabels`). What remains, in the other containers: a
+//   repository label deleted less than `ttlMs` ago still looks present, so an add of it is sent
+//   and GitHub creates it again (with the default colour);
 // - everything else (an issue's labels, a pull request, config files) is revalidated on every
 //   read, because a command must see what the previous command did.
 // Entries are keyed by credential (an installation id, or a hash of the token — never the token),
@@ -107,6 +109,30 @@ export class EtagCache {
     if (!entry) return;
     this.#entries.delete(key);
     this.#bytes -= entry.bytes;
+  }
+
+  /**
+   * Drops the kept label list of `owner/repo` (every page, every credential), so the next read
+   * asks GitHub: a `label` webhook said someone created, edited or deleted one. Returns how many
+   * entries went.
+   */
+  forgetRepoLabels(repo: { owner: string; repo: string }): number {
+    // GitHub's names are case-insensitive; the key's URL (its last part) may be under /api/v3.
+    const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/labels`.toLowerCase();
+    let dropped = 0;
+    for (const key of [...this.#entries.keys()]) {
+      const url = key.slice(key.lastIndexOf(' ') + 1);
+      let pathname: string;
+      try {
+        pathname = new URL(url).pathname.toLowerCase();
+      } catch {
+        continue;
+      }
+      if (!pathname.endsWith(path)) continue;
+      this.delete(key);
+      dropped++;
+    }
+    return dropped;
   }
 }
 

@@ -118,6 +118,28 @@ describe('label through the pipeline, with the kubernetes label section', () => 
     expect(trace.plugins.label).toMatchObject({ status: 'ran', reason: 'added kind/feature' });
   });
 
+  it("a label webhook (a repository label created) makes the container read the repository's labels afresh", async () => {
+    // Prepare: the first command caches the list; then kind/feature is created, and GitHub says so.
+    h = await harness();
+    const first = await h.post('issue_comment', withLabels(prComment('/kind bug', { login: 'mallory', number: 1 }), []));
+    await h.settled(first.delivery);
+    h.github.setRepoLabels(repo, ['kind/bug', 'kind/feature', 'needs-kind']);
+    const created = samplePayload('label', 'created');
+    created.label = { ...created.label, name: 'kind/feature' };
+    const labelEvent = await h.post('label', created);
+    await h.settled(labelEvent.delivery);
+    h.github.resetCalls();
+
+    // Act
+    const sent = await h.post('issue_comment', withLabels(prComment('/kind feature', { login: 'mallory', number: 1 }), ['kind/bug']));
+    const trace = await h.settled(sent.delivery);
+
+    // Assess: one plain read of the list (no revalidation needed), then the add.
+    expect(h.github.labelsOf(repo, 1).sort()).toEqual(['kind/bug', 'kind/feature']);
+    expect(routes(h).filter((r) => r === 'listRepoLabels' || r === 'addLabels')).toEqual(['listRepoLabels', 'addLabels']);
+    expect(JSON.stringify(trace.plugins.label)).not.toContain('asking GitHub again');
+  });
+
   it("a restricted label is refused in Prow's words for someone outside its team, and set by a member", async () => {
     // Prepare
     h = await harness();

@@ -336,6 +336,28 @@ describe('EtagCache', () => {
   const response = (data: unknown): CachedResponse => ({ status: 200, url: 'u', headers: {}, data });
   const entry = (bytes: number) => ({ etag: '"x"', response: response('x'), bytes, immutable: false, expiresAt: undefined });
 
+  it("forgetRepoLabels drops one repository's label list, every page and credential, and nothing else", () => {
+    // Prepare: keys as the hook makes them, `<credential> <accept> <url>`.
+    const cache = new EtagCache();
+    const keys = [
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/labels?per_page=100&page=2',
+      'installation:7 application/vnd.github.v3+json https://ghe.example/api/v3/repos/Acme/Widgets/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/issues/1/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/gadgets/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/labels/kind%2Fbug',
+    ];
+    for (const key of keys) cache.set(key, entry(10));
+
+    // Act
+    const dropped = cache.forgetRepoLabels({ owner: 'acme', repo: 'widgets' });
+
+    // Assess
+    expect(dropped).toBe(3);
+    expect(keys.map((key) => cache.get(key) !== undefined)).toEqual([false, false, false, true, true, true]);
+    expect(cache.bytes).toBe(30);
+  });
+
   it('evicts the least recently used entry past its count', () => {
     // Prepare
     const cache = new EtagCache({ maxEntries: 2 });
