@@ -191,7 +191,8 @@ async function handleComment(ctx: Ctx, e: GenericCommentEvent): Promise<Outcome>
 
   // Prow: removing every label of a needs-type, and adding none, asks for one with needs-<type>.
   // Whether one is left is told by what the last remove answered (GitHub's labels after it), or,
-  // when that is not known, by a read. The repository's cached list decides whether it has
+  // when that is not known, by a read. Prow decides from what was asked, so a label whose removal
+  // was refused (restricted) still brings needs-<type> there; here the label left keeps it off. The repository's cached list decides whether it has
   // needs-<type>: a needs label created within the cache's two minutes is missed, not refused.
   for (const type of needsTypes) {
     const needs = `needs-${type}`;
