@@ -593,6 +593,17 @@ const payloadRows: Case[] = [
     reads: ['getRepoLabels', 'getIssueLabels'],
   },
   {
+    name: 'needs-kind stays off when the last kind label stays on: its removal was refused (Prow would add needs-kind)',
+    body: '/remove-kind security',
+    commenter: nonOrgMember,
+    restrictedLabels: { org: [{ label: 'kind/security', allowed_users: [orgMember] }] },
+    repoLabels: ['kind/security', 'needs-kind'],
+    issueLabels: ['kind/security'],
+    botComment: true,
+    commentText: 'The label(s) `kind/security` cannot be applied or removed',
+    status: 'refused',
+  },
+  {
     name: 'a label missing from the repository is asked about again before the refusal',
     body: '/kind nope',
     repoLabels: [bug],
