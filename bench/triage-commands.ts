@@ -3,7 +3,9 @@
 // has the label, and a second on another issue in the same container (what, if anything, is
 // reused across deliveries); and what `/close` and `/reopen` by the issue's author and
 // `/lifecycle stale` (lifecycle) cost. Each call is sorted into reads and writes, and the reads of
-// data the webhook's payload already carries (the issue's labels, author, state) are named.
+// data the webhook's payload already carries (the issue's labels, author, state) are named. The
+// issue's labels are the payload's and each label write answers them; the repository's labels are
+// kept by the container for two minutes, so the second issue's `/kind bug` is its one write.
 // Set against what Prow's plugins make for the same command, counted from its source
 // (kubernetes-sigs/prow pkg/plugins/label/label.go, pkg/plugins/lifecycle/{close,reopen,lifecycle}.go).
 import { stringify } from 'yaml';
@@ -224,7 +226,8 @@ export async function measureTriageCommands(): Promise<MetricReport> {
   const repoLabelReads = (c: Cost) => c.reads.filter((r) => route(r) === 'listRepoLabels').length;
   const secondCached = repoLabelReads(second) === 0;
   const firstPass = first.writes.length <= 1 && first.done;
-  const secondPass = second.writes.length <= 1 && secondCached && second.done;
+  // Issue 11: with the repository's labels cached, a label command is its write and nothing else.
+  const secondPass = second.writes.length <= 1 && second.reads.length === 0 && secondCached && second.done;
   const noPayloadReads = (c: Cost) => c.payloadReads.length === 0 && c.done;
   const all = { '/kind bug (first)': first, '/kind bug (second issue)': second, '/close by the author': close, '/reopen by the author': reopen, '/lifecycle stale': stale };
   const oneTimeLeaks = Object.values(all).flatMap((c) => c.oneTime);
@@ -237,7 +240,7 @@ export async function measureTriageCommands(): Promise<MetricReport> {
       {
         metric: '/kind bug on a second issue, same container: GitHub calls',
         value: `${counts(second)}; the repository's labels ${secondCached ? 'from a cache' : 'read again'}`,
-        target: "≤ 1 write, the repo's labels cached",
+        target: "≤ 1 write, 0 reads (the repo's labels cached)",
         pass: secondPass,
       },
       { metric: '/kind bug: reads of data the payload carries', value: carriedText(first), target: '0', pass: noPayloadReads(first) },
@@ -246,7 +249,7 @@ export async function measureTriageCommands(): Promise<MetricReport> {
       { metric: '/lifecycle stale on an issue: GitHub calls; reads of payload data', value: `${counts(stale)}; ${carriedText(stale)}`, target: '0 reads of payload data', pass: noPayloadReads(stale) },
       {
         metric: 'Triage commands: calls, Skiff / Prow',
-        value: `/kind bug ${ratio(first, prowKindBug)}; /close ${ratio(close, prowClose)}; /reopen ${ratio(reopen, prowReopen)}; /lifecycle stale ${ratio(stale, prowLifecycleStale)}`,
+        value: `/kind bug ${ratio(first, prowKindBug)} (second issue ${ratio(second, prowKindBug)}); /close ${ratio(close, prowClose)}; /reopen ${ratio(reopen, prowReopen)}; /lifecycle stale ${ratio(stale, prowLifecycleStale)}`,
       },
     ],
     how: [
@@ -256,19 +259,19 @@ export async function measureTriageCommands(): Promise<MetricReport> {
     ],
     findings: [
       ...(first.writes.length > 1 || second.writes.length > 1 || !first.done || !second.done ? [`/kind bug wrote ${first.writes.length} then ${second.writes.length} times (${tally(first.writes)} / ${tally(second.writes)}); label added ${first.done}/${second.done}.`] : []),
-      ...(!secondCached
+      ...(!secondCached || second.reads.length
         ? [
-            `The repository's labels are read on every label command (${repoLabelReads(second)} \`GET /repos/${benchRepo}/labels\` on the second issue, as on the first): \`getRepoLabels\` is reused only within one delivery (shared/github/client.ts \`reuse: 'delivery'\`). A cross-delivery cache with ETag revalidation (issue 12) would turn it into a conditional request answered 304, or none while fresh; it changes only when someone edits the repository's labels.`,
+            `The second issue's \`/kind bug\` read GitHub (${tally(second.reads)}): the repository's label list should come from the container's cache for two minutes (shared/github/etag-cache.ts, short-lived), and the issue's labels from the payload. ${repoLabelReads(second)} \`GET /repos/${benchRepo}/labels\` on the second issue, ${repoLabelReads(first)} on the first.`,
           ]
         : []),
       ...(first.payloadReads.length || second.payloadReads.length
         ? [
-            `label reads the issue's labels from GitHub (${tally(first.payloadReads.map((p) => p.call))}) though the payload's \`issue.labels\` holds them: shared/plugins/label/index.ts does so on purpose, so that a label command sees the effect of the one before it (Prow reads them too). Taking \`issue.labels\` from the payload (the GenericCommentEvent would have to carry them) removes the read; the cost: GitHub builds the payload when the comment is made, so a \`/remove-kind bug\` posted before the bot acted on a \`/kind bug\` would see no kind/bug and be refused. Needed to meet the target: the payload's labels as the starting state, with a GitHub read only where a refusal would follow (a label to remove that the payload lacks). Writes stay safe either way: GitHub's add is idempotent and the client takes a remove's 404 as done.`,
+            `label read the issue's labels from GitHub (${tally([...first.payloadReads, ...second.payloadReads].map((p) => p.call))}) though the payload's \`issue.labels\` holds them and matches the fake's: shared/plugins/label/index.ts should read them only before skipping an add the payload shows or refusing a remove it lacks (see shared/plugins/issue-labels.ts).`,
           ]
         : []),
       ...(stale.payloadReads.length
         ? [
-            `/lifecycle stale reads the issue's labels (${tally(stale.payloadReads.map((p) => p.call))}) to know which lifecycle label to remove and whether stale is already there; the payload's \`issue.labels\` says the same as of the comment. Same remedy as for label: carry the payload's labels in the GenericCommentEvent and start from them (the plugin already follows its own changes through a comment's lines without re-reading).`,
+            `/lifecycle stale read the issue's labels (${tally(stale.payloadReads.map((p) => p.call))}) though the payload shows no lifecycle label: shared/plugins/lifecycle/labels.ts should add the label and take any other lifecycle label from the add's answer.`,
           ]
         : []),
       ...(close.payloadReads.length || reopen.payloadReads.length ? [`/close or /reopen by the author read payload data: ${tally([...close.payloadReads, ...reopen.payloadReads].map((p) => p.call))}.`] : []),

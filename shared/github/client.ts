@@ -237,13 +237,25 @@ export interface ReviewRequest {
 
 export interface GitHubClient {
   // Labels.
-  /** Idempotent: adding a label the issue already has changes nothing on GitHub. */
-  addLabel(ref: IssueRef, label: string): Promise<void>;
-  /** Idempotent: removing a label the issue does not have is success (GitHub answers 404). */
-  removeLabel(ref: IssueRef, label: string): Promise<void>;
+  /**
+   * Idempotent: adding a label the issue already has changes nothing on GitHub. Answers the
+   * issue's labels afterwards, as GitHub does, or `undefined` when they are not known (the write
+   * was not sent: journaled by an earlier attempt, dry-run).
+   */
+  addLabel(ref: IssueRef, label: string): Promise<string[] | undefined>;
+  /**
+   * Idempotent: removing a label the issue does not have is success (GitHub answers 404). Answers
+   * the labels left, as GitHub does, or `undefined` when they are not known (a 404 says none; not
+   * sent, as for addLabel).
+   */
+  removeLabel(ref: IssueRef, label: string): Promise<string[] | undefined>;
   getIssueLabels(ref: IssueRef): Promise<string[]>;
-  /** The repository's labels (those that can be added without creating one). */
-  getRepoLabels(repo: RepoRef): Promise<RepoLabel[]>;
+  /**
+   * The repository's labels (those that can be added without creating one), every page. A
+   * container may reuse the list for a short while (github/etag-cache.ts); `revalidate` asks
+   * GitHub again, for when an answer without a label would refuse a command.
+   */
+  getRepoLabels(repo: RepoRef, options?: { revalidate?: boolean }): Promise<RepoLabel[]>;
 
   // Comments.
   /** Returns the new comment's id. */
@@ -369,6 +381,12 @@ interface MethodSpec<M extends GitHubMethod> {
   anyRepo?: boolean;
   /** Reads only. */
   reuse?: ReadReuse;
+  /**
+   * Writes only: the answer describes GitHub's state right after the write (an issue's labels),
+   * not the write itself. The journal keeps no such answer, and a write it skips answers
+   * `undefined`: what GitHub said on an earlier attempt is older than the retry.
+   */
+  answersState?: boolean;
   /** The call's arguments after the first, as one readable line (the first is the repository or issue). */
   describe(...args: Parameters<GitHubClient[M]>): string;
 }
@@ -381,10 +399,10 @@ const issue = (ref: IssueRef) => formatIssueRef(ref);
 
 /** Every method, declared once. The first argument of each is the repository (or issue) it acts on. */
 export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
-  addLabel: { write: true, describe: (ref, label) => `${issue(ref)} ${label}` },
-  removeLabel: { write: true, describe: (ref, label) => `${issue(ref)} ${label}` },
+  addLabel: { write: true, answersState: true, describe: (ref, label) => `${issue(ref)} ${label}` },
+  removeLabel: { write: true, answersState: true, describe: (ref, label) => `${issue(ref)} ${label}` },
   getIssueLabels: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
-  getRepoLabels: { write: false, reuse: 'delivery', describe: (repo) => repoName(repo) },
+  getRepoLabels: { write: false, reuse: 'delivery', describe: (repo, o) => `${repoName(repo)}${o?.revalidate ? ' (revalidated)' : ''}` },
   createComment: { write: true, describe: (ref, body) => `${issue(ref)} ${body}` },
   listComments: { write: false, reuse: 'delivery', describe: (ref) => issue(ref) },
   editComment: { write: true, describe: (repo, id, body) => `${repoName(repo)} comment ${id} ${body}` },
@@ -455,6 +473,8 @@ export interface Call<M extends GitHubMethod = GitHubMethod> {
   anyOrg: boolean;
   /** See MethodSpec.anyRepo. */
   anyRepo: boolean;
+  /** See MethodSpec.answersState. */
+  answersState: boolean;
   /** `describeCall(method, args)`. */
   text: string;
   send(): Promise<Awaited<ReturnType<GitHubClient[M]>>>;
@@ -478,6 +498,7 @@ export function wrapClient(inner: GitHubClient, around: (call: Call) => Promise<
         reuse: spec.reuse,
         anyOrg: spec.anyOrg === true,
         anyRepo: spec.anyRepo === true,
+        answersState: spec.answersState === true,
         // Described when a layer asks: most calls pass through layers that never need the text.
         get text() {
           return (text ??= describeCall(method, args as never));

@@ -84,6 +84,11 @@ export class GitHubConnector {
     return this.dryRun ? dryRunClient(client, this.options.log) : client;
   }
 
+  /** A `label` webhook: this container's kept list of the repository's labels is out of date. */
+  repoLabelsChanged(repo: RepoRef): void {
+    this.etags?.forgetRepoLabels(repo);
+  }
+
   /** Reads for the config loader; never dry-run-wrapped since it writes nothing. */
   async contentsFor(repo: RepoRef): Promise<ContentsReader> {
     await this.refreshCredentials();

@@ -5,11 +5,18 @@
 // the hook then hands back the kept answer as if GitHub had sent it again. Three kinds of read:
 // - immutable — git blobs, trees and commits by full SHA, a file's contents at a commit SHA: the
 //   same SHA always names the same content, so the kept answer is reused without any request;
-// - short-lived — collaborator permission and team membership: reused for `ttlMs` (2 minutes by
-//   default), then revalidated. A role or membership GitHub changed is seen that much later; a
-//   plugin's own writes never change them;
-// - everything else (an issue's labels, a pull request, repository labels, config files) is
-//   revalidated on every read, because a command must see what the previous command did.
+// - short-lived — collaborator permission, team membership and a repository's label list: reused
+//   for `ttlMs` (2 minutes by default), then revalidated. A role, membership or repository label
+//   GitHub changed is seen that much later; a plugin's own writes never change them (adding a
+//   label the repository lacks would create it, which the label plugin never does). A caller that
+//   must not act on a stale answer sends `Cache-Control: no-cache` and gets a conditional read:
+//   the label plugin does before refusing a label as missing, so one created a minute ago is
+//   found, and a `label` webhook (a repository label created, edited or deleted) drops the list in
+//   the container that receives it (`forgetRepoLabels`). What remains, in the other containers: a
+//   repository label deleted less than `ttlMs` ago still looks present, so an add of it is sent
+//   and GitHub creates it again (with the default colour);
+// - everything else (an issue's labels, a pull request, config files) is revalidated on every
+//   read, because a command must see what the previous command did.
 // Entries are keyed by credential (an installation id, or a hash of the token — never the token),
 // Accept header and URL with its query: one credential never sees another's answers, and a raw
 // file and its JSON description are different answers. Memory is bounded: least recently used
@@ -103,9 +110,33 @@ export class EtagCache {
     this.#entries.delete(key);
     this.#bytes -= entry.bytes;
   }
+
+  /**
+   * Drops the kept label list of `owner/repo` (every page, every credential), so the next read
+   * asks GitHub: a `label` webhook said someone created, edited or deleted one. Returns how many
+   * entries went.
+   */
+  forgetRepoLabels(repo: { owner: string; repo: string }): number {
+    // GitHub's names are case-insensitive; the key's URL (its last part) may be under /api/v3.
+    const path = `/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}/labels`.toLowerCase();
+    let dropped = 0;
+    for (const key of [...this.#entries.keys()]) {
+      const url = key.slice(key.lastIndexOf(' ') + 1);
+      let pathname: string;
+      try {
+        pathname = new URL(url).pathname.toLowerCase();
+      } catch {
+        continue;
+      }
+      if (!pathname.endsWith(path)) continue;
+      this.delete(key);
+      dropped++;
+    }
+    return dropped;
+  }
 }
 
-/** How long collaborator permission and team membership answers are reused: 2 minutes. */
+/** How long collaborator permission, team membership and repository label answers are reused: 2 minutes. */
 export const defaultMembershipTtlMs = 120_000;
 
 export type ReadPolicy = 'immutable' | 'short-lived' | 'revalidate';
@@ -115,7 +146,12 @@ const fullSha = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const repoPath = '/repos/[^/]+/[^/]+';
 const gitObject = new RegExp(`^${repoPath}/git/(?:blobs|trees|commits)/([^/]+)$`);
 const contents = new RegExp(`^${repoPath}/contents(?:/|$)`);
-const shortLived = [new RegExp(`^${repoPath}/collaborators/[^/]+/permission$`), /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/];
+const shortLived = [
+  new RegExp(`^${repoPath}/collaborators/[^/]+/permission$`),
+  /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/,
+  // The repository's labels, each page (the query is part of the key), not an issue's.
+  new RegExp(`^${repoPath}/labels$`),
+];
 
 /**
  * How a GET's answer may be reused, from its path (after the base URL, so a GitHub Enterprise
@@ -209,7 +245,12 @@ export function installConditionalReads(octokit: Pick<Octokit, 'hook' | 'request
     const key = `${credential} ${headers.accept ?? ''} ${parsed.url}`;
     const policy = readPolicy(pathname, url.searchParams);
     const entry = cache.get(key);
-    if (entry && (entry.immutable || (entry.expiresAt !== undefined && cache.now() < entry.expiresAt))) {
+    // `Cache-Control: no-cache`: the caller wants GitHub asked (conditionally) even while the kept
+    // answer is fresh. The header is this cache's, not sent on.
+    const noCache = /\bno-cache\b/i.test(String(headers['cache-control'] ?? ''));
+    // Octokit has lower-cased the header names by the time the hook runs.
+    if (noCache) endpoint.headers = Object.fromEntries(Object.entries(endpoint.headers).filter(([name]) => name !== 'cache-control')) as typeof endpoint.headers;
+    if (entry && !noCache && (entry.immutable || (entry.expiresAt !== undefined && cache.now() < entry.expiresAt))) {
       if (usage) usage.cached++;
       return structuredClone(entry.response) as never;
     }

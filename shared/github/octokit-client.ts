@@ -43,6 +43,10 @@ export const blobsPerQuery = 50;
 /** GitHub shows a deleted account as null; it is the `ghost` user on github.com. */
 const userOf = (user: { login: string; type?: string } | null | undefined): GitHubUser => ({ login: user?.login ?? 'ghost', type: user?.type ?? 'User' });
 
+/** The names in a label write's answer; `undefined` if it is not the list GitHub documents. */
+const labelNames = (data: unknown): string[] | undefined =>
+  Array.isArray(data) ? data.flatMap((l: { name?: unknown } | null) => (typeof l?.name === 'string' ? [l.name] : [])) : undefined;
+
 /**
  * Any Octokit with `request` and pagination: production passes SkiffOctokit (with retries and
  * throttling), unit tests a plain one over the in-process fake GitHub. Calls name their REST
@@ -54,20 +58,26 @@ export type RestOctokit = Pick<Octokit, 'request' | 'graphql'> & { paginate: Pag
 export class OctokitGitHub implements GitHubClient {
   constructor(private readonly octokit: RestOctokit) {}
 
-  async addLabel(ref: IssueRef, label: string): Promise<void> {
+  // Both label writes answer with the issue's labels afterwards (all of them: GitHub does not
+  // page these answers), https://docs.github.com/en/rest/issues/labels#add-labels-to-an-issue and
+  // #remove-a-label-from-an-issue, so a plugin needs no read to know what is left.
+  async addLabel(ref: IssueRef, label: string): Promise<string[] | undefined> {
     try {
-      await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, labels: [label] });
+      const { data } = await this.octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, labels: [label] });
+      return labelNames(data);
     } catch (cause) {
       throw new GitHubError(`failed to add label ${label} to ${formatIssueRef(ref)}`, { cause });
     }
   }
 
-  async removeLabel(ref: IssueRef, label: string): Promise<void> {
+  async removeLabel(ref: IssueRef, label: string): Promise<string[] | undefined> {
     try {
-      await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, name: label });
+      const { data } = await this.octokit.request('DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}', { owner: ref.owner, repo: ref.repo, issue_number: ref.number, name: label });
+      return labelNames(data);
     } catch (cause) {
-      // 404: the label is not on the issue (any more), which is the state we wanted.
-      if (status(cause) === 404) return;
+      // 404: the label is not on the issue (any more), which is the state we wanted; the 404 does
+      // not say which labels are.
+      if (status(cause) === 404) return undefined;
       throw new GitHubError(`failed to remove label ${label} from ${formatIssueRef(ref)}`, { cause });
     }
   }
@@ -139,9 +149,17 @@ export class OctokitGitHub implements GitHubClient {
     }
   }
 
-  async getRepoLabels(repo: RepoRef): Promise<RepoLabel[]> {
+  async getRepoLabels(repo: RepoRef, options: { revalidate?: boolean } = {}): Promise<RepoLabel[]> {
     try {
-      const labels = await this.octokit.paginate('GET /repos/{owner}/{repo}/labels', { owner: repo.owner, repo: repo.repo, per_page: 100 });
+      // `Cache-Control: no-cache` (RFC 9111 §5.2.1.4) tells the container's cache (etag-cache.ts)
+      // to ask GitHub, conditionally, rather than reuse its copy; pagination sends the header with
+      // every page.
+      const labels = await this.octokit.paginate('GET /repos/{owner}/{repo}/labels', {
+        owner: repo.owner,
+        repo: repo.repo,
+        per_page: 100,
+        ...(options.revalidate ? { headers: { 'cache-control': 'no-cache' } } : {}),
+      });
       return labels.map((l) => ({ name: l.name, color: l.color, description: l.description ?? '' }));
     } catch (cause) {
       throw new GitHubError(`failed to list the labels of ${repoName(repo)}`, { cause });

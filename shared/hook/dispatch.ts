@@ -46,6 +46,8 @@ export interface GitHubProvider {
   readonly dryRun?: boolean;
   forEvent(repo: RepoRef, installationId?: number): Promise<GitHubClient>;
   botLogin(): Promise<string | undefined>;
+  /** A repository label was created, edited or deleted: reuse no kept list of them (github/etag-cache.ts). */
+  repoLabelsChanged?(repo: RepoRef): void;
 }
 
 export interface DispatchDeps {
@@ -142,6 +144,10 @@ async function dispatchEvent(message: QueuedEvent, messageBody: string, deps: Di
     };
     const missing = missingFields(event, payload);
     if (missing.length) throw new MalformedEventError(`a ${event} event without ${missing.join(', ')}`);
+
+    // The container that receives it drops its kept list at once; the others keep theirs for at
+    // most its two minutes. Before the plugins, whichever of them are enabled.
+    if (event === 'label' && target?.repo) deps.github.repoLabelsChanged?.({ owner: target.owner, repo: target.repo });
 
     if (deps.config.touchedBy(event, payload)) {
       log.info('a push touched the config; reloading', { delivery });

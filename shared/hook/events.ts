@@ -3,11 +3,13 @@ import { eventsOf } from '../plugins/types.js';
 
 /**
  * Webhook events worth queuing: those some plugin handles, plus `push`, which reloads the
- * config when it touches the config files. Everything else is acknowledged and dropped at the
- * edge, so it costs no queue message and no worker invocation.
+ * config when it touches the config files, and `label` (a repository label created, edited or
+ * deleted), which makes the container that gets it drop its kept list of the repository's labels
+ * (github/etag-cache.ts). Everything else is acknowledged and dropped at the edge, so it costs no
+ * queue message and no worker invocation.
  */
 export function handledEvents(registry: readonly Plugin[]): ReadonlySet<string> {
-  return new Set(['push', ...registry.flatMap(eventsOf)]);
+  return new Set(['push', 'label', ...registry.flatMap(eventsOf)]);
 }
 
 export class EventListError extends Error {

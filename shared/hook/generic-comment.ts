@@ -26,6 +26,13 @@ export interface GenericCommentEvent {
   issueAuthor: string;
   /** The issue's or pull request's assignees as the payload has them (Prow's Assignees). */
   assignees: string[];
+  /**
+   * The issue's or pull request's label names as the payload has them: GitHub's snapshot when
+   * the comment was made, so a command handled just before this one may have changed them since.
+   * A plugin may act on them where a stale answer leads to an idempotent write; before doing
+   * nothing or refusing because of them, it asks GitHub (see the label plugin).
+   */
+  labels: string[];
   issueState: string;
   issueTitle: string;
   issueHtmlUrl: string;
@@ -54,13 +61,14 @@ const userOf = (user: { login: string; type: string } | null | undefined) => ({
   type: user?.type ?? 'User',
 });
 
-type Thread = Pick<GenericCommentEvent, 'number' | 'issueAuthor' | 'assignees' | 'issueState' | 'issueTitle' | 'issueHtmlUrl'>;
+type Thread = Pick<GenericCommentEvent, 'number' | 'issueAuthor' | 'assignees' | 'labels' | 'issueState' | 'issueTitle' | 'issueHtmlUrl'>;
 
 /** What an issue or pull request contributes: the thread the comment belongs to. */
 const threadOf = (item: {
   number: number;
   user?: { login: string } | null;
   assignees?: ({ login?: string } | null)[] | null;
+  labels?: ({ name?: string } | string | null)[] | null;
   state?: string;
   title: string;
   html_url: string;
@@ -68,6 +76,7 @@ const threadOf = (item: {
   number: item.number,
   issueAuthor: item.user?.login ?? '',
   assignees: (item.assignees ?? []).flatMap((a) => (typeof a?.login === 'string' ? [a.login] : [])),
+  labels: (item.labels ?? []).flatMap((l) => (typeof l === 'string' ? [l] : typeof l?.name === 'string' ? [l.name] : [])),
   issueState: item.state ?? 'open',
   issueTitle: item.title,
   issueHtmlUrl: item.html_url,

@@ -5,7 +5,8 @@
 // - `journaledClient`: each write is noted for the trace and journaled under the plugin's claim
 //   (`<delivery>#<plugin>#<n>`), and a retry after a partial failure skips the writes that
 //   already succeeded, answering with what they returned then — a comment is posted once per
-//   delivery whatever fails after it;
+//   delivery whatever fails after it (a label write, whose answer is the issue's labels of then,
+//   answers `undefined`: not known);
 // - `memoisedClient`: reads are shared by all plugins of a delivery; a write makes the reads that
 //   it can change stale (labels, comments, a pull request), not the content-addressed ones.
 import { createHash } from 'node:crypto';
@@ -66,13 +67,15 @@ export function journaledClient(inner: GitHubClient, deps: JournalDeps): GitHubC
     if (i >= 0) {
       const [done] = earlier.splice(i, 1);
       deps.writes.push(`${deps.prefix}${traceText(call.text)} (done on an earlier attempt)`);
-      return done!.result;
+      // An answer that was GitHub's state then (an issue's labels) is not this attempt's.
+      return call.answersState ? undefined : done!.result;
     }
     const result = await call.send();
     deps.writes.push(`${deps.prefix}${traceText(call.text)}`);
     // Recorded before the plugin goes on: if this fails, the record fails and is retried, and only
     // this one write can be repeated.
-    await deps.claims.journal(deps.delivery, deps.plugin, { n: next++, call: key, ...(result === undefined ? {} : { result }) });
+    const kept = call.answersState ? undefined : result;
+    await deps.claims.journal(deps.delivery, deps.plugin, { n: next++, call: key, ...(kept === undefined ? {} : { result: kept }) });
     return result;
   });
 }

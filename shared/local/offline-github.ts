@@ -242,15 +242,18 @@ export class OfflineGitHub implements GitHubClient {
     return all.map((name) => ({ name, color: 'ededed', description: '' }));
   }
 
-  async addLabel(ref: IssueRef, label: string): Promise<void> {
+  // As GitHub, each answers the issue's labels afterwards.
+  async addLabel(ref: IssueRef, label: string): Promise<string[]> {
     // Label names are unique regardless of case on GitHub.
     this.labels.set(key(ref), union(this.labels.get(key(ref)) ?? [], [label]));
     this.wrote('addLabel', [ref, label]);
+    return [...(this.labels.get(key(ref)) ?? [])];
   }
 
-  async removeLabel(ref: IssueRef, label: string): Promise<void> {
+  async removeLabel(ref: IssueRef, label: string): Promise<string[]> {
     this.labels.set(key(ref), without(this.labels.get(key(ref)) ?? [], [label]));
     this.wrote('removeLabel', [ref, label]);
+    return [...(this.labels.get(key(ref)) ?? [])];
   }
 
   // ---- comments ----------------------------------------------------------------------------

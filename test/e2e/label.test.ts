@@ -23,6 +23,16 @@ function kubernetesConfig(extra: Record<string, unknown[]> = {}): string {
 
 const [owner] = repo.split('/') as [string];
 
+/** The payload with `issue.labels` as GitHub would send them: the issue's labels when the comment was made. */
+function withLabels<P extends ReturnType<typeof prComment>>(payload: P, labels: readonly string[]): P {
+  const template = payload.issue.labels[0];
+  payload.issue.labels = labels.map((name, i) => ({ ...template!, id: 1000 + i, name, default: false }));
+  return payload;
+}
+
+/** The fake GitHub's route name of each call made so far (`listRepoLabels`, `addLabels`…). */
+const routes = (harness: Harness) => harness.github.calls.map((c) => c.text.split(' ')[0] ?? c.text);
+
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -56,18 +66,78 @@ describe('label through the pipeline, with the kubernetes label section', () => 
     expect(trace.plugins.label).toMatchObject({ status: 'ran', reason: 'added kind/bug, area/api, api-review; not in the repository: area/nope (replied)' });
   });
 
-  it('removing the last kind label adds needs-kind, with one write each', async () => {
+  it('removing the last kind label adds needs-kind, with one write each and no read of the issue', async () => {
     // Prepare
     h = await harness();
     h.github.setLabels(repo, 1, ['kind/bug', 'area/api']);
 
     // Act
-    const sent = await h.post('issue_comment', prComment('/remove-kind bug', { login: 'mallory', number: 1 }));
+    const sent = await h.post('issue_comment', withLabels(prComment('/remove-kind bug', { login: 'mallory', number: 1 }), ['kind/bug', 'area/api']));
     await h.settled(sent.delivery);
 
-    // Assess
-    expect(h.github.writes()).toEqual([`addLabel ${repo}#1 needs-kind`, `removeLabel ${repo}#1 kind/bug`]);
+    // Assess: the remove first (Prow adds needs-kind first): its answer says no kind label is left.
+    expect(h.github.writes()).toEqual([`removeLabel ${repo}#1 kind/bug`, `addLabel ${repo}#1 needs-kind`]);
     expect(h.github.labelsOf(repo, 1).sort()).toEqual(['area/api', 'needs-kind']);
+    expect(routes(h).filter((r) => r === 'listLabels')).toEqual([]);
+  });
+
+  it("reads the repository's labels once for two commands in one container, and the issue's labels never (the payload has them)", async () => {
+    // Prepare
+    h = await harness();
+    h.github.setPullRequest(repo, 2, { author: 'Codertocat' });
+
+    // Act
+    const first = await h.post('issue_comment', withLabels(prComment('/kind bug', { login: 'mallory', number: 1 }), []));
+    await h.settled(first.delivery);
+    const second = await h.post('issue_comment', withLabels(prComment('/kind bug', { login: 'mallory', number: 2 }), ['area/api']));
+    await h.settled(second.delivery);
+
+    // Assess
+    expect(h.github.labelsOf(repo, 1)).toEqual(['kind/bug']);
+    expect(h.github.labelsOf(repo, 2)).toEqual(['kind/bug']);
+    const labelCalls = routes(h).filter((r) => /labels?$/i.test(r) || r.startsWith('addLabel'));
+    expect(labelCalls).toEqual(['listRepoLabels', 'addLabels', 'addLabels']);
+  });
+
+  it('a label created after the container cached the list is found: one revalidating read before a refusal', async () => {
+    // Prepare: the first command caches the repository's labels; then kind/feature is created.
+    h = await harness();
+    const first = await h.post('issue_comment', withLabels(prComment('/kind bug', { login: 'mallory', number: 1 }), []));
+    await h.settled(first.delivery);
+    h.github.setRepoLabels(repo, ['kind/bug', 'kind/feature', 'needs-kind']);
+    h.github.resetCalls();
+
+    // Act
+    const sent = await h.post('issue_comment', withLabels(prComment('/kind feature', { login: 'mallory', number: 1 }), ['kind/bug']));
+    const trace = await h.settled(sent.delivery);
+
+    // Assess
+    expect(h.github.labelsOf(repo, 1).sort()).toEqual(['kind/bug', 'kind/feature']);
+    expect(h.github.comments(repo, 1)).toEqual([]);
+    expect(h.github.calls.filter((c) => c.text.startsWith('listRepoLabels')).map((c) => c.status)).toEqual([200]);
+    expect(trace.plugins.label).toMatchObject({ status: 'ran', reason: 'added kind/feature' });
+  });
+
+  it("a label webhook (a repository label created) makes the container read the repository's labels afresh", async () => {
+    // Prepare: the first command caches the list; then kind/feature is created, and GitHub says so.
+    h = await harness();
+    const first = await h.post('issue_comment', withLabels(prComment('/kind bug', { login: 'mallory', number: 1 }), []));
+    await h.settled(first.delivery);
+    h.github.setRepoLabels(repo, ['kind/bug', 'kind/feature', 'needs-kind']);
+    const created = samplePayload('label', 'created');
+    created.label = { ...created.label, name: 'kind/feature' };
+    const labelEvent = await h.post('label', created);
+    await h.settled(labelEvent.delivery);
+    h.github.resetCalls();
+
+    // Act
+    const sent = await h.post('issue_comment', withLabels(prComment('/kind feature', { login: 'mallory', number: 1 }), ['kind/bug']));
+    const trace = await h.settled(sent.delivery);
+
+    // Assess: one plain read of the list (no revalidation needed), then the add.
+    expect(h.github.labelsOf(repo, 1).sort()).toEqual(['kind/bug', 'kind/feature']);
+    expect(routes(h).filter((r) => r === 'listRepoLabels' || r === 'addLabels')).toEqual(['listRepoLabels', 'addLabels']);
+    expect(JSON.stringify(trace.plugins.label)).not.toContain('asking GitHub again');
   });
 
   it("a restricted label is refused in Prow's words for someone outside its team, and set by a member", async () => {

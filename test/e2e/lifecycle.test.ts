@@ -77,10 +77,13 @@ describe('lifecycle through the pipeline', () => {
     h.github.setLabels(repo, 1, ['lifecycle/active']);
 
     // Act
-    const sent = await h.post('issue_comment', prComment('/lifecycle stale\n/close', { login: 'alice' }));
+    const payload = prComment('/lifecycle stale\n/close', { login: 'alice' });
+    payload.issue.labels = [{ ...payload.issue.labels[0]!, name: 'lifecycle/active' }];
+    const sent = await h.post('issue_comment', payload);
     const trace = await h.settled(sent.delivery);
 
-    // Assess
+    // Assess: the payload shows lifecycle/active, so no label read.
+    expect(h.github.calls.filter((c) => c.text.startsWith('listLabels'))).toEqual([]);
     expect(h.github.writes()).toEqual([
       `updateIssue ${repo}#1 {"state":"closed"}`,
       expect.stringMatching(new RegExp(`^createComment ${repo}#1 @alice: Closed this PR\\.`)),
@@ -89,5 +92,24 @@ describe('lifecycle through the pipeline', () => {
     ]);
     expect(h.github.issueOf(repo, 1).state).toBe('closed');
     expect(trace.plugins.lifecycle).toMatchObject({ status: 'ran' });
+  });
+
+  it("/lifecycle rotten on a payload from before stale was put on: the add's answer shows stale, which goes, with no read", async () => {
+    // Prepare: the payload (as GitHub sent it with the comment) has no lifecycle label; stale came after.
+    h = await startHarness({ config });
+    h.github.setIssue(repo, 1, { state: 'open' });
+    h.github.setLabels(repo, 1, ['lifecycle/stale']);
+    const payload = issueComment('/lifecycle rotten', { login: 'mallory' });
+    payload.issue.labels = [];
+
+    // Act
+    const sent = await h.post('issue_comment', payload);
+    const trace = await h.settled(sent.delivery);
+
+    // Assess
+    expect(h.github.labelsOf(repo, 1)).toEqual(['lifecycle/rotten']);
+    expect(h.github.writes()).toEqual([`addLabel ${repo}#1 lifecycle/rotten`, `removeLabel ${repo}#1 lifecycle/stale`]);
+    expect(h.github.calls.filter((c) => c.text.startsWith('listLabels'))).toEqual([]);
+    expect(trace.plugins.lifecycle).toMatchObject({ status: 'ran', reason: '/lifecycle rotten: lifecycle/rotten added, lifecycle/stale removed' });
   });
 });

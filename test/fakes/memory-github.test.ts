@@ -26,8 +26,9 @@ const c = <M extends GitHubMethod>(x: Case<M>): Case => x as unknown as Case;
 
 // One call of every method, with the line it is recorded as and what it answers.
 const cases: Case[] = [
-  c({ name: 'addLabel', args: [pr, 'lgtm'], text: `addLabel ${full}#1 lgtm`, answer: undefined }),
-  c({ name: 'removeLabel', args: [pr, 'lgtm'], text: `removeLabel ${full}#1 lgtm`, answer: undefined }),
+  // A label write answers the issue's labels afterwards, as GitHub does.
+  c({ name: 'addLabel', args: [pr, 'lgtm'], seed: (gh) => gh.setLabels(`${full}#1`, ['bug']), text: `addLabel ${full}#1 lgtm`, answer: ['bug', 'lgtm'] }),
+  c({ name: 'removeLabel', args: [pr, 'lgtm'], seed: (gh) => gh.setLabels(`${full}#1`, ['bug', 'lgtm']), text: `removeLabel ${full}#1 lgtm`, answer: ['bug'] }),
   c({ name: 'getIssueLabels', args: [pr], seed: (gh) => gh.setLabels(`${full}#1`, ['bug']), text: `getIssueLabels ${full}#1`, answer: ['bug'] }),
   c({
     name: 'getRepoLabels',
@@ -259,14 +260,17 @@ describe('MemoryGitHub', () => {
     const gh = new MemoryGitHub().setLabels(`${full}#1`, ['LGTM']);
 
     // Act
-    await gh.addLabel(pr, 'lgtm');
-    await gh.removeLabel(pr, 'do-not-merge/hold'); // absent: GitHub's 404 is success
+    const afterAdd = await gh.addLabel(pr, 'lgtm');
+    const afterRemove = await gh.removeLabel(pr, 'do-not-merge/hold'); // absent: GitHub's 404 is success, and says no labels
     await gh.createComment(pr, 'line one\nline two');
     const refused = gh.requestReviewers(pr, { reviewers: ['mallory'] }); // no such pull request: 404
 
     // Assess
     await expect(refused).rejects.toBeInstanceOf(GitHubError);
     expect(gh.labelsOf(`${full}#1`)).toEqual(['LGTM']);
+    // Spelled as the repository's label, which the add created (GitHub answers label objects of the repository).
+    expect(afterAdd).toEqual(['lgtm']);
+    expect(afterRemove).toBeUndefined();
     expect(gh.comments).toEqual([{ ref: `${full}#1`, body: 'line one\nline two' }]);
     expect(gh.commentsOf(`${full}#1`)).toEqual([{ id: expect.any(Number), user: 'skiff-bot', body: 'line one\nline two' }]);
     expect(gh.writes).toEqual([`addLabel ${full}#1 lgtm`, `removeLabel ${full}#1 do-not-merge/hold`, `createComment ${full}#1 line one\nline two`]);

@@ -190,6 +190,15 @@ describe('conditional reads', () => {
       // Not a member: GitHub answers 404.
       last: 404,
     },
+    {
+      name: "the repository's labels",
+      read: async (g: OctokitGitHub): Promise<unknown> => (await g.getRepoLabels(repo)).map((l) => l.name),
+      seed: () => fake.setRepoLabels(full, ['kind/bug']),
+      change: () => fake.setRepoLabels(full, ['kind/bug', 'kind/feature']),
+      before: ['kind/bug'],
+      after: ['kind/bug', 'kind/feature'],
+      last: 200,
+    },
   ])('$name is reused for the TTL without a request, then revalidated', async ({ read, seed, change, before, after, last }) => {
     // Prepare
     seed();
@@ -209,6 +218,29 @@ describe('conditional reads', () => {
     expect(reused.usage).toEqual({ reads: 0, writes: 0, notModified: 0, cached: 1 });
     expect(revalidated.usage).toEqual({ reads: 1, writes: 0, notModified: 1, cached: 0 });
     expect(statuses()).toEqual([200, 304, last]);
+  });
+
+  it("a revalidating read of the repository's labels asks GitHub within the TTL, conditionally, and refreshes the kept answer", async () => {
+    // Prepare
+    fake.setRepoLabels(full, ['kind/bug']);
+    const { github } = setup();
+    await github.getRepoLabels(repo);
+    // Act: a label created on GitHub a moment later.
+    fake.setRepoLabels(full, ['kind/bug', 'kind/feature']);
+    const cached = await counted(() => github.getRepoLabels(repo));
+    const changed = await counted(() => github.getRepoLabels(repo, { revalidate: true }));
+    const again = await counted(() => github.getRepoLabels(repo, { revalidate: true }));
+    const after = await counted(() => github.getRepoLabels(repo));
+    // Assess: the TTL's answer is the old list; a revalidation reads the new one, and is conditional
+    // (the next one is a 304); what it read is kept for the next TTL.
+    expect(cached.result.map((l) => l.name)).toEqual(['kind/bug']);
+    expect(cached.usage).toEqual({ reads: 0, writes: 0, notModified: 0, cached: 1 });
+    expect(changed.result.map((l) => l.name)).toEqual(['kind/bug', 'kind/feature']);
+    expect(again.result.map((l) => l.name)).toEqual(['kind/bug', 'kind/feature']);
+    expect(again.usage).toEqual({ reads: 1, writes: 0, notModified: 1, cached: 0 });
+    expect(after.result.map((l) => l.name)).toEqual(['kind/bug', 'kind/feature']);
+    expect(after.usage).toEqual({ reads: 0, writes: 0, notModified: 0, cached: 1 });
+    expect(statuses()).toEqual([200, 200, 304]);
   });
 
   it('never shares answers across credentials: another token reads afresh, with no If-None-Match', async () => {
@@ -304,6 +336,28 @@ describe('EtagCache', () => {
   const response = (data: unknown): CachedResponse => ({ status: 200, url: 'u', headers: {}, data });
   const entry = (bytes: number) => ({ etag: '"x"', response: response('x'), bytes, immutable: false, expiresAt: undefined });
 
+  it("forgetRepoLabels drops one repository's label list, every page and credential, and nothing else", () => {
+    // Prepare: keys as the hook makes them, `<credential> <accept> <url>`.
+    const cache = new EtagCache();
+    const keys = [
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/labels?per_page=100&page=2',
+      'installation:7 application/vnd.github.v3+json https://ghe.example/api/v3/repos/Acme/Widgets/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/issues/1/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/gadgets/labels?per_page=100',
+      'token:aaaa application/vnd.github.v3+json https://api.github.com/repos/acme/widgets/labels/kind%2Fbug',
+    ];
+    for (const key of keys) cache.set(key, entry(10));
+
+    // Act
+    const dropped = cache.forgetRepoLabels({ owner: 'acme', repo: 'widgets' });
+
+    // Assess
+    expect(dropped).toBe(3);
+    expect(keys.map((key) => cache.get(key) !== undefined)).toEqual([false, false, false, true, true, true]);
+    expect(cache.bytes).toBe(30);
+  });
+
   it('evicts the least recently used entry past its count', () => {
     // Prepare
     const cache = new EtagCache({ maxEntries: 2 });
@@ -355,7 +409,7 @@ describe('readPolicy', () => {
     { path: '/repos/o/r/collaborators/alice/permission', policy: 'short-lived' },
     { path: '/orgs/o/teams/t/memberships/alice', policy: 'short-lived' },
     { path: '/repos/o/r/issues/1/labels', policy: 'revalidate' },
-    { path: '/repos/o/r/labels', policy: 'revalidate' },
+    { path: '/repos/o/r/labels', query: 'per_page=100&page=2', policy: 'short-lived' },
     { path: '/repos/o/r/pulls/1', policy: 'revalidate' },
     { path: `/repos/o/r/commits/${sha}/status`, policy: 'revalidate' },
   ])('$path?$query → $policy', ({ path, query, policy }) => {

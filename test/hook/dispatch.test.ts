@@ -89,6 +89,8 @@ class TestProvider implements GitHubProvider {
   readonly forEventCalls: string[] = [];
   /** What the next botLogin call throws, if anything. */
   botLoginError: Error | undefined;
+  /** `owner/repo` per repoLabelsChanged call. */
+  readonly repoLabelsChangedCalls: string[] = [];
   constructor(
     private readonly client: GitHubClient,
     readonly dryRun = false,
@@ -100,6 +102,9 @@ class TestProvider implements GitHubProvider {
   async botLogin(): Promise<string> {
     if (this.botLoginError) throw this.botLoginError;
     return bot;
+  }
+  repoLabelsChanged(repo: RepoRef): void {
+    this.repoLabelsChangedCalls.push(`${repo.owner}/${repo.repo}`);
   }
 }
 
@@ -680,6 +685,22 @@ describe('dispatch: the event and the config', () => {
     expect(holdResult.outcomes.hold).toMatchObject(holdAfter);
     expect(github.writes).toEqual(holdAfter.status === 'ran' ? [addHold(issue)] : []);
     expect(configRepo.reads).toHaveLength(reads);
+  });
+
+  it.each([
+    { name: "a label event (a repository label created) drops the container's kept list of the repository's labels", event: 'label', payload: () => samplePayload('label', 'created'), calls: [repo] },
+    { name: 'an issue being labelled is no repository label change: nothing dropped', event: 'issues', payload: () => samplePayload('issues', 'labeled'), calls: [] },
+  ])('$name', async ({ event, payload, calls }) => {
+    // Prepare
+    const { provider, store, deps } = setup();
+    const message = queued(event, payload());
+
+    // Act
+    await dispatch(message.body, deps);
+
+    // Assess
+    expect(provider.repoLabelsChangedCalls).toEqual(calls);
+    expect(await store.get(message.delivery)).toMatchObject({ status: 'processed' });
   });
 
   it('a dry-run provider: writes are not sent, and the trace shows them prefixed "dry-run: "', async () => {

@@ -45,6 +45,8 @@ const cases: Case[] = [
       htmlUrl: `${issueUrl}#issuecomment-492700400`,
       user: codertocat,
       issueState: 'open',
+      // The issue's labels as GitHub sent them with the comment (`issue.labels`).
+      labels: ['bug'],
     },
   },
   {
@@ -103,6 +105,7 @@ const cases: Case[] = [
       htmlUrl: issueUrl,
       user: codertocat,
       issueState: 'open',
+      labels: ['bug'],
     },
   },
   {
@@ -196,6 +199,21 @@ const cases: Case[] = [
       user: codertocat,
       issueState: 'open',
     },
+  },
+  {
+    name: "pull_request_review_comment: the pull request's labels come from pull_request.labels",
+    event: 'pull_request_review_comment',
+    example: 'created',
+    edit: (p) => {
+      p.pull_request.labels = [{ id: 1, name: 'lgtm' }, { id: 2, name: 'kind/bug' }];
+    },
+    want: { source: 'pull_request_review_comment', labels: ['lgtm', 'kind/bug'] },
+  },
+  {
+    name: 'pull_request_review submitted: no labels in the payload is none',
+    event: 'pull_request_review',
+    example: 'submitted',
+    want: { source: 'pull_request_review', labels: [] },
   },
   {
     name: 'pull_request_review_comment edited',

@@ -79,6 +79,25 @@ describe('journaledClient', () => {
     expect(gh.writes).toEqual(['createComment acme/widgets#1 hi']);
   });
 
+  it("a label write answers the issue's labels, which are not journaled: skipped on a retry, it answers undefined (not known)", async () => {
+    // Prepare: an earlier attempt added lgtm; since then someone added approved.
+    const { gh, claims, client } = await journalSetup([{ n: 0, call: 'addLabel acme/widgets#1 lgtm' }]);
+    gh.setLabels(ref, ['lgtm', 'approved']);
+
+    // Act
+    const skipped = await client.addLabel(ref, 'lgtm');
+    const sent = await client.removeLabel(ref, 'approved');
+
+    // Assess
+    expect(skipped).toBeUndefined();
+    expect(sent).toEqual(['lgtm']);
+    expect(gh.writes).toEqual(['removeLabel acme/widgets#1 approved']);
+    expect(await claims.journaled('d1', 'p')).toEqual([
+      { n: 0, call: 'addLabel acme/widgets#1 lgtm' },
+      { n: 1, call: 'removeLabel acme/widgets#1 approved' },
+    ]);
+  });
+
   it('reads are never journaled', async () => {
     // Prepare
     const { claims, client } = await journalSetup();

@@ -23,12 +23,17 @@ const nonOrgMember = 'Bob';
 
 type Action = 'created' | 'edited' | 'deleted';
 
-/** The issue_comment example, on org/repo#1, by `login`, saying `body`. */
-function comment(body: string, login: string, action: Action = 'created', onPR = false): GenericCommentEvent {
+/**
+ * The issue_comment example, on org/repo#1, by `login`, saying `body`; `issue.labels` as GitHub
+ * would send them (the issue's labels when the comment was made).
+ */
+function comment(body: string, login: string, action: Action = 'created', onPR = false, labels: readonly string[] = []): GenericCommentEvent {
   const payload = samplePayload('issue_comment', action === 'created' ? 'created' : action);
   payload.repository.owner.login = repo.owner;
   payload.repository.name = repo.repo;
   payload.issue.number = 1;
+  const template = payload.issue.labels[0];
+  payload.issue.labels = labels.map((name, i) => ({ ...template, id: 1000 + i, name, default: false }));
   payload.comment.body = body;
   payload.comment.user = { ...payload.comment.user, login };
   if (onPR) payload.issue.pull_request = { url: 'https://api.github.com/repos/org/repo/pulls/1' };
@@ -45,6 +50,13 @@ interface Case {
   restrictedLabels?: Restricted;
   repoLabels?: string[];
   issueLabels?: string[];
+  /**
+   * The payload's `issue.labels`, when they differ from the issue's (a command handled after the
+   * comment was made changed them); by default the issue's.
+   */
+  payloadLabels?: string[];
+  /** The GitHub reads the row costs (by method), when it says. */
+  reads?: string[];
   added?: string[];
   removed?: string[];
   /** Prow's expectedBotComment; `commentText` is what the reply must contain. */
@@ -484,6 +496,124 @@ const oddRows: Case[] = [
   { name: 'a PR comment labels the pull request the same way', body: '/kind bug', repoLabels: [bug], added: [bug], onPR: true },
 ];
 
+// The payload's labels, and GitHub's when they differ: a command handled after this comment was
+// made changed them. `reads` is what each row may cost: the repository's labels always (a
+// container's cache spares most of those, see the pipeline test), the issue's only where the
+// payload would have the plugin do nothing or refuse.
+const payloadRows: Case[] = [
+  { name: 'payload: an add the payload lacks is sent with no read of the issue', body: '/kind bug', repoLabels: [bug], issueLabels: ['area/infra'], added: [bug], reads: ['getRepoLabels'] },
+  {
+    name: 'payload: a remove the payload shows is sent with no read of the issue',
+    body: '/remove-kind bug',
+    repoLabels: [bug],
+    issueLabels: [bug, 'area/infra'],
+    removed: [bug],
+    reads: ['getRepoLabels'],
+  },
+  {
+    name: 'payload stale: it lacks a label an earlier command added; the remove reads the issue and removes it',
+    body: '/remove-kind bug',
+    repoLabels: [bug],
+    issueLabels: [bug],
+    payloadLabels: [],
+    removed: [bug],
+    reads: ['getRepoLabels', 'getIssueLabels'],
+  },
+  {
+    name: 'payload stale: it shows a label an earlier command removed; the add reads the issue and adds it',
+    body: '/kind bug',
+    repoLabels: [bug],
+    issueLabels: [],
+    payloadLabels: [bug],
+    added: [bug],
+    reads: ['getRepoLabels', 'getIssueLabels'],
+  },
+  {
+    name: 'payload stale: it lacks a label an earlier command added; the add is sent anyway (GitHub changes nothing)',
+    body: '/kind bug',
+    repoLabels: [bug],
+    issueLabels: [bug],
+    payloadLabels: [],
+    added: [bug],
+    reads: ['getRepoLabels'],
+  },
+  {
+    name: 'payload stale: a remove of a label it shows but GitHub no longer has is sent; the 404 is done',
+    body: '/remove-kind bug',
+    repoLabels: [bug],
+    issueLabels: [],
+    payloadLabels: [bug],
+    removed: [bug],
+    reads: ['getRepoLabels'],
+  },
+  {
+    name: 'the payload shows the label and GitHub agrees: no add, one read',
+    body: '/area infra',
+    repoLabels: ['area/infra'],
+    issueLabels: ['area/infra'],
+    status: 'skipped',
+    reads: ['getRepoLabels', 'getIssueLabels'],
+  },
+  {
+    name: 'a remove neither the payload nor GitHub shows is refused after one read',
+    body: '/remove-kind bug',
+    repoLabels: [bug],
+    issueLabels: ['area/infra'],
+    botComment: true,
+    commentText: 'Those labels are not set on the issue: `kind/bug`. Its labels are: `area/infra`.',
+    status: 'refused',
+    reads: ['getRepoLabels', 'getIssueLabels'],
+  },
+  {
+    name: 'needs-kind from the remove’s answer: no kind label left, no read of the issue',
+    body: '/remove-kind bug',
+    repoLabels: [bug, 'kind/feature', 'needs-kind'],
+    issueLabels: [bug, 'area/infra'],
+    removed: [bug],
+    added: ['needs-kind'],
+    reads: ['getRepoLabels'],
+  },
+  {
+    name: 'needs-kind from the remove’s answer: a kind label added after the payload is left, so no needs-kind',
+    body: '/remove-kind bug',
+    repoLabels: [bug, 'kind/feature', 'needs-kind'],
+    issueLabels: [bug, 'kind/feature'],
+    payloadLabels: [bug],
+    removed: [bug],
+    reads: ['getRepoLabels'],
+  },
+  {
+    name: 'needs-kind when the remove’s answer is not known (a 404): the issue is read',
+    body: '/remove-kind bug',
+    repoLabels: [bug, 'needs-kind'],
+    issueLabels: [],
+    payloadLabels: [bug],
+    removed: [bug],
+    added: ['needs-kind'],
+    reads: ['getRepoLabels', 'getIssueLabels'],
+  },
+  {
+    name: 'needs-kind stays off when the last kind label stays on: its removal was refused (Prow would add needs-kind)',
+    body: '/remove-kind security',
+    commenter: nonOrgMember,
+    restrictedLabels: { org: [{ label: 'kind/security', allowed_users: [orgMember] }] },
+    repoLabels: ['kind/security', 'needs-kind'],
+    issueLabels: ['kind/security'],
+    botComment: true,
+    commentText: 'The label(s) `kind/security` cannot be applied or removed',
+    status: 'refused',
+  },
+  {
+    name: 'a label missing from the repository is asked about again before the refusal',
+    body: '/kind nope',
+    repoLabels: [bug],
+    botComment: true,
+    commentText: "The label(s) `kind/nope` cannot be applied, because the repository doesn't have them. Its `kind/*` labels are: `kind/bug`.",
+    status: 'refused',
+    reads: ['getRepoLabels', 'getRepoLabels'],
+  },
+];
+
 interface World {
   repoLabels?: string[];
   issueLabels?: string[];
@@ -506,7 +636,7 @@ const written = (gh: MemoryGitHub, method: string) =>
     .sort();
 
 describe('label: Prow TestHandleComment and the odd rows', () => {
-  it.each([...prowRows, ...oddRows])('$name', async (c) => {
+  it.each([...prowRows, ...oddRows, ...payloadRows])('$name', async (c) => {
     // Prepare
     const { gh, ctx } = world({
       repoLabels: c.repoLabels,
@@ -514,7 +644,7 @@ describe('label: Prow TestHandleComment and the odd rows', () => {
       team: c.team,
       config: { additional_labels: c.extraLabels, restricted_labels: c.restrictedLabels },
     });
-    const event = comment(c.body, c.commenter ?? orgMember, c.action, c.onPR);
+    const event = comment(c.body, c.commenter ?? orgMember, c.action, c.onPR, c.payloadLabels ?? c.issueLabels);
 
     // Act
     const outcome = await runCommands(label, ctx, event);
@@ -528,6 +658,7 @@ describe('label: Prow TestHandleComment and the odd rows', () => {
     if (c.commentText) expect(replies[0]).toContain(c.commentText);
     const expected = 'status' in c ? c.status : c.added?.length || c.removed?.length ? 'ran' : 'refused';
     expect(outcome?.status).toBe(expected);
+    if (c.reads) expect(gh.reads.map((call) => call.split(' ')[0])).toEqual(c.reads);
   });
 
   it('a refusal quotes the comment and says why the user cannot (triage/accepted)', async () => {
@@ -544,7 +675,7 @@ describe('label: Prow TestHandleComment and the odd rows', () => {
     expect(ctx.checks).toContain('member Bob of org: no');
   });
 
-  it('costs two reads and one write for one label', async () => {
+  it("costs one read (the repository's labels) and one write for one label: the issue's labels are the payload's", async () => {
     // Prepare
     const { gh, ctx } = world({ repoLabels: [bug] });
 
@@ -552,7 +683,23 @@ describe('label: Prow TestHandleComment and the odd rows', () => {
     await runCommands(label, ctx, comment('/kind bug', orgMember));
 
     // Assess
-    expect(gh.calls).toEqual(['getRepoLabels org/repo', 'getIssueLabels org/repo#1', 'addLabel org/repo#1 kind/bug']);
+    expect(gh.calls).toEqual(['getRepoLabels org/repo', 'addLabel org/repo#1 kind/bug']);
+  });
+
+  it('asks GitHub for the repository\'s labels again, once, before refusing one as missing: a label just created is found', async () => {
+    // Prepare: the first answer is a container's cached list, from before kind/feature was created.
+    const { gh, ctx } = world({ repoLabels: [bug, 'kind/feature'] });
+    const fresh = gh.getRepoLabels.bind(gh);
+    gh.getRepoLabels = async (repoRef, options) => (options?.revalidate ? fresh(repoRef, options) : [{ name: bug, color: 'ededed', description: '' }]);
+
+    // Act
+    const outcome = await runCommands(label, ctx, comment('/kind feature nope', orgMember));
+
+    // Assess: one revalidation for both, kind/feature added, only kind/nope refused.
+    expect(gh.calls.filter((call) => call.startsWith('getRepoLabels'))).toEqual(['getRepoLabels org/repo (revalidated)']);
+    expect(written(gh, 'addLabel')).toEqual(['kind/feature']);
+    expect(gh.comments.map((x) => x.body)[0]).toContain("The label(s) `kind/nope` cannot be applied, because the repository doesn't have them.");
+    expect(outcome).toMatchObject({ status: 'ran', reason: 'added kind/feature; not in the repository: kind/nope (replied)' });
   });
 
   it('an unsupported /label alone costs no label reads', async () => {

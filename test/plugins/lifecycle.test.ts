@@ -20,11 +20,15 @@ interface EventSeed {
   state?: 'open' | 'closed';
   commenter?: string;
   isPR?: boolean;
+  /** The payload's `issue.labels`: the issue's labels when the comment was made. */
+  labels?: readonly string[];
 }
 
 /** A real issue_comment payload on issue #1, opened by `author`. */
-function event({ body, action = 'created', state = 'open', commenter = 'author', isPR = false }: EventSeed): GenericCommentEvent {
+function event({ body, action = 'created', state = 'open', commenter = 'author', isPR = false, labels = [] }: EventSeed): GenericCommentEvent {
   const payload = samplePayload('issue_comment', action);
+  const template = payload.issue.labels[0];
+  payload.issue.labels = labels.map((name, i) => ({ ...template, id: 1000 + i, name, default: false }));
   payload.comment.body = body;
   payload.comment.user = { ...payload.comment.user, login: commenter };
   payload.issue.user = { ...payload.issue.user, login: 'author' };
@@ -63,6 +67,10 @@ describe('lifecycle labels (Prow TestAddLifecycleLabels)', () => {
     added: string[];
     removed: string[];
     labels: string[];
+    /** The payload's labels, when a command handled after the comment was made changed them; by default `labels`. */
+    payloadLabels?: string[];
+    /** The GitHub reads the row costs, when it says. */
+    reads?: string[];
     expectComment?: boolean;
   }
   const cases: Case[] = [
@@ -111,6 +119,54 @@ describe('lifecycle labels (Prow TestAddLifecycleLabels)', () => {
     { name: '/lifecycle stale\\rfoo (a lone CR does not end a line in Go) -> no-op', body: '/lifecycle stale\rfoo', added: [], removed: [], labels: [] },
     { name: '/lifecycle stale then /lifecycle rotten: rotten replaces stale', body: '/lifecycle stale\n\n/lifecycle rotten', added: ['lifecycle/stale', 'lifecycle/rotten'], removed: ['lifecycle/stale'], labels: [] },
     { name: 'an existing label in another case counts as there', body: '/lifecycle frozen', added: [], removed: [], labels: ['Lifecycle/Frozen'] },
+    // The payload against GitHub: reads only where the payload would have the plugin do nothing.
+    { name: 'payload: /lifecycle stale with no lifecycle label shown is one write, no read', body: '/lifecycle stale', added: ['lifecycle/stale'], removed: [], labels: ['area/api'], reads: [] },
+    {
+      name: 'payload: the other lifecycle label it shows goes first, with no read',
+      body: '/lifecycle stale',
+      added: ['lifecycle/stale'],
+      removed: ['lifecycle/active'],
+      labels: ['lifecycle/active'],
+      reads: [],
+    },
+    {
+      name: "payload stale: a lifecycle label put on after it, shown by the add's answer, is removed with no read",
+      body: '/lifecycle rotten',
+      added: ['lifecycle/rotten'],
+      removed: ['lifecycle/stale'],
+      labels: ['lifecycle/stale'],
+      payloadLabels: [],
+      reads: [],
+    },
+    {
+      name: 'payload stale: it shows the label another command removed; one read, then the add',
+      body: '/lifecycle stale',
+      added: ['lifecycle/stale'],
+      removed: [],
+      labels: [],
+      payloadLabels: ['lifecycle/stale'],
+      reads: [`getIssueLabels ${ref}`],
+    },
+    { name: 'payload and GitHub agree the label is there: one read, no write', body: '/lifecycle stale', added: [], removed: [], labels: ['lifecycle/stale'], reads: [`getIssueLabels ${ref}`] },
+    {
+      name: 'payload stale: /remove-lifecycle of a label it lacks but GitHub has reads, then removes',
+      body: '/remove-lifecycle stale',
+      added: [],
+      removed: ['lifecycle/stale'],
+      labels: ['lifecycle/stale'],
+      payloadLabels: [],
+      reads: [`getIssueLabels ${ref}`],
+    },
+    { name: '/remove-lifecycle of a label neither shows: one read, nothing written', body: '/remove-lifecycle stale', added: [], removed: [], labels: [], reads: [`getIssueLabels ${ref}`] },
+    {
+      name: '/remove-lifecycle of a label the payload shows is sent with no read (a 404 when gone is done)',
+      body: '/remove-lifecycle stale',
+      added: [],
+      removed: ['lifecycle/stale'],
+      labels: [],
+      payloadLabels: ['lifecycle/stale'],
+      reads: [],
+    },
   ];
 
   it.each(cases)('$name', async (tc) => {
@@ -118,24 +174,25 @@ describe('lifecycle labels (Prow TestAddLifecycleLabels)', () => {
     const gh = github({ labels: tc.labels, isPR: tc.isPR });
 
     // Act
-    await run(gh, event({ body: tc.body, isPR: tc.isPR }));
+    await run(gh, event({ body: tc.body, isPR: tc.isPR, labels: tc.payloadLabels ?? tc.labels }));
 
     // Assess
     expect(added(gh)).toEqual(tc.added);
     expect(removed(gh)).toEqual(tc.removed);
+    if (tc.reads) expect(gh.reads).toEqual(tc.reads);
     expect(gh.comments).toHaveLength(tc.expectComment ? 1 : 0);
     if (tc.expectComment) expect(gh.comments[0]!.body).toContain(`@author: ${frozenOnPR}`);
   });
 
-  it('three lifecycle lines cost one label read', async () => {
+  it('three lifecycle lines cost no label read: the payload, then what each write answered', async () => {
     // Prepare
     const gh = github({ labels: ['lifecycle/stale', 'lifecycle/rotten'] });
 
     // Act
-    const { outcome } = await run(gh, event({ body: '/remove-lifecycle stale\n/remove-lifecycle rotten\n/lifecycle frozen' }));
+    const { outcome } = await run(gh, event({ body: '/remove-lifecycle stale\n/remove-lifecycle rotten\n/lifecycle frozen', labels: ['lifecycle/stale', 'lifecycle/rotten'] }));
 
     // Assess
-    expect(gh.reads).toEqual([`getIssueLabels ${ref}`]);
+    expect(gh.reads).toEqual([]);
     expect(gh.labelsOf(ref)).toEqual(['lifecycle/frozen']);
     expect(outcome).toEqual({
       status: 'ran',
@@ -144,11 +201,11 @@ describe('lifecycle labels (Prow TestAddLifecycleLabels)', () => {
   });
 
   it('a failed label read is thrown for the queue to retry, with nothing written', async () => {
-    // Prepare
-    const gh = github().failNext('getIssueLabels', Object.assign(new Error('Bad gateway'), { status: 502 }));
+    // Prepare: the payload shows stale, so the plugin asks GitHub before doing nothing.
+    const gh = github({ labels: ['lifecycle/stale'] }).failNext('getIssueLabels', Object.assign(new Error('Bad gateway'), { status: 502 }));
 
     // Act
-    const outcome = run(gh, event({ body: '/lifecycle stale' }));
+    const outcome = run(gh, event({ body: '/lifecycle stale', labels: ['lifecycle/stale'] }));
 
     // Assess
     await expect(outcome).rejects.toThrow('Bad gateway');

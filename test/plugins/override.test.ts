@@ -50,6 +50,7 @@ function commentEvent(fields: { body: string; user?: string; number?: number; ac
     user: { login: fields.user ?? adminUser, type: 'User' },
     issueAuthor: 'someone',
     assignees: [],
+    labels: [],
     issueState: fields.state ?? 'open',
     issueTitle: 'A change',
     issueHtmlUrl: `https://github.com/${repo}/pull/${fakePR}`,

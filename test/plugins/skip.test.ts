@@ -30,6 +30,7 @@ function commentEvent(fields: { body: string; action?: GenericCommentEvent['acti
     user: { login: 'alice', type: 'User' },
     issueAuthor: 'bob',
     assignees: [],
+    labels: [],
     issueState: fields.state ?? 'open',
     issueTitle: 'A change',
     issueHtmlUrl: 'https://github.com/org/repo/pull/1',

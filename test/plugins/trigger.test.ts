@@ -89,6 +89,7 @@ function commentEvent(fields: { body: string; author: string; prAuthor: string; 
     user: { login: fields.author, type: 'User' },
     issueAuthor: fields.prAuthor,
     assignees: [],
+    labels: [],
     issueState: fields.state ?? 'open',
     issueTitle: 'A change',
     issueHtmlUrl: 'https://github.com/org/repo/pull/1',

@@ -10,11 +10,18 @@
 // cannot be done is said in one reply, in Prow's words, with what does exist or who can; the rest
 // of the comment is still carried out (`/area a b c` with no `area/b` adds `area/a` and `area/c`).
 //
-// The labels are read from GitHub, not from the payload: whether a label is already there, and
-// whether one removed was the last of its type, must see the previous command's effect.
+// The issue's labels start from the payload (see ../issue-labels.ts): an add of a label the
+// payload lacks, and a remove of one it shows, are sent without a read — GitHub's label writes
+// are idempotent, and each answers the issue's labels, which the next decision uses. The payload
+// is a snapshot from when the comment was made, so a command handled in between may have changed
+// the labels: before skipping an add as "already set", or refusing a remove as "not set on the
+// issue", GitHub is asked (one read). Whether a remove took the last label of its type is read
+// from the remove's answer. The repository's labels are reused for two minutes per container, and
+// asked for again before a label is refused as missing from the repository.
 import type { PullRequestEvent } from '@octokit/webhooks-types';
-import { formatIssueRef, type GitHubClient, type IssueRef } from '../../github/client.js';
+import { formatIssueRef, type GitHubClient, type IssueRef, type RepoLabel } from '../../github/client.js';
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
+import { IssueLabels } from '../issue-labels.js';
 import { replyTo } from '../respond.js';
 import type { CommandSpec, Outcome, Plugin, PluginContext } from '../types.js';
 import { labelConfigSchema, restrictedLabelsFor, type LabelConfig, type RestrictedLabel } from './config.js';
@@ -117,21 +124,8 @@ async function handleComment(ctx: Ctx, e: GenericCommentEvent): Promise<Outcome>
     return { status: 'skipped', reason };
   }
 
-  const needReads = parsed.add.length > 0 || parsed.remove.length > 0;
-  const [repoLabelList, issueLabelList] = needReads ? await Promise.all([ctx.github.getRepoLabels(ctx.repo), ctx.github.getIssueLabels(ref)]) : [[], []];
-  const repoLabels = new Map(repoLabelList.map((l) => [fold(l.name), l.name]));
-  const issueLabels = new Map(issueLabelList.map((l) => [fold(l), l]));
-
-  const toAdd = [...parsed.add];
-  const toRemove = parsed.remove;
-  // Prow: removing every label of a needs-type, and adding none, asks for one with needs-<type>.
-  for (const type of needsTypes) {
-    const needs = `needs-${type}`;
-    if (!repoLabels.has(needs)) continue;
-    const removed = ofType(toRemove, type);
-    if (!removed.size || ofType(toAdd, type).size) continue;
-    if ([...ofType(issueLabels.keys(), type)].every((l) => removed.has(l))) toAdd.push(needs);
-  }
+  const issueLabels = IssueLabels.of(e, () => ctx.github.getIssueLabels(ref));
+  const repo = await repoLabelsOf(ctx, parsed.add.length > 0 || parsed.remove.length > 0);
 
   const r: Refusals = { restricted: [], unsupported: parsed.unsupported, missingInRepo: [], notOnIssue: [], triageAccepted: false };
   const added: string[] = [];
@@ -139,46 +133,51 @@ async function handleComment(ctx: Ctx, e: GenericCommentEvent): Promise<Outcome>
   const failures: { what: string; error: unknown }[] = [];
   // One failed write does not keep the others off (Prow logs and goes on); the failure is raised
   // afterwards so the event is retried, and the journal skips the writes already made.
-  const write = async (what: string, doWrite: () => Promise<void>) => {
+  const write = async (what: string, change: { add?: string; remove?: string }, doWrite: () => Promise<string[] | undefined>) => {
     try {
-      await doWrite();
+      issueLabels.after(await doWrite(), change);
       return true;
     } catch (error) {
+      // It may or may not have been made: what the issue has is no longer known.
+      issueLabels.after(undefined, {});
       failures.push({ what, error });
       return false;
     }
   };
-
-  for (const label of new Set(toAdd)) {
-    if (issueLabels.has(label)) {
+  const add = async (label: string) => {
+    // Shown in the payload, it may have been removed since by a command handled in between: ask.
+    if (issueLabels.has(label) && (await issueLabels.confirm()).has(label)) {
       ctx.note(`${label} is already set`);
-      continue;
+      return;
     }
-    const name = repoLabels.get(label);
+    const name = await repo.name(label);
     if (name === undefined) {
       r.missingInRepo.push(label);
-      continue;
+      return;
     }
     if (label === triageAccepted && !(await ctx.trust.isOrgMember(login))) {
       r.triageAccepted = true;
-      continue;
+      return;
     }
     const refusal = await restrictionOf(ctx, login, label, restricted);
     if (refusal) {
       r.restricted.push(refusal);
-      continue;
+      return;
     }
-    if (await write(`add ${name}`, () => ctx.github.addLabel(ref, name))) added.push(name);
-  }
+    if (await write(`add ${name}`, { add: name }, () => ctx.github.addLabel(ref, name))) added.push(name);
+  };
 
-  for (const label of new Set(toRemove)) {
-    const name = issueLabels.get(label);
-    if (name === undefined) {
+  for (const label of new Set(parsed.add)) await add(label);
+
+  for (const label of new Set(parsed.remove)) {
+    // Not in the payload, it may have been added since: ask before saying it is not there.
+    if (!issueLabels.has(label) && !(await issueLabels.confirm()).has(label)) {
       r.notOnIssue.push(label);
       continue;
     }
+    const name = issueLabels.name(label)!;
     // Prow: a label on the issue that the repository no longer has is left alone, silently.
-    if (!repoLabels.has(label)) {
+    if ((await repo.name(label)) === undefined) {
       ctx.note(`${label} is not a label of the repository any more; left on`);
       continue;
     }
@@ -187,14 +186,31 @@ async function handleComment(ctx: Ctx, e: GenericCommentEvent): Promise<Outcome>
       r.restricted.push(refusal);
       continue;
     }
-    if (await write(`remove ${name}`, () => ctx.github.removeLabel(ref, name))) removedDone.push(name);
+    if (await write(`remove ${name}`, { remove: name }, () => ctx.github.removeLabel(ref, name))) removedDone.push(name);
+  }
+
+  // Prow: removing every label of a needs-type, and adding none, asks for one with needs-<type>.
+  // Whether one is left is told by what the last remove answered (GitHub's labels after it), or,
+  // when that is not known, by a read. Prow decides from what was asked, so a label whose removal
+  // was refused (restricted) still brings needs-<type> there; here the label left keeps it off. The repository's cached list decides whether it has
+  // needs-<type>: a needs label created within the cache's two minutes is missed, not refused.
+  for (const type of needsTypes) {
+    const needs = `needs-${type}`;
+    if (!repo.has(needs)) continue;
+    if (!ofType(parsed.remove, type).size || ofType(parsed.add, type).size) continue;
+    if (ofType((await issueLabels.confirm()).names(), type).size) continue;
+    await add(needs);
   }
 
   const refused = r.restricted.length + r.unsupported.length + r.missingInRepo.length + r.notOnIssue.length > 0 || r.triageAccepted;
   const supported = [...ctx.config.additionalLabels, ...[...restricted.keys()].sort()];
   if (refused) {
-    const reply = replyTo(e, replyText(ctx, e, r, repoLabelList.map((l) => l.name), issueLabelList, supported));
-    await write('reply', async () => void (await ctx.github.createComment(ref, reply)));
+    const reply = replyTo(e, replyText(ctx, e, r, repo.names(), issueLabels.names(), supported));
+    try {
+      await ctx.github.createComment(ref, reply);
+    } catch (error) {
+      failures.push({ what: 'reply', error });
+    }
   }
 
   if (failures.length === 1) throw failures[0]!.error;
@@ -214,6 +230,32 @@ async function handleComment(ctx: Ctx, e: GenericCommentEvent): Promise<Outcome>
   const reason = [...done, ...declined.map((d) => `${d} (replied)`)].join('; ') || 'nothing to change: the labels were already as asked';
   if (done.length) return { status: 'ran', reason };
   return { status: refused ? 'refused' : 'skipped', reason };
+}
+
+/**
+ * The repository's labels, from the container's cache (two minutes: github/etag-cache.ts). A
+ * label missing from it is asked about once more, with a revalidating read, before the plugin
+ * acts on its absence: one created a minute ago is then found. One revalidation per comment.
+ */
+async function repoLabelsOf(ctx: Ctx, needed: boolean) {
+  let list: RepoLabel[] = needed ? await ctx.github.getRepoLabels(ctx.repo) : [];
+  let byName = new Map(list.map((l) => [fold(l.name), l.name]));
+  let revalidated = !needed;
+  return {
+    /** Whether the (possibly cached) list has it, without asking again. */
+    has: (label: string) => byName.has(fold(label)),
+    names: () => list.map((l) => l.name),
+    /** The label as the repository spells it, or `undefined` when GitHub, asked again, says it has none. */
+    async name(label: string): Promise<string | undefined> {
+      if (!byName.has(fold(label)) && !revalidated) {
+        revalidated = true;
+        ctx.note(`${label} is not in the repository's labels as cached; asking GitHub again`);
+        list = await ctx.github.getRepoLabels(ctx.repo, { revalidate: true });
+        byName = new Map(list.map((l) => [fold(l.name), l.name]));
+      }
+      return byName.get(fold(label));
+    },
+  };
 }
 
 /** Prow's handleLabelAdd: a pull request given an `assign_on` label gets the restricted label's users assigned. */
