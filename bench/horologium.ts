@@ -161,7 +161,7 @@ async function runRound(client: DynamoDBClient, counter: CallCounter, periodics:
     const t = performance.now();
     const decisions = await horologiumTick({
       periodics,
-      latest: async (name) => (await store.byName(name, 1))[0],
+      latestRuns: (names) => store.latestRuns(names),
       trigger: (requests) => plank.trigger(requests),
       now: new Date(at),
       tickMs,
