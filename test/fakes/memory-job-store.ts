@@ -9,10 +9,10 @@ import { isFinished, type JobChange, type JobRecord, type JobState, type JobStor
 /** A copy without undefined fields at any depth: DynamoDB (removeUndefinedValues) stores them as absent. */
 const stored = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/** Which run a periodic's pointer names, and when that run was made (to tell which of two is newer). */
+/** Which run a periodic's pointer names, and when that run was made (to tell which of two is newer); neither: no run yet. */
 interface Pointer {
-  runId: string;
-  runCreatedAt: string;
+  runId?: string;
+  runCreatedAt?: string;
 }
 
 export class MemoryJobStore implements JobStore {
@@ -77,15 +77,25 @@ export class MemoryJobStore implements JobStore {
     this.reads.push(`latestRuns ${names.join(',')}`);
     const out = new Map<string, JobRecord | undefined>();
     for (const name of new Set(names)) {
-      const pointed = this.#records.get(this.#pointers.get(name)?.runId ?? '');
+      const pointer = this.#pointers.get(name);
+      if (pointer && pointer.runId === undefined) {
+        out.set(name, undefined);
+        continue;
+      }
+      const pointed = this.#records.get(pointer?.runId ?? '');
       if (pointed) {
         out.set(name, structuredClone(pointed));
         continue;
       }
-      // No pointer (a record from before them), or its record is gone: as DynamoJobStore, the query answers and the pointer catches up.
+      // No pointer (a record from before them), or its record is gone: as DynamoJobStore, the
+      // query answers and the pointer catches up (to no run when it found none).
       const found = (await this.byName(name, 1))[0];
       out.set(name, found);
       if (found?.type === 'periodic') this.#pointTo(name, found.id, found.createdAt);
+      else if (!found) {
+        this.#pointers.set(name, {});
+        this.writes.push(`latest ${name} → none`);
+      }
     }
     return out;
   }
@@ -109,7 +119,7 @@ export class MemoryJobStore implements JobStore {
   /** DynamoJobStore's conditional pointer update: only to a run made later (the id breaking a tie). */
   #pointTo(name: string, runId: string, runCreatedAt: string): void {
     const current = this.#pointers.get(name);
-    if (current && (current.runId === runId || current.runCreatedAt > runCreatedAt || (current.runCreatedAt === runCreatedAt && current.runId >= runId))) return;
+    if (current?.runId !== undefined && (current.runId === runId || current.runCreatedAt! > runCreatedAt || (current.runCreatedAt === runCreatedAt && current.runId >= runId))) return;
     this.#pointers.set(name, { runId, runCreatedAt });
     this.writes.push(`latest ${name} → ${runId}`);
   }

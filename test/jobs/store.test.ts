@@ -214,6 +214,15 @@ describe.each(implementations)('$name', ({ make, withoutPointer }) => {
   const latestRows: LatestRow[] = [
     { name: 'no run at all: undefined', arrange: async () => undefined },
     {
+      name: 'a run made after a read found none (the pointer naming no run) is the newest',
+      arrange: async (store, name) => {
+        await store.latestRuns([name]);
+        const run = periodicRun(name, 1);
+        await store.create(run);
+        return run;
+      },
+    },
+    {
       name: 'the run made last',
       arrange: async (store, name) => {
         const runs = [1, 2, 3].map((s) => periodicRun(name, s));
@@ -498,6 +507,45 @@ describe('DynamoJobStore.latestRuns calls', () => {
     // Assess
     expect(calls()).toEqual({ BatchGetItem: 6 });
     expect(runs.every((run) => found.get(run.name)?.id === run.id)).toBe(true);
+    client.destroy();
+  });
+
+  type NoRunRow = { name: string; arrange: (store: DynamoJobStore, name: string) => Promise<void>; first: Record<string, number> };
+  const noRunRows: NoRunRow[] = [
+    // The pointers' BatchGetItem finds none, so the records' round has no keys and is not sent; the Query finds none, so the pointer says so.
+    { name: 'never ran (a cron waiting for its first fire)', arrange: async () => {}, first: { BatchGetItem: 1, Query: 1, PutItem: 1 } },
+    {
+      name: 'its only run deleted',
+      arrange: async (store, name) => {
+        const run = periodicRun(name, 1);
+        await store.create(run);
+        await store.delete(run.id);
+      },
+      first: { BatchGetItem: 2, Query: 1, UpdateItem: 1 },
+    },
+  ];
+
+  it.each(noRunRows)('a periodic with no run, $name: one Query the first time, by key after', async ({ arrange, first }) => {
+    // Prepare
+    const { client, calls } = countingClient();
+    const store = new DynamoJobStore(client, standIns.jobsTable);
+    const name = `periodic-${randomUUID()}`;
+    await arrange(store, name);
+    calls();
+
+    // Act
+    const answers = [await store.latestRuns([name]), await store.latestRuns([name])];
+    const firstCalls = calls();
+    const thenCreated = periodicRun(name, 2);
+    await store.create(thenCreated);
+    calls();
+    const afterCreate = await store.latestRuns([name]);
+
+    // Assess
+    expect(answers.map((a) => a.get(name))).toEqual([undefined, undefined]);
+    expect(firstCalls).toEqual({ ...first, BatchGetItem: first.BatchGetItem! + 1 });
+    expect(afterCreate.get(name)).toEqual(thenCreated);
+    expect(calls()).toEqual({ BatchGetItem: 2 });
     client.destroy();
   });
 

@@ -6,8 +6,9 @@
 //   by-name   `name`  + `createdAt`   a job's runs (the deck; horologium for records older than the pointers)
 // BUILD_ID counters are items `counter#<name>` with only `id` and `n`, so no index lists them.
 // Each periodic's newest run is named by an item `latest#<name>` with only `id`, `runId` and
-// `runCreatedAt` — none of the indexes' key attributes, so no index lists it and sinker, which
-// deletes what by-state lists, never deletes it (like a counter, it outlives its job's records).
+// `runCreatedAt` (only `id` for a periodic known to have no run yet) — none of the indexes' key
+// attributes, so no index lists it and sinker, which deletes what by-state lists, never deletes
+// it (like a counter, it outlives its job's records).
 // Every change is a conditional write on `version`; a finished state is never left.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -182,19 +183,28 @@ export class DynamoJobStore implements JobStore {
    * a run made meanwhile), and the next read of that name is by key. A record missing behind its
    * pointer is one whose create was cut short between its two writes, or a run sinker deleted
    * once its periodic left config; either way the Query's answer is the newest run there is.
+   * When the Query finds no run, the pointer is written as naming none (a cron waiting for its
+   * first fire would otherwise cost a Query at every tick): only if no pointer appeared, or it
+   * still names the missing record, so a pointer moved to a run meanwhile stays. (The one run it
+   * can hide is the missing record itself, if its create was only slow: with no run before it,
+   * it is the run horologium asks for next, `after:none`, and plank, finding it, creates it
+   * again, which points to it.)
    */
   async latestRuns(names: readonly string[]): Promise<Map<string, JobRecord | undefined>> {
     const unique = [...new Set(names)];
     const pointers = await this.batchGet(unique.map(latestKey));
     const runIds = new Map<string, string>();
+    const out = new Map<string, JobRecord | undefined>();
     for (const name of unique) {
-      const runId = pointers.get(latestKey(name))?.runId;
-      if (typeof runId === 'string') runIds.set(name, runId);
+      const pointer = pointers.get(latestKey(name));
+      if (typeof pointer?.runId === 'string') runIds.set(name, pointer.runId);
+      // Known to have no run yet.
+      else if (pointer) out.set(name, undefined);
     }
     const records = await this.batchGet([...new Set(runIds.values())]);
-    const out = new Map<string, JobRecord | undefined>();
     const missing: string[] = [];
     for (const name of unique) {
+      if (out.has(name)) continue;
       const item = records.get(runIds.get(name) ?? '');
       if (item) out.set(name, toRecord(item));
       else missing.push(name);
@@ -206,6 +216,7 @@ export class DynamoJobStore implements JobStore {
         const found = (await this.byName(name, 1))[0];
         out.set(name, found);
         if (found?.type === 'periodic') await this.pointTo(name, found.id, found.createdAt);
+        else if (!found) await this.pointToNone(name, runIds.get(name));
       }
     };
     await Promise.all(Array.from({ length: Math.min(fallbackConcurrency, missing.length) }, worker));
@@ -249,6 +260,31 @@ export class DynamoJobStore implements JobStore {
       );
     } catch (error) {
       // It names this run or a later one already: that is the answer.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Writes `latest#<name>` as naming no run: where there was no pointer, or where it still names
+   * `dangling` (a record that is gone). Any other pointer names a run made meanwhile and stays.
+   */
+  private async pointToNone(name: string, dangling: string | undefined): Promise<void> {
+    try {
+      if (dangling === undefined) {
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: latestKey(name) }, ConditionExpression: 'attribute_not_exists(id)' }));
+        return;
+      }
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id: latestKey(name) },
+          UpdateExpression: 'REMOVE #run, #at',
+          ConditionExpression: '#run = :run',
+          ExpressionAttributeNames: { '#run': 'runId', '#at': 'runCreatedAt' },
+          ExpressionAttributeValues: { ':run': dangling },
+        }),
+      );
+    } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
