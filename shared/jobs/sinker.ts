@@ -4,6 +4,9 @@
 // (whose pods carry their own timeout), a job still pending past its timeout is ended `error` and
 // its build stopped, so a build whose end event was lost does not hold a concurrency slot forever.
 // Logs are not deleted here: the artifacts bucket expires them after the configured retention.
+// Only records listed by state are deleted, so the store's `latest#<name>` items (which name each
+// periodic's newest run, and which no index lists) are never; like the BUILD_ID counters, they
+// stay when a periodic leaves config (a run they name that is gone sends latestRuns to the query).
 import { finishedStates, type JobRecord, type JobState } from './types.js';
 
 export interface SinkerDeps {
