@@ -134,11 +134,12 @@ export class JobsResources extends Construct {
    * What the functions that start, watch and stop jobs call (plugins: trigger; jobs: horologium,
    * sinker, reconciler, build events): the records, the builds of this project, and the clone token.
    */
-  grantRun(fn: lambda.Function, options: { deletesRecords?: boolean } = {}): void {
+  grantRun(fn: lambda.Function, options: { runsSchedules?: boolean } = {}): void {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        // DeleteItem only for sinker's function.
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', ...(options.deletesRecords ? ['dynamodb:DeleteItem'] : [])],
+        // Only for the schedules' function: DeleteItem for sinker; BatchGetItem for horologium's and
+        // sinker's read of every periodic's newest run (JobStore.latestRuns).
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', ...(options.runsSchedules ? ['dynamodb:DeleteItem', 'dynamodb:BatchGetItem'] : [])],
         resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
       }),
     );

@@ -246,7 +246,7 @@ export class SkiffStack extends Stack {
     });
     this.functions = { webhook, plugins, api, jobs: jobsFn };
     this.jobs.grantRun(plugins);
-    this.jobs.grantRun(jobsFn, { deletesRecords: true });
+    this.jobs.grantRun(jobsFn, { runsSchedules: true });
     this.grantSecretValue(jobsFn, this.githubSecret);
     // The budget's items (shared/storage/dynamo-budget.ts): read, and taken from with conditional updates.
     this.table.grants.actions(jobsFn, 'dynamodb:GetItem', 'dynamodb:UpdateItem');

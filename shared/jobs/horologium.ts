@@ -9,7 +9,9 @@
 // - with no run at all, an interval job runs at once;
 // - Prow's `retry`: a failed newest run is run again after `retry.interval`, up to `attempts` runs.
 // A tick that is retried, or two ticks at once, make one run: the new record's id is derived from
-// the run it follows, so both ask plank for the same record and the store keeps one.
+// the run it follows, so both ask plank for the same record and the store keeps one. The newest
+// runs are read in one batch (store.latestRuns: a few BatchGetItem calls for all periodics, not
+// a Query each), so a tick with nothing due costs a handful of reads whatever the number of jobs.
 import { cronSchedule } from './config/cron-schedule.js';
 import { isFinished, type JobRecord, type JobRequest, type Periodic } from './types.js';
 
@@ -20,14 +22,12 @@ export const maxRetries = 10;
 
 export interface HorologiumDeps {
   periodics: readonly Periodic[];
-  /** The job's newest run (store.byName(name, 1)). */
-  latest(name: string): Promise<JobRecord | undefined>;
+  /** Each job's newest run (store.latestRuns). */
+  latestRuns(names: readonly string[]): Promise<Map<string, JobRecord | undefined>>;
   trigger(requests: JobRequest[]): Promise<unknown>;
   now: Date;
   /** How often ticks come: a cron that fired within the last tick starts a job's first run. */
   tickMs: number;
-  /** How many periodics' newest runs are read at once. */
-  readConcurrency?: number;
 }
 
 export interface Decision {
@@ -93,24 +93,21 @@ function retryAttempt(p: Periodic, last: JobRecord, t: number): number | undefin
 export async function horologiumTick(deps: HorologiumDeps): Promise<Decision[]> {
   const decisions: Decision[] = [];
   const requests: JobRequest[] = [];
-  const queue = [...deps.periodics];
-  const worker = async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) {
-      const last = await deps.latest(p.name);
-      const d = decide(p, last, deps.now, deps.tickMs);
-      decisions.push({ name: p.name, trigger: d.trigger, why: d.why });
-      if (!d.trigger) continue;
-      requests.push({
-        definition: p,
-        type: 'periodic',
-        // The run this one follows names it: a second tick deciding the same makes the same record.
-        cause: `horologium:after:${last?.id ?? 'none'}`,
-        requestedBy: 'horologium',
-        ...(d.retryAttempt !== undefined ? { labels: { [reRunLabel]: String(d.retryAttempt) } } : {}),
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.readConcurrency ?? 16, queue.length)) }, worker));
+  const latest = deps.periodics.length ? await deps.latestRuns(deps.periodics.map((p) => p.name)) : new Map<string, JobRecord | undefined>();
+  for (const p of deps.periodics) {
+    const last = latest.get(p.name);
+    const d = decide(p, last, deps.now, deps.tickMs);
+    decisions.push({ name: p.name, trigger: d.trigger, why: d.why });
+    if (!d.trigger) continue;
+    requests.push({
+      definition: p,
+      type: 'periodic',
+      // The run this one follows names it: a second tick deciding the same makes the same record.
+      cause: `horologium:after:${last?.id ?? 'none'}`,
+      requestedBy: 'horologium',
+      ...(d.retryAttempt !== undefined ? { labels: { [reRunLabel]: String(d.retryAttempt) } } : {}),
+    });
+  }
   if (requests.length) await deps.trigger(requests);
   return decisions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

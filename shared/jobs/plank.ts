@@ -197,6 +197,11 @@ export function createPlank(deps: PlankDeps): Plank {
       // Looked up first so a retried delivery does not use up BUILD_IDs.
       const existing = await store.get(id);
       if (existing) {
+        // A periodic run asked for again may have been made without the store learning it is the
+        // newest (by a version before latestRuns' pointers, e.g. during a rollback): horologium
+        // would decide on the run before it at every tick and ask for this one forever. Creating
+        // it again leaves the record as it is and catches the pointer up (JobStore.create).
+        if (existing.type === 'periodic') await store.create(existing);
         records.push(existing);
         continue;
       }

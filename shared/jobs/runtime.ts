@@ -127,7 +127,7 @@ export function createJobsRuntime(options: JobsRuntimeOptions): JobsRuntime {
       if (!config) return [];
       return horologiumTick({
         periodics: config.periodics,
-        latest: async (name) => (await store.byName(name, 1))[0],
+        latestRuns: (names) => store.latestRuns(names),
         trigger: (requests) => plank.trigger(requests),
         now: now(),
         tickMs,
@@ -138,7 +138,7 @@ export function createJobsRuntime(options: JobsRuntimeOptions): JobsRuntime {
       if (!config) return { deleted: 0, kept: 0, timedOut: 0 };
       return sinkerRun({
         byState: (state, limit) => store.byState(state, limit),
-        latest: async (name) => (await store.byName(name, 1))[0],
+        latestRuns: (names) => store.latestRuns(names),
         delete: (id) => store.delete(id),
         timeOut: async (job, description) => {
           // Recorded (and reported) first, so a build that will not stop still frees its slot.

@@ -4,13 +4,16 @@
 // (whose pods carry their own timeout), a job still pending past its timeout is ended `error` and
 // its build stopped, so a build whose end event was lost does not hold a concurrency slot forever.
 // Logs are not deleted here: the artifacts bucket expires them after the configured retention.
+// Only records listed by state are deleted, so the store's `latest#<name>` items (which name each
+// periodic's newest run, and which no index lists) are never; like the BUILD_ID counters, they
+// stay when a periodic leaves config (a run they name that is gone sends latestRuns to the query).
 import { finishedStates, type JobRecord, type JobState } from './types.js';
 
 export interface SinkerDeps {
   /** Jobs in a state, oldest first (store.byState). */
   byState(state: JobState, limit: number): Promise<JobRecord[]>;
-  /** A job name's newest run (store.byName(name, 1)). */
-  latest(name: string): Promise<JobRecord | undefined>;
+  /** Each job name's newest run (store.latestRuns). */
+  latestRuns(names: readonly string[]): Promise<Map<string, JobRecord | undefined>>;
   delete(id: string): Promise<void>;
   /** Ends a pending job past its timeout: `error` with the description, the agent's run stopped. */
   timeOut(job: JobRecord, description: string): Promise<void>;
@@ -34,11 +37,10 @@ export async function sinkerRun(deps: SinkerDeps): Promise<SinkerResult> {
   const t = deps.now.getTime();
   const pageSize = deps.pageSize ?? 100;
   const active = new Set(deps.periodics);
-  const newest = new Map<string, string | undefined>();
-  const newestRun = async (name: string) => {
-    if (!newest.has(name)) newest.set(name, (await deps.latest(name))?.id);
-    return newest.get(name);
-  };
+  // Read once, for every periodic in config, when the first old periodic record needs it: the
+  // same batched read as horologium's, so sinker keeps exactly the run horologium decides on.
+  let newest: Promise<Map<string, JobRecord | undefined>> | undefined;
+  const newestRun = async (name: string) => (await (newest ??= deps.latestRuns([...active]))).get(name)?.id;
   const result: SinkerResult = { deleted: 0, kept: 0, timedOut: 0 };
 
   for (const state of finishedStates) {

@@ -267,7 +267,12 @@ export type JobChange = Partial<Pick<JobRecord, 'state' | 'description' | 'url' 
  * a finished state is never left.
  */
 export interface JobStore {
-  /** `exists` when a record with that id is already there (a retry): it is left as it is. */
+  /**
+   * `exists` when a record with that id is already there (a retry): it is left as it is. A
+   * periodic record also becomes its name's newest run for `latestRuns` unless a later run is
+   * already — also when it `exists`, so creating again a run made without that (by a version
+   * before it) brings `latestRuns` up to it.
+   */
   create(job: JobRecord): Promise<'created' | 'exists'>;
   get(id: string): Promise<JobRecord | undefined>;
   /**
@@ -282,6 +287,12 @@ export interface JobStore {
   byState(state: JobState, limit?: number): Promise<JobRecord[]>;
   /** A job name's runs, newest first. */
   byName(name: string, limit?: number): Promise<JobRecord[]>;
+  /**
+   * Each name's newest periodic run (undefined: none), as horologium and sinker need it: read by
+   * key in a few batched calls, not a query per name. Names with runs made before the store kept
+   * track of the newest are answered as `byName(name, 1)` would.
+   */
+  latestRuns(names: readonly string[]): Promise<Map<string, JobRecord | undefined>>;
   /** The next BUILD_ID for a job name (an atomic counter). */
   nextBuildNumber(name: string): Promise<string>;
   delete(id: string): Promise<void>;

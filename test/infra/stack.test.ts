@@ -434,9 +434,9 @@ describe('SkiffStack', () => {
     };
     /**
      * Every non-log action each role is granted, by resource. Exact: a grant missing here fails the
-     * test as surely as one missing from the stack. Nothing CDK's broad grants add (Scan, Query,
-     * BatchGetItem, BatchWriteItem, ConditionCheckItem, DescribeTable, GetQueueUrl, DescribeSecret…)
-     * is called by any function.
+     * test as surely as one missing from the stack. Nothing CDK's broad grants add (Scan, Query or
+     * BatchGetItem beyond the jobs table's, BatchWriteItem, ConditionCheckItem, DescribeTable,
+     * GetQueueUrl, DescribeSecret…) is called by any function.
      */
     const exactGrants: Record<FnName, Partial<Record<Resource, string[]>>> = {
       webhook: {
@@ -454,8 +454,13 @@ describe('SkiffStack', () => {
         ...runsJobs,
       },
       api: { table: ['dynamodb:GetItem'] },
-      // Sinker deletes old records; only this function does.
-      jobs: { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], githubSecret: ['secretsmanager:GetSecretValue'], ...runsJobs, jobsTable: [...runsJobs.jobsTable, 'dynamodb:DeleteItem'] },
+      // Sinker deletes old records; horologium and sinker batch-read each periodic's newest run. Only this function does either.
+      jobs: {
+        table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        githubSecret: ['secretsmanager:GetSecretValue'],
+        ...runsJobs,
+        jobsTable: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', ...runsJobs.jobsTable],
+      },
     };
 
     /** The role's non-log grants as resource → sorted actions; a grant on anything else is reported as such. */

@@ -28,13 +28,19 @@ const job = (id: string, over: { type?: JobType; name?: string; state?: JobState
 function store(jobs: JobRecord[]) {
   const all = new Map(jobs.map((j) => [j.id, j]));
   const timedOut: string[] = [];
+  /** The names of each latestRuns call. */
+  const latestReads: string[][] = [];
   return {
     all,
     timedOut,
+    latestReads,
     deps: {
       byState: async (state: JobState, limit: number) =>
         [...all.values()].filter((j) => j.state === state).sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, limit),
-      latest: async (name: string) => [...all.values()].filter((j) => j.name === name).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0],
+      latestRuns: async (names: readonly string[]) => {
+        latestReads.push([...names]);
+        return new Map(names.map((name) => [name, [...all.values()].filter((j) => j.name === name).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]]));
+      },
       delete: async (id: string) => void all.delete(id),
       timeOut: async (j: JobRecord, description: string) => void timedOut.push(`${j.id}: ${description}`),
     },
@@ -60,6 +66,15 @@ describe('sinker', () => {
     const result = await sinkerRun({ ...s.deps, periodics: ['retester', 'oldester'], maxJobAgeMs, now, pageSize: 2 });
     expect([...s.all.keys()].sort()).toEqual(['new-periodic', 'new-succeeded', 'old-pending', 'old-periodic-newest', 'old-triggered']);
     expect(result).toEqual({ deleted: 7, kept: 1, timedOut: 0 });
+    // One batched read of every periodic in config, not a query per old periodic record.
+    expect(s.latestReads).toEqual([['retester', 'oldester']]);
+  });
+
+  it('reads no newest runs when no old periodic record is in question', async () => {
+    const s = store([job('old-succeeded', { ageHours: 200 }), job('new-periodic', { type: 'periodic', name: 'retester', ageHours: 1 })]);
+    const result = await sinkerRun({ ...s.deps, periodics: ['retester'], maxJobAgeMs, now });
+    expect(result).toEqual({ deleted: 1, kept: 0, timedOut: 0 });
+    expect(s.latestReads).toEqual([]);
   });
 
   it.each([

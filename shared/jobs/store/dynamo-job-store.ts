@@ -3,11 +3,15 @@
 // when it is a pull request's. Three GSIs serve every query without a scan:
 //   by-pull   `pull`  + `createdAt`   a pull request's jobs (trigger, crier)
 //   by-state  `state` + `createdAt`   plank's oldest triggered, the reconciler's pending, sinker
-//   by-name   `name`  + `createdAt`   horologium's last run of a periodic, the deck
+//   by-name   `name`  + `createdAt`   a job's runs (the deck; horologium for records older than the pointers)
 // BUILD_ID counters are items `counter#<name>` with only `id` and `n`, so no index lists them.
+// Each periodic's newest run is named by an item `latest#<name>` with only `id`, `runId` and
+// `runCreatedAt` (only `id` for a periodic known to have no run yet) — none of the indexes' key
+// attributes, so no index lists it and sinker, which deletes what by-state lists, never deletes
+// it (like a counter, it outlives its job's records).
 // Every change is a conditional write on `version`; a finished state is never left.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { finishedStates, type JobChange, type JobRecord, type JobState, type JobStore } from '../types.js';
 
 /** The GSIs' names, shared with the table definitions (stand-ins, CDK). */
@@ -45,6 +49,27 @@ function pullOf(job: JobRecord): string | undefined {
 
 const changeFields = ['description', 'url', 'startedAt', 'completedAt', 'buildId', 'reportedState'] as const;
 
+/** The key of the item naming a periodic's newest run. */
+export const latestKey = (name: string): string => `latest#${name}`;
+
+/** BatchGetItem takes at most 100 keys a call (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html). */
+const batchGetLimit = 100;
+/**
+ * UnprocessedKeys (throttled, or past the 16 MB an answer may hold) are asked for again after an
+ * exponential backoff, as AWS advises for batch operations, this many times in all.
+ */
+const batchGetAttempts = 8;
+const batchGetBackoffMs = 25;
+/** Names read with a by-name Query (no pointer yet) at once: as many as horologium read before the pointers. */
+const fallbackConcurrency = 16;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Thrown when BatchGetItem still leaves keys unprocessed after every retry. */
+export class JobStoreReadError extends Error {
+  override readonly name = 'JobStoreReadError';
+}
+
 export class DynamoJobStore implements JobStore {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -56,6 +81,11 @@ export class DynamoJobStore implements JobStore {
   }
 
   async create(job: JobRecord): Promise<'created' | 'exists'> {
+    // Pointer first, record second (see latestRuns): a pointer whose record is missing reads as
+    // no pointer, so a crash between the two writes costs a Query, never a wrong answer. Done for
+    // a record that already `exists` too, so a caller that finds a run made without its pointer
+    // (by a version before the pointers) can bring the pointer forward by creating it again.
+    if (job.type === 'periodic') await this.pointTo(job.name, job.id, job.createdAt);
     const pull = pullOf(job);
     try {
       await this.doc.send(
@@ -133,6 +163,66 @@ export class DynamoJobStore implements JobStore {
     return this.query(jobIndexes.byName, 'name', name, false, limit);
   }
 
+  /**
+   * Each periodic's newest run, read by key: the `latest#<name>` pointers with BatchGetItem, then
+   * the records they name with BatchGetItem, 100 keys a call each, strongly consistent.
+   *
+   * Why the pointer names the run and holds none of its state: horologium decides on the state,
+   * the start and completion times and the re-run label, which plank changes at every transition.
+   * Copied into the pointer, each transition would have to write two items together; DynamoDB's
+   * transactions would, but dynalite (local mode, the store's contract test) has no
+   * TransactWriteItems, and two separate writes leave a window where the copy is stale. Naming
+   * the run instead, the pointer changes only when a run is made (create, conditional: only ever
+   * to a later run, so it never moves back and concurrent creates leave it on the newest), and
+   * the state read is the record's own, which cannot lag. The price is a second BatchGetItem
+   * round: 2 × ceil(N / 100) calls per tick instead of N Queries.
+   *
+   * A name with no pointer, or whose pointed record is missing, is read as before, with the
+   * by-name Query: records made before this change have no pointer, so an upgrade keeps working;
+   * the pointer is then written from what the Query found (conditionally, so it cannot overtake
+   * a run made meanwhile), and the next read of that name is by key. A record missing behind its
+   * pointer is one whose create was cut short between its two writes, or a run sinker deleted
+   * once its periodic left config; either way the Query's answer is the newest run there is.
+   * When the Query finds no run, the pointer is written as naming none (a cron waiting for its
+   * first fire would otherwise cost a Query at every tick): only if no pointer appeared, or it
+   * still names the missing record, so a pointer moved to a run meanwhile stays. (The one run it
+   * can hide is the missing record itself, if its create was only slow: with no run before it,
+   * it is the run horologium asks for next, `after:none`, and plank, finding it, creates it
+   * again, which points to it.)
+   */
+  async latestRuns(names: readonly string[]): Promise<Map<string, JobRecord | undefined>> {
+    const unique = [...new Set(names)];
+    const pointers = await this.batchGet(unique.map(latestKey));
+    const runIds = new Map<string, string>();
+    const out = new Map<string, JobRecord | undefined>();
+    for (const name of unique) {
+      const pointer = pointers.get(latestKey(name));
+      if (typeof pointer?.runId === 'string') runIds.set(name, pointer.runId);
+      // Known to have no run yet.
+      else if (pointer) out.set(name, undefined);
+    }
+    const records = await this.batchGet([...new Set(runIds.values())]);
+    const missing: string[] = [];
+    for (const name of unique) {
+      if (out.has(name)) continue;
+      const item = records.get(runIds.get(name) ?? '');
+      if (item) out.set(name, toRecord(item));
+      else missing.push(name);
+    }
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < missing.length; i = next++) {
+        const name = missing[i]!;
+        const found = (await this.byName(name, 1))[0];
+        out.set(name, found);
+        if (found?.type === 'periodic') await this.pointTo(name, found.id, found.createdAt);
+        else if (!found) await this.pointToNone(name, runIds.get(name));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(fallbackConcurrency, missing.length) }, worker));
+    return out;
+  }
+
   async nextBuildNumber(name: string): Promise<string> {
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
@@ -150,6 +240,70 @@ export class DynamoJobStore implements JobStore {
 
   async delete(id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { id } }));
+  }
+
+  /**
+   * Moves `latest#<name>` to the run, unless it already names it or a later one (by createdAt,
+   * the id breaking a tie, so every writer agrees which of two runs is newer).
+   */
+  private async pointTo(name: string, runId: string, createdAt: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id: latestKey(name) },
+          UpdateExpression: 'SET #run = :run, #at = :at',
+          ConditionExpression: 'attribute_not_exists(#run) OR (#run <> :run AND (#at < :at OR (#at = :at AND #run < :run)))',
+          ExpressionAttributeNames: { '#run': 'runId', '#at': 'runCreatedAt' },
+          ExpressionAttributeValues: { ':run': runId, ':at': createdAt },
+        }),
+      );
+    } catch (error) {
+      // It names this run or a later one already: that is the answer.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Writes `latest#<name>` as naming no run: where there was no pointer, or where it still names
+   * `dangling` (a record that is gone). Any other pointer names a run made meanwhile and stays.
+   */
+  private async pointToNone(name: string, dangling: string | undefined): Promise<void> {
+    try {
+      if (dangling === undefined) {
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { id: latestKey(name) }, ConditionExpression: 'attribute_not_exists(id)' }));
+        return;
+      }
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { id: latestKey(name) },
+          UpdateExpression: 'REMOVE #run, #at',
+          ConditionExpression: '#run = :run',
+          ExpressionAttributeNames: { '#run': 'runId', '#at': 'runCreatedAt' },
+          ExpressionAttributeValues: { ':run': dangling },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Items by `id`, 100 keys a BatchGetItem, unprocessed keys asked for again with a backoff. */
+  private async batchGet(ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < ids.length; i += batchGetLimit) {
+      let keys: Record<string, unknown>[] = ids.slice(i, i + batchGetLimit).map((id) => ({ id }));
+      for (let attempt = 0; keys.length; attempt++) {
+        if (attempt === batchGetAttempts) throw new JobStoreReadError(`${keys.length} job store keys were still unprocessed after ${batchGetAttempts} BatchGetItem calls (table ${this.table})`);
+        // Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+        if (attempt > 0) await sleep(Math.random() * batchGetBackoffMs * 2 ** attempt);
+        const { Responses, UnprocessedKeys } = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of Responses?.[this.table] ?? []) found.set(String(item.id), item);
+        keys = UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   /** Every page of one index key, in `createdAt` order (ascending or newest first), up to `limit`. */
