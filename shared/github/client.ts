@@ -339,6 +339,12 @@ export interface GitHubClient {
   getRepo(repo: RepoRef): Promise<Repository | undefined>;
   /** The commit SHA a branch points at now. */
   getBranchSha(repo: RepoRef, branch: string): Promise<string>;
+  /**
+   * The SHA a fully qualified ref points at now (`heads/main`, `tags/v1.0`): GitHub's
+   * `git/ref/{ref}`, which matches the name exactly and answers only the ref, lighter than a
+   * branch with its commit. Prow's GetRef, which trigger reads a pull request's base through.
+   */
+  getRef(repo: RepoRef, ref: string): Promise<string>;
   /** A branch's protection, or `undefined` when it is not protected (GitHub's 404 "Branch not protected"). */
   getBranchProtection(repo: RepoRef, branch: string): Promise<BranchProtection | undefined>;
 
@@ -440,6 +446,7 @@ export const githubMethods: { [M in GitHubMethod]: MethodSpec<M> } = {
   getBlobs: { write: false, reuse: 'stable', describe: (repo, shas) => `${repoName(repo)} ${shas.length === 1 ? shas[0] : `${shas.length} blobs`}` },
   getRepo: { write: false, reuse: 'stable', anyRepo: true, describe: (repo) => repoName(repo) },
   getBranchSha: { write: false, reuse: 'delivery', describe: (repo, branch) => `${repoName(repo)} ${branch}` },
+  getRef: { write: false, reuse: 'delivery', describe: (repo, ref) => `${repoName(repo)} ${ref}` },
   getBranchProtection: { write: false, reuse: 'delivery', describe: (repo, branch) => `${repoName(repo)} ${branch}` },
   getRepoRole: { write: false, reuse: 'stable', describe: (repo, login) => `${repoName(repo)} ${login}` },
   listCollaborators: { write: false, reuse: 'stable', describe: (repo) => repoName(repo) },

@@ -421,6 +421,23 @@ export class OctokitGitHub implements GitHubClient {
   }
 
   /**
+   * `git/ref/{ref}` (singular) matches the ref exactly, where Prow's `git/refs/{ref}` does a
+   * prefix match and must pick the exact one out of a list
+   * (https://docs.github.com/en/rest/git/refs#get-a-reference). The ref's slashes are sent as
+   * slashes (`{+ref}`, each segment encoded on its own): GitHub Enterprise Server answers 404 to
+   * `heads%2Fmain` (google/go-github#1432). A ref that does not exist is GitHub's 404, thrown like
+   * any other failure: a caller that asks for a branch's head has no SHA to go on without it.
+   */
+  async getRef(repo: RepoRef, ref: string): Promise<string> {
+    try {
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{+ref}', { owner: repo.owner, repo: repo.repo, ref: ref.split('/').map(encodeURIComponent).join('/') });
+      return (data as { object: { sha: string } }).object.sha;
+    } catch (cause) {
+      throw new GitHubError(`failed to read the ref ${ref} of ${repoName(repo)}`, { cause });
+    }
+  }
+
+  /**
    * Prow's GetBranchProtection: 404 is an unprotected branch (or one the token may not see the
    * protection of: reading it needs admin rights on the repository, as in Prow).
    */

@@ -31,11 +31,12 @@
 //   payload's `mergeable` and `mergeable_state`, which GitHub often sends as null and `unknown`.
 // - Issue searches (countIssues): 0, since nothing offline can search a repository; welcome
 //   therefore greets everyone, as it would a first pull request.
-// - Commit statuses: those set here, the latest per context. Branches: deleting one is success;
-//   reading one's SHA is an error that says so (none are known).
+// - Commit statuses: those set here, the latest per context. Branches: deleting one is success.
+//   A branch's head (getBranchSha, getRef `heads/<b>`) is what the last payload that said it
+//   says: a pull_request's `base.sha` for its base branch, a push's `after` for its branch. Any
+//   other branch, and any other ref, is an error that says so (GitHub's 404).
 // - Repositories (getRepo): those the payloads name, as their `repository` says; any other is
 //   none. Transferring, pinning and unpinning an issue are printed and change nothing here.
-// - Commit statuses: those set here, the latest per context. Branches: deleting one is success.
 // - Workflows: a dispatch is printed and starts nothing; there are no runs; cancelling is success.
 // Each write changes that state and is printed as one line, e.g.
 // `dry-run: addLabel Codertocat/Hello-World#2 do-not-merge/hold`.
@@ -115,6 +116,10 @@ interface Payload {
   issue?: PayloadItem | null;
   pull_request?: PayloadPullRequest | null;
   comment?: { id?: number; body?: string; user?: PayloadUser | null; created_at?: string; updated_at?: string; html_url?: string } | null;
+  /** A push's: `refs/heads/<branch>` (or a tag) and the SHA it points at now. */
+  ref?: string;
+  after?: string;
+  deleted?: boolean;
 }
 
 /** Who the comments written here are by: no credentials, so no bot account to name. */
@@ -157,6 +162,8 @@ export class OfflineGitHub implements GitHubClient {
   private readonly senders = new Map<string, string>();
   /** Repository → as its last payload described it. */
   private readonly repositories = new Map<string, Repository>();
+  /** `owner/repo heads/<branch>` → the SHA the last payload that said it gave it. */
+  private readonly refs = new Map<string, string>();
   private nextCommentId = 1;
   /** Comments written, in order, as `owner/repo#n: body`. */
   readonly comments: string[] = [];
@@ -179,6 +186,7 @@ export class OfflineGitHub implements GitHubClient {
       private: r.private === true,
       archived: r.archived === true,
     });
+    this.observeRefs({ owner, repo }, payload);
     const item = payload.pull_request ?? payload.issue;
     if (!item || !Number.isSafeInteger(item.number)) return;
     const ref = key({ owner, repo, number: item.number! });
@@ -226,6 +234,17 @@ export class OfflineGitHub implements GitHubClient {
         });
         this.issueComments.set(ref, list);
       }
+    }
+  }
+
+  /** A pull request's base branch was at its `base.sha` when GitHub sent it; a push says where its branch is now. */
+  private observeRefs(repo: RepoRef, payload: Payload): void {
+    const base = payload.pull_request?.base;
+    if (base?.ref && base.sha) this.refs.set(`${repoKey(repo)} heads/${base.ref}`, base.sha);
+    if (payload.ref?.startsWith('refs/') && payload.after) {
+      const name = `${repoKey(repo)} ${payload.ref.slice('refs/'.length)}`;
+      if (payload.deleted || /^0+$/.test(payload.after)) this.refs.delete(name);
+      else this.refs.set(name, payload.after);
     }
   }
 
@@ -535,7 +554,15 @@ export class OfflineGitHub implements GitHubClient {
   }
 
   async getBranchSha(repo: RepoRef, branch: string): Promise<string> {
-    throw offlineNotFound(`failed to read the branch ${branch} of ${repo.owner}/${repo.repo}: offline, no branches are known`);
+    const sha = this.refs.get(`${repoKey(repo)} heads/${branch}`);
+    if (sha === undefined) throw offlineNotFound(`failed to read the branch ${branch} of ${repo.owner}/${repo.repo}: offline, and no pull_request or push event has said where it is`);
+    return sha;
+  }
+
+  async getRef(repo: RepoRef, ref: string): Promise<string> {
+    const sha = this.refs.get(`${repoKey(repo)} ${ref}`);
+    if (sha === undefined) throw offlineNotFound(`failed to read the ref ${ref} of ${repo.owner}/${repo.repo}: offline, and no pull_request or push event has said where it is`);
+    return sha;
   }
 
   /** No branch is known to be protected: nothing here could say it is. */

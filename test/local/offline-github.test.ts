@@ -57,6 +57,41 @@ describe('OfflineGitHub', () => {
     expect(printed).toEqual([`dry-run: pinIssue ${repo.owner}/${repo.repo}#1`, `dry-run: transferIssue ${repo.owner}/${repo.repo}#1 to ${repo.owner}/${repo.repo}`]);
   });
 
+  it.each([
+    {
+      name: "a pull_request payload: its base branch at the payload's base.sha",
+      payloads: () => [samplePayload('pull_request', 'opened')],
+      ref: 'heads/master',
+      sha: 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e',
+    },
+    {
+      name: 'a later push to the branch moves it',
+      payloads: () => [samplePayload('pull_request', 'opened'), { ...samplePayload('push'), ref: 'refs/heads/master', after: 'c0ffee'.padEnd(40, '0') }],
+      ref: 'heads/master',
+      sha: 'c0ffee'.padEnd(40, '0'),
+    },
+    { name: "a push's tag", payloads: () => [samplePayload('push')], ref: 'tags/simple-tag', sha: '6113728f27ae82c7b1a177c8d03f9e96e0adf246' },
+    { name: 'a deleted branch is known no more', payloads: () => [samplePayload('pull_request', 'opened'), { ...samplePayload('push'), ref: 'refs/heads/master', deleted: true, after: '0'.repeat(40) }], ref: 'heads/master', sha: undefined },
+    { name: 'a branch no payload named', payloads: () => [samplePayload('pull_request', 'opened')], ref: 'heads/main', sha: undefined },
+  ])("knows a ref's SHA from the payloads that said it: $name", async ({ payloads, ref, sha }) => {
+    // Prepare
+    const { gh } = offline();
+    for (const payload of payloads()) gh.observe(payload);
+
+    // Act
+    const read = gh.getRef(repo, ref);
+    const branch = ref.startsWith('heads/') ? gh.getBranchSha(repo, ref.slice('heads/'.length)) : undefined;
+
+    // Assess
+    if (sha === undefined) {
+      await expect(read).rejects.toMatchObject({ status: 404, message: expect.stringContaining('offline') });
+      await expect(branch).rejects.toMatchObject({ status: 404 });
+    } else {
+      expect(await read).toBe(sha);
+      if (branch) expect(await branch).toBe(sha);
+    }
+  });
+
   it('a pull request never seen is an error that says it is offline', async () => {
     const { gh } = offline();
     await expect(gh.getPullRequest(pr)).rejects.toThrow(/offline, and no pull_request event for it has been seen/);
