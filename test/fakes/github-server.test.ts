@@ -6,6 +6,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OctokitGitHub } from '../../shared/github/octokit-client.js';
 import { FakeGitHub, faults } from './github-server.js';
 
 const owner = 'acme';
@@ -971,6 +972,67 @@ describe('repositories, branches, and the issue mutations (GraphQL)', () => {
     expect(after).not.toBe(before);
     expect(String(old.data)).toBe('approvers: [a]\n');
     expect(unknown).toMatchObject({ status: 404 });
+  });
+
+  const sha = (c: string) => c.repeat(40);
+  const refOf = async (r: { repo: string }, ref: string) =>
+    (await new OctokitGitHub(octokit).getRef({ owner, repo: r.repo }, ref).catch((e: { cause?: { status?: number } }) => `HTTP ${e.cause?.status}`)) as string;
+
+  it.each([
+    { name: 'a seeded pull request: its base branch is at its base.sha', seed: (f: FakeGitHub, full: string) => f.setPullRequest(full, 1, { base: { ref: 'main', sha: sha('b') } }), ref: 'heads/main', want: sha('b') },
+    {
+      name: 'setBranchSha moves the branch on from the pull request’s base',
+      seed: (f: FakeGitHub, full: string) => (f.setPullRequest(full, 1, { base: { sha: sha('b') } }), f.setBranchSha(full, 'main', sha('c'))),
+      ref: 'heads/main',
+      want: sha('c'),
+    },
+    {
+      name: 'setBranchSha wins over a pull request seeded after it',
+      seed: (f: FakeGitHub, full: string) => (f.setBranchSha(full, 'main', sha('c')), f.setPullRequest(full, 1, { base: { sha: sha('b') } })),
+      ref: 'heads/main',
+      want: sha('c'),
+    },
+    {
+      name: 'a pull request re-seeded with a new base.sha moves an unset branch',
+      seed: (f: FakeGitHub, full: string) => (f.setPullRequest(full, 1, { base: { sha: sha('b') } }), f.setPullRequest(full, 2, { base: { sha: sha('d') } }), f.setPullRequest(full, 1, { title: 'only the title' })),
+      ref: 'heads/main',
+      want: sha('d'),
+    },
+    { name: 'a branch with slashes, sent with its slashes', seed: (f: FakeGitHub, full: string) => f.setBranchSha(full, 'release/1.0', sha('e')), ref: 'heads/release/1.0', want: sha('e') },
+    { name: 'a branch never heard of is 404', seed: () => {}, ref: 'heads/nope', want: 'HTTP 404' },
+    { name: 'a deleted branch is 404', seed: (f: FakeGitHub, full: string) => (f.setBranchSha(full, 'gone', sha('f')), f.setBranches(full, [])), ref: 'heads/gone', want: 'HTTP 404' },
+    { name: 'refs other than branches are 404 (the fake has no tags)', seed: (f: FakeGitHub, full: string) => f.setBranchSha(full, 'v1', sha('a')), ref: 'tags/v1', want: 'HTTP 404' },
+  ])("GET git/ref/{ref}: $name", async ({ seed, ref, want }) => {
+    const r = fresh('ref');
+    seed(fake, r.full);
+
+    expect(await refOf(r, ref)).toBe(want);
+    // The port's client sends the ref's slashes as slashes (GitHub Enterprise 404s on %2F).
+    expect(fake.calls[0]!.path).toBe(`/repos/${r.full}/git/ref/${ref}`);
+    if (want.startsWith('HTTP')) return;
+    // GET branches/{b} answers the same head, and so does git/ref with the slashes encoded.
+    const branch = ref.slice('heads/'.length);
+    expect((await octokit.rest.repos.getBranch({ owner, repo: r.repo, branch })).data.commit.sha).toBe(want);
+    expect((await octokit.rest.git.getRef({ owner, repo: r.repo, ref })).data.object.sha).toBe(want);
+    expect(fake.calls.map((c) => c.text)).toContain(`getRef ${r.full} ${ref} → 200`);
+  });
+
+  it('a head set with setBranchSha reads as the branch’s files when first answered, unless files were set under the SHA itself', async () => {
+    const r = fresh('ref');
+    fake.setFile(r.full, 'main', 'OWNERS', 'approvers: [a]\n');
+    fake.setBranchSha(r.full, 'main', sha('1'));
+    fake.setFile(r.full, sha('2'), 'OWNERS', 'approvers: [own]\n');
+
+    const first = await refOf(r, 'heads/main');
+    fake.setFile(r.full, 'main', 'OWNERS', 'approvers: [b]\n');
+    const read = async (ref: string) => String((await octokit.rest.repos.getContent({ owner, repo: r.repo, path: 'OWNERS', ref, mediaType: { format: 'raw' } })).data);
+    const atFirst = await read(first);
+    fake.setBranchSha(r.full, 'main', sha('2'));
+    const second = await refOf(r, 'heads/main');
+
+    expect(first).toBe(sha('1'));
+    expect(atFirst).toBe('approvers: [a]\n');
+    expect(await read(second)).toBe('approvers: [own]\n');
   });
 
   it('pins at most three issues per repository; pinning twice and unpinning one not pinned change nothing', async () => {

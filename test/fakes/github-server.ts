@@ -26,10 +26,15 @@
 //   `clean`, or `draft` for a draft). Its commits are what `setCommits` says, by default one commit
 //   at the head SHA by its author; GitHub lists at most 250.
 // - Commit statuses may be set on any SHA (GitHub wants the commit to exist). Branches are those
-//   given to `setBranches`, the head and base branches of seeded pull requests, any name given
-//   files with `setFile`, and the default branch. `GET branches/{b}` answers a commit SHA made
-//   from the branch's files as they are then, which the git and contents routes then read as
-//   that snapshot (a commit does not change when its branch moves on).
+//   given to `setBranches` or `setBranchSha`, the head and base branches of seeded pull requests,
+//   any name given files with `setFile`, and the default branch; any other is GitHub's 404. A
+//   branch's head, as `GET branches/{b}` and `GET git/ref/heads/{b}` both answer it, is the SHA
+//   `setBranchSha` gave it; else the `base.sha` of the pull request last seeded into it as its base
+//   (so a seeded pull request's base is its branch's head until a test moves the branch, the way
+//   a base moves on GitHub when something merges); else a commit SHA made from the branch's files
+//   as they are then. The git and contents routes read that SHA as a snapshot of the branch's
+//   files when it was first answered, unless files were set under the SHA itself (a commit does
+//   not change when its branch moves on). `git/ref` knows branches only (`heads/…`).
 // - Every repository exists (public, default branch `main`) unless `setRepo` says otherwise;
 //   one that does not answers 404 to `GET /repos/{o}/{r}` and to its issue reads.
 //   `deleteIssue` makes an issue read 410 Gone, as GitHub answers for a deleted one.
@@ -522,6 +527,10 @@ export class FakeGitHub {
   readonly #branches = new Map<string, Set<string>>();
   /** `owner/repo:branch` (repository lower-cased) → the status contexts its protection requires. */
   readonly #protection = new Map<string, string[] | undefined>();
+  /** `owner/repo:branch` (repository lower-cased) → the head `setBranchSha` gave it. */
+  readonly #heads = new Map<string, string>();
+  /** `owner/repo:branch` (repository lower-cased) → the base SHA of the pull request last seeded into it. */
+  readonly #pullBases = new Map<string, string>();
   /** Repository (lower-cased) → as it was first spelled, for search results. */
   readonly #repoNames = new Map<string, string>();
   readonly #reviews = new Map<string, ReviewRecord[]>();
@@ -651,6 +660,7 @@ export class FakeGitHub {
    */
   setPullRequest(repo: string, number: number, seed: PullRequestSeed = {}): void {
     const key = issueKey(repo, number);
+    const isNew = !this.#pulls.has(key);
     const current = this.#pulls.get(key) ?? {
       author: 'octocat',
       authorType: 'User',
@@ -682,6 +692,8 @@ export class FakeGitHub {
     this.#nameRepo(repo);
     // A pull request has a head and a base branch (a fork's head would be in another repository).
     this.#branchSet(repo).add(pr.head.ref).add(pr.base.ref);
+    // A new pull request, or a new base, says where its base branch is (see the header).
+    if (isNew || seed.base?.sha !== undefined || seed.base?.ref !== undefined) this.#pullBases.set(`${checkRepo(repo)}:${pr.base.ref}`, pr.base.sha);
   }
 
   /**
@@ -783,6 +795,17 @@ export class FakeGitHub {
   /** The repository's branches, replacing any (seeded pull requests add theirs). */
   setBranches(repo: string, branches: string[]): void {
     this.#branches.set(checkRepo(repo), new Set(branches));
+  }
+
+  /**
+   * Points a branch (which makes it exist) at a commit SHA: what `GET branches/{b}` and
+   * `GET git/ref/heads/{b}` answer from now on, over any seeded pull request's base (see the
+   * header). End-to-end tests over a real git repository give it the repository's own SHAs, so a
+   * job checks out the base the fake said.
+   */
+  setBranchSha(repo: string, branch: string, sha: string): void {
+    this.#branchSet(repo).add(branch);
+    this.#heads.set(`${checkRepo(repo)}:${branch}`, sha);
   }
 
   branchesOf(repo: string): string[] {
@@ -1253,6 +1276,12 @@ export class FakeGitHub {
         pattern: re(`${repo}/commits/([^/]+)/status`),
         describe: (req) => `getCombinedStatus ${repoRef(req)}@${req.params[2] ?? ''}${pageSuffix(req)}`,
         handle: (req) => this.#combinedStatus(req),
+      },
+      {
+        method: 'GET',
+        pattern: re(`${repo}/git/ref/(.+)`),
+        describe: (req) => `getRef ${repoRef(req)} ${req.params[2] ?? ''}`,
+        handle: (req) => this.#getRef(req),
       },
       {
         method: 'DELETE',
@@ -1864,19 +1893,46 @@ export class FakeGitHub {
     };
   }
 
-  /** See the header: the commit SHA is made from the branch's files now, and names a snapshot of them. */
+  /**
+   * See the header: the SHA `setBranchSha` gave the branch, else its last seeded pull request's
+   * base, else one made from its files now; it names a snapshot of the files. `undefined`: no
+   * such branch.
+   */
+  #branchHead(full: string, branch: string): string | undefined {
+    const files = this.#trees.get(treeKey(full, branch));
+    const known = branch === this.#repoState(full).defaultBranch || this.#branches.get(checkRepo(full))?.has(branch) || files !== undefined;
+    if (!this.#repoExists(full) || !known) return undefined;
+    const key = `${checkRepo(full)}:${branch}`;
+    const sha = this.#heads.get(key) ?? this.#pullBases.get(key) ?? sha1(`commit\0${checkRepo(full)}@${branch}\0${gitTree(files ?? new Map()).get('')?.sha ?? emptyTreeSha}`);
+    if (!this.#trees.has(treeKey(full, sha))) this.#trees.set(treeKey(full, sha), new Map(files ?? []));
+    return sha;
+  }
+
   #getBranch(req: Req): Reply {
     const full = repoRef(req);
     const branch = req.params[2] ?? '';
-    const files = this.#trees.get(treeKey(full, branch));
-    const known = branch === this.#repoState(full).defaultBranch || this.#branches.get(checkRepo(full))?.has(branch) || files !== undefined;
-    if (!this.#repoExists(full) || !known) return notFound(`${docs}/branches/branches#get-a-branch`);
-    const root = gitTree(files ?? new Map()).get('')?.sha ?? emptyTreeSha;
-    const sha = sha1(`commit\0${checkRepo(full)}@${branch}\0${root}`);
-    if (!this.#trees.has(treeKey(full, sha))) this.#trees.set(treeKey(full, sha), new Map(files ?? []));
+    const sha = this.#branchHead(full, branch);
+    if (sha === undefined) return notFound(`${docs}/branches/branches#get-a-branch`);
     return {
       status: 200,
       json: { name: branch, commit: { sha, url: `${this.url}/repos/${full}/commits/${sha}` }, protected: false },
+    };
+  }
+
+  /** https://docs.github.com/en/rest/git/refs#get-a-reference: branches only; any other ref is a 404, as a ref that does not exist is on GitHub. */
+  #getRef(req: Req): Reply {
+    const full = repoRef(req);
+    const ref = req.params[2] ?? '';
+    const sha = ref.startsWith('heads/') ? this.#branchHead(full, ref.slice('heads/'.length)) : undefined;
+    if (sha === undefined) return notFound(`${docs}/git/refs#get-a-reference`);
+    return {
+      status: 200,
+      json: {
+        ref: `refs/${ref}`,
+        node_id: `REF_${Buffer.from(`${full}:${ref}`).toString('base64url')}`,
+        url: `${this.url}/repos/${full}/git/refs/${ref}`,
+        object: { type: 'commit', sha, url: `${this.url}/repos/${full}/git/commits/${sha}` },
+      },
     };
   }
 
@@ -2393,6 +2449,9 @@ export class FakeGitHub {
       return unprocessable('Reference does not exist', `${docs}/git/refs#delete-a-reference`);
     }
     branches.delete(branch);
+    const key = `${checkRepo(repoRef(req))}:${branch}`;
+    this.#heads.delete(key);
+    this.#pullBases.delete(key);
     return { status: 204, writes: [`deleteBranch ${repoRef(req)} ${branch}`] };
   }
 

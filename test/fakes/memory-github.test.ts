@@ -194,6 +194,7 @@ const cases: Case[] = [
     answer: { ...other, defaultBranch: 'trunk' },
   }),
   c({ name: 'getBranchSha', args: [repo, 'main'], seed: (gh) => gh.setFile(full, 'main', 'OWNERS', 'approvers: [a]\n'), text: `getBranchSha ${full} main`, answer: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+  c({ name: 'getRef', args: [repo, 'heads/main'], seed: (gh) => gh.setBranchSha(full, 'main', 'a'.repeat(40)), text: `getRef ${full} heads/main`, answer: 'a'.repeat(40) }),
   c({
     name: 'getBranchProtection',
     args: [repo, 'main'],

@@ -178,6 +178,12 @@ export class MemoryGitHub implements GitHubClient {
     return this;
   }
 
+  /** See FakeGitHub.setBranchSha: the branch's head from now on, over a seeded pull request's base. */
+  setBranchSha(repo: RepoKey, branch: string, sha: string): this {
+    this.fake.setBranchSha(repoKey(repo), branch, sha);
+    return this;
+  }
+
   /** See FakeGitHub.setBranchProtection. */
   setBranchProtection(repo: RepoKey, branch: string, requiredContexts: string[] | undefined): this {
     this.fake.setBranchProtection(repoKey(repo), branch, requiredContexts);
