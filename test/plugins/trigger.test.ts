@@ -8,6 +8,7 @@ import type { PullRequestEvent, PushEvent } from '@octokit/webhooks-types';
 import { describe, expect, it } from 'vitest';
 import { samplePayload } from '../../shared/cli/sample-payloads.js';
 import { triggersSection } from '../../shared/config/triggers-section.js';
+import { GitHubError, isRetryable } from '../../shared/github/errors.js';
 import { generalizeComment, type GenericCommentEvent } from '../../shared/hook/generic-comment.js';
 import { brancher } from '../../shared/jobs/matching.js';
 import { compileRe2 } from '../../shared/jobs/re2.js';
@@ -34,6 +35,7 @@ import { abortJobs, runRequested, type PullInfo } from '../../shared/plugins/tri
 import { trustedPullRequest } from '../../shared/plugins/trigger/trusted-pull.js';
 import type { Outcome } from '../../shared/plugins/types.js';
 import { FakeJobsAccess, pullJob, type FakeJobsOptions } from '../fakes/fake-jobs-access.js';
+import { faults } from '../fakes/github-server.js';
 import { MemoryGitHub } from '../fakes/memory-github.js';
 import { pluginContext, type TestContext } from '../fakes/plugin-context.js';
 import { jobBase, presubmitOf, type PresubmitFields } from '../fakes/presubmit-fields.js';
@@ -586,6 +588,123 @@ describe('trigger: a .prow.yaml that does not load', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// The base a job tests: the base branch's head now (Prow's GetRef heads/<base>), not base.sha
+// ---------------------------------------------------------------------------------------------
+
+describe("trigger: jobs test the base branch's head as GitHub says it now (Prow's GetRef)", () => {
+  const getRef = 'getRef org/repo heads/master';
+  const moved = 'b1'.repeat(20);
+  type Deliver = (ctx: Ctx) => Promise<unknown>;
+  const comment = (body: string): Deliver => (ctx) => deliverComment(ctx, commentEvent({ body, author: 'trusted-member', prAuthor: 'pr-author' }));
+  const pullEvent = (action: string): Deliver => (ctx) => trigger.on!.pull_request!(ctx, pullRequestEvent({ action, author: 't' }));
+  const paths: { name: string; world: () => { github: MemoryGitHub; jobs: FakeJobsAccess; ctx: Ctx }; deliver: Deliver; starts: string[] }[] = [
+    { name: 'opened', world: () => pullWorld(), deliver: pullEvent('opened'), starts: ['jib'] },
+    { name: 'synchronize', world: () => pullWorld(), deliver: pullEvent('synchronize'), starts: ['jib'] },
+    { name: 'reopened', world: () => pullWorld(), deliver: pullEvent('reopened'), starts: ['jib'] },
+    { name: '/test jib', world: () => commentWorld({ name: '', author: 'trusted-member', body: '' }), deliver: comment('/test jib'), starts: ['jib'] },
+    { name: '/retest', world: () => commentWorld({ name: '', author: 'trusted-member', body: '' }), deliver: comment('/retest'), starts: ['jib'] },
+    { name: '/ok-to-test', world: () => commentWorld({ name: '', author: 'trusted-member', body: '', prAuthor: 'rando', issueLabels: ['needs-ok-to-test'] }), deliver: comment('/ok-to-test'), starts: ['job'] },
+  ];
+
+  it.each(paths)('$name: the base moved since the pull request was last pushed: the jobs get the new head, the pull request keeps its head', async ({ world, deliver, starts }) => {
+    // Prepare
+    const { github, jobs, ctx } = world();
+    github.setBranchSha('org/repo', 'master', moved);
+
+    // Act
+    await deliver(ctx);
+
+    // Assess
+    expect(jobs.requests.map((r) => r.definition.name)).toEqual(starts);
+    for (const r of jobs.requests) {
+      expect(r.refs).toMatchObject({ baseRef: 'master', baseSha: moved, baseLink: `https://github.com/org/repo/commit/${moved}`, pulls: [{ number: 1, sha: 'cafe' }] });
+    }
+    expect(github.reads.filter((r) => r === getRef)).toHaveLength(1);
+  });
+
+  it.each(paths)('$name: the base not moved: the jobs get the pull request’s base.sha, read once', async ({ world, deliver }) => {
+    const { github, jobs, ctx } = world();
+    await deliver(ctx);
+    expect(jobs.requests.map((r) => r.refs?.baseSha)).toEqual(jobs.requests.map(() => 'b0'));
+    expect(jobs.requests.length).toBeGreaterThan(0);
+    expect(github.reads.filter((r) => r === getRef)).toHaveLength(1);
+  });
+
+  const failures = [
+    { name: 'the base branch is gone (404): failed, not retried', fault: { status: 404, body: { message: 'Not Found' } }, retryable: false },
+    { name: 'GitHub fails (500): failed and retried', fault: faults.serverError(500), retryable: true },
+  ];
+  it.each(paths.flatMap((p) => failures.map((f) => ({ ...f, path: p, label: `${p.name}: ${f.name}` }))))('$label; no job, no reply', async ({ path, fault, retryable }) => {
+    // Prepare
+    const { github, jobs, ctx } = path.world();
+    github.fake.failNext({ method: 'GET', path: /\/git\/ref\/heads\/master$/ }, fault);
+
+    // Act
+    const error = await path.deliver(ctx).then(() => undefined, (e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GitHubError);
+    expect((error as Error).message).toContain('failed to read the ref heads/master of org/repo');
+    expect(isRetryable(error)).toBe(retryable);
+    expect(jobs.requests).toEqual([]);
+    expect(github.comments).toEqual([]);
+  });
+
+  it.each([
+    { name: 'a pull_request event, where no presubmits are configured', world: () => pullWorld({ presubmits: [] }), deliver: pullEvent('opened') },
+    { name: 'a labeled event whose label starts nothing', world: () => pullWorld(), deliver: (ctx: Ctx) => trigger.on!.pull_request!(ctx, pullRequestEvent({ action: 'labeled', author: 't', label: 'kind/bug' })) },
+    { name: 'closing, which only aborts', world: () => pullWorld(), deliver: pullEvent('closed') },
+    { name: '/ok-to-test cancel, which only changes labels (Prow reads the base after it)', world: () => commentWorld({ name: '', author: 'trusted-member', body: '', issueLabels: ['ok-to-test'] }), deliver: comment('/ok-to-test cancel') },
+    { name: 'an untrusted commenter on an untrusted pull request', world: () => commentWorld({ name: '', author: 'rando', prAuthor: 'rando', body: '' }), deliver: (ctx: Ctx) => deliverComment(ctx, commentEvent({ body: '/test all', author: 'rando', prAuthor: 'rando' })) },
+  ])('the base is not read for $name', async ({ world, deliver }) => {
+    const { github, ctx } = world();
+    await deliver(ctx);
+    expect(github.reads.filter((r) => r.startsWith('getRef'))).toEqual([]);
+  });
+
+  it('a help reply reads the base first, as Prow does before it filters', async () => {
+    const { github, ctx } = commentWorld({ name: '', author: 'trusted-member', body: '' });
+    await deliverComment(ctx, commentEvent({ body: '/test ?', author: 'trusted-member', prAuthor: 'pr-author' }));
+    expect(github.reads.filter((r) => r === getRef)).toHaveLength(1);
+    expect(github.comments).toHaveLength(1);
+  });
+
+  it.each([
+    { name: 'a pull_request event', deliver: pullEvent('opened') },
+    { name: 'a /test comment', deliver: comment('/test all') },
+  ])('with in-repo config, .prow.yaml is read at the new head, which is read before it: $name', async ({ deliver }) => {
+    // Prepare
+    const github = new MemoryGitHub({ botLogin: bot });
+    github.setOrgMembers('org', ['t', 'trusted-member']);
+    github.setPullRequest(ref, { author: 't', head: { sha: 'cafe', ref: 'feature' }, base: { ref: 'master', sha: 'b0' } });
+    github.setBranchSha('org/repo', 'master', moved);
+    const jobs = new FakeJobsAccess({ repo: 'org/repo', presubmits: { 'org/repo': [] }, inRepo: { jobs: [rowJob('lint', { alwaysRun: true })] } });
+    const ctx = contextFor(github, { jobs, triggers: [{ repos: ['org'], trusted_org: 'org', only_org_members: true }] });
+
+    // Act
+    await deliver(ctx);
+
+    // Assess
+    expect(jobs.reads[0]).toBe(`presubmitsFor #1 base master@${moved} head cafe`);
+    expect(jobs.requests.map((r) => [r.definition.name, r.refs?.baseSha])).toEqual([['lint', moved]]);
+    expect(github.reads.filter((r) => r === getRef)).toHaveLength(1);
+  });
+
+  it('with in-repo config, a base that cannot be read fails the event before .prow.yaml is read', async () => {
+    const github = new MemoryGitHub({ botLogin: bot });
+    github.setOrgMembers('org', ['t']);
+    github.setPullRequest(ref, { author: 't', head: { sha: 'cafe' }, base: { ref: 'master', sha: 'b0' } });
+    github.fake.failNext({ method: 'GET', path: /\/git\/ref\// }, faults.serverError(503));
+    const jobs = new FakeJobsAccess({ repo: 'org/repo', presubmits: { 'org/repo': [rowJob('job', { alwaysRun: true })] }, inRepo: { jobs: [] } });
+    const ctx = contextFor(github, { jobs, triggers: [{ repos: ['org'], trusted_org: 'org', only_org_members: true }] });
+
+    await expect(trigger.on!.pull_request!(ctx, pullRequestEvent({ action: 'opened', author: 't' }))).rejects.toThrow('failed to read the ref heads/master of org/repo');
+    expect(jobs.reads).toEqual([]);
+    expect(github.comments).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // generic-comment_test.go TestRetestFilter
 // ---------------------------------------------------------------------------------------------
 
@@ -697,7 +816,8 @@ function pullRequestEvent(fields: { action: string; author: string; draft?: bool
 function pullWorld(options: { labels?: string[]; presubmits?: Presubmit[]; pulls?: Record<number, JobRecord[]>; jobs?: Partial<FakeJobsOptions> } = {}) {
   const github = new MemoryGitHub({ botLogin: bot });
   github.setOrgMembers('org', ['t']);
-  github.setPullRequest(ref, { author: 't', head: { sha: 'cafe' }, base: { ref: 'master' } });
+  // As the payload says (pullRequestEvent): the base branch is at b0 unless a test moves it.
+  github.setPullRequest(ref, { author: 't', head: { sha: 'cafe' }, base: { ref: 'master', sha: 'b0' } });
   if (options.labels) github.setLabels(ref, options.labels);
   const jobs = new FakeJobsAccess({
     repo: 'org/repo',

@@ -7,7 +7,7 @@ import type { TriggerConfig } from './config.js';
 
 export type TriggerGitHub = Pick<
   GitHubClient,
-  'addLabel' | 'removeLabel' | 'getIssueLabels' | 'createComment' | 'listComments' | 'editComment' | 'deleteComment' | 'getPullRequest' | 'getPullRequestChanges' | 'countIssues'
+  'addLabel' | 'removeLabel' | 'getIssueLabels' | 'createComment' | 'listComments' | 'editComment' | 'deleteComment' | 'getPullRequest' | 'getPullRequestChanges' | 'countIssues' | 'getRef'
 >;
 
 export type TriggerContext = PluginContext<TriggerConfig | undefined, TriggerGitHub>;

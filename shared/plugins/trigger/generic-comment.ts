@@ -9,8 +9,14 @@
 //   Prow's filters select (presubmit-filter.ts); `/test ?`, a bare `/test`, `/retest <x>` and a
 //   `/test` that selects nothing get Prow's help reply (help-message.ts), and a run prunes the
 //   bot's earlier help replies.
+// - The jobs test the base branch's head as GitHub says it now (base-head.ts), read where Prow's
+//   RefGetterForGitHubPullRequest.BaseSHA is: first when `.prow.yaml` is read at it, otherwise
+//   once the commenter and the pull request are trusted and before anything is selected.
 //
 // Where it differs from Prow:
+// - with `.prow.yaml` on, a base head that cannot be read fails the event before the comment is
+//   matched; Prow falls back to the central presubmits, fails at its second read, and drops a
+//   comment that neither they nor trigger's own commands match;
 // - `/retest` reads which contexts failed from the pull request's job records for the head SHA
 //   (the latest run of each context), not from GitHub's combined status: a failure crier has not
 //   reported yet counts, and a `skip_report` job that passed is not run again;
@@ -23,6 +29,7 @@ import { triggerMatches } from '../../jobs/matching.js';
 import { isFinished, type JobRecord, type Presubmit } from '../../jobs/types.js';
 import { replyTo } from '../respond.js';
 import type { Outcome } from '../types.js';
+import { withBaseHead } from './base-head.js';
 import { dropCodeBlock } from './code-block.js';
 import { honorOkToTest, triggerOptions } from './config.js';
 import { noJobsReason, type JobsContext, type TriggerContext } from './context.js';
@@ -54,11 +61,13 @@ export async function handleGenericComment(ctx: TriggerContext, event: GenericCo
   // The pull request (and so `.prow.yaml`) is read only when the comment could be for trigger:
   // most comments are not, and the central config's triggers say so at no cost.
   const central = jctx.jobs.config.presubmits[`${owner}/${repo}`] ?? [];
-  if (!commentMatchesTrigger(text, central) && !jctx.jobs.config.inRepoConfigEnabled(owner, repo)) {
+  const inRepo = jctx.jobs.config.inRepoConfigEnabled(owner, repo);
+  if (!commentMatchesTrigger(text, central) && !inRepo) {
     return { status: 'skipped', reason: 'the comment matches no trigger command and no job trigger' };
   }
   const ref = { ...ctx.repo, number: event.number };
-  const pull = pullFromApi(await ctx.github.getPullRequest(ref));
+  let pull = pullFromApi(await ctx.github.getPullRequest(ref));
+  if (inRepo) pull = await withBaseHead(jctx, pull);
   const presubmits = await presubmitsForPull(jctx, pull);
   if (!commentMatchesTrigger(text, presubmits)) return { status: 'skipped', reason: 'the comment matches no trigger command and no job trigger' };
 
@@ -90,6 +99,7 @@ export async function handleGenericComment(ctx: TriggerContext, event: GenericCo
     return { status: 'ran', reason: `/ok-to-test cancel: ${needsOkToTestLabel} restored` };
   }
 
+  if (!inRepo) pull = await withBaseHead(jctx, pull);
   const changes = changedFiles(ctx, pull.number);
   const filter = await presubmitFilterFor(honor, () => contextsOf(jctx, pull), text);
   const toTest = await filterPresubmits(filter, changes, pull.baseRef, presubmits);

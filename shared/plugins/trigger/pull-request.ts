@@ -10,9 +10,13 @@
 //   (the bot's own label comes with its `/ok-to-test` comment, which runs the jobs): runs them;
 // - closed, converted_to_draft: aborts the running presubmits.
 //
+// The jobs test the base branch's head as GitHub says it now (base-head.ts), read only once there
+// are presubmits to run, or first when `.prow.yaml` is to be read at it, as Prow's handlePR does.
+//
 // Where it differs from Prow:
-// - the base SHA is the payload's `base.sha`; Prow reads the branch's head (`GetRef`), which
-//   Skiff's GitHub port does not offer yet;
+// - with `.prow.yaml` on, a base head that cannot be read fails the event; Prow falls back to
+//   the central presubmits there, and drops the event silently when there are none (with some,
+//   it reads the head again and fails as Skiff does);
 // - closing or converting to draft aborts even where no presubmits are configured any more, and
 //   reads no job config to do it;
 // - the repeat contributor's prominent "join the org" line counts merged pull requests in this
@@ -20,6 +24,7 @@
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import type { Presubmit } from '../../jobs/types.js';
 import type { Outcome } from '../types.js';
+import { withBaseHead } from './base-head.js';
 import { triggerOptions, type TriggerOptions } from './config.js';
 import { noJobsReason, type JobsContext, type TriggerContext } from './context.js';
 import { draftMessage, lgtmLabel, needsOkToTestLabel, okToTestLabel, orgInvitationGuidance, welcomeMessage } from './messages.js';
@@ -43,8 +48,7 @@ export async function handlePullRequest(ctx: TriggerContext, payload: PullReques
   if (!handled.has(action)) return { status: 'skipped', reason: `pull_request action "${action}" starts and stops no jobs` };
   if (!ctx.jobs) return { status: 'refused', reason: noJobsReason };
   const jctx = ctx as JobsContext;
-  const pull = pullFromPayload(payload.pull_request, payload.repository.clone_url);
-  const event: Event = { ctx: jctx, options: triggerOptions(ctx.config, ctx.repo.owner, ctx.repo.repo), pull, payload };
+  let pull = pullFromPayload(payload.pull_request, payload.repository.clone_url);
 
   if (action === 'closed' || action === 'converted_to_draft') {
     const aborted = await abortJobs(jctx, pull.number);
@@ -56,8 +60,14 @@ export async function handlePullRequest(ctx: TriggerContext, payload: PullReques
     if (!hasLabel([label], lgtmLabel) && !hasLabel([label], okToTestLabel)) return { status: 'skipped', reason: `label "${label}" starts no jobs` };
   }
 
+  // `.prow.yaml` is read at the base's head, so that comes first; otherwise the head is read only
+  // for a repository with presubmits (Prow's baseSHAGetter, then `if baseSHA == ""`).
+  const inRepo = jctx.jobs.config.inRepoConfigEnabled(ctx.repo.owner, ctx.repo.repo);
+  if (inRepo) pull = await withBaseHead(jctx, pull);
   const presubmits = await presubmitsForPull(jctx, pull);
   if (!presubmits.length) return { status: 'skipped', reason: `no presubmits for ${ctx.repo.owner}/${ctx.repo.repo}` };
+  if (!inRepo) pull = await withBaseHead(jctx, pull);
+  const event: Event = { ctx: jctx, options: triggerOptions(ctx.config, ctx.repo.owner, ctx.repo.repo), pull, payload };
 
   switch (action) {
     case 'opened':
