@@ -59,7 +59,13 @@ function jobsConfig(control: string): string {
     plugins: { [repo]: { plugins: ['trigger'] } },
     presubmits: {
       [repo]: [
-        { name: 'unit', always_run: true, decorate: true, ...container(jobScript(control, `printf 'feature.txt=%s\\n' "$(cat feature.txt)"`)) },
+        {
+          name: 'unit',
+          always_run: true,
+          decorate: true,
+          // `moved.txt` is only on main once a test moves main on (advanceMain).
+          ...container(jobScript(control, `printf 'feature.txt=%s\\n' "$(cat feature.txt)"; printf 'moved.txt=%s\\n' "$(cat moved.txt 2>/dev/null)"`)),
+        },
         { name: 'manual', ...container(jobScript(control)) },
       ],
     },
@@ -191,6 +197,26 @@ describe('CI in local mode, through the webhook, with a real repository and real
     await h.close();
     expect((await h.skiff.localAgent.serveJobLog(job.id)).status).toBe(404);
     h = undefined;
+  });
+
+  it('main moved on since the pull request was pushed: /test unit tests the merge onto main’s head now, as Prow’s GetRef reads it', async () => {
+    // Prepare: another pull request merged; GitHub's pull request still says the old base.
+    h = await harness();
+    exitWith(0);
+    const head = git.advanceMain('merged elsewhere', { 'moved.txt': 'moved\n' });
+    h.github.setBranchSha(repo, 'main', head);
+
+    // Act
+    const job = await startUnit();
+
+    // Assess: the record, Prow's variables and the checkout all have the new head.
+    expect(job.refs).toMatchObject({ baseRef: 'main', baseSha: head, pulls: [{ number: 1, sha: git.cleanSha }] });
+    await statusBecomes(git.cleanSha, 'unit', 'success');
+    const log = await logWith(job, 'feature.txt=feature');
+    expect(log).toContain(`PULL_BASE_SHA=${head}\n`);
+    expect(log).toContain(`PULL_REFS=main:${head},1:${git.cleanSha}\n`);
+    expect(log).toContain('moved.txt=moved\n');
+    expect(h.github.calls.map((c) => c.text)).toContain(`getRef ${repo} heads/main → 200`);
   });
 
   it('exit 1: failure status and Prow’s failure summary; /retest runs it again, it passes, and the summary goes', async () => {

@@ -1,6 +1,6 @@
 // A real bare git repository in a temp dir, shaped like a GitHub repository with pull requests:
 // `main` with two commits, `refs/pull/1/head` that merges cleanly, `refs/pull/2/head` that
-// conflicts with main. Used as a clone URL (a local path) by the clonerefs and local agent tests.
+// conflicts with main; `advanceMain` moves main on, as a merge of another pull request would. Used as a clone URL (a local path) by the clonerefs and local agent tests.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,8 @@ export interface TestRepo {
   secondSha: string;
   /** Creates a branch (any name git accepts) at main and returns it. */
   branch(name: string): void;
+  /** Commits `files` on top of main and pushes it there, as a merge to the base would; returns the new head. */
+  advanceMain(message: string, files: Record<string, string>): string;
   /** Runs git in the bare repository. */
   git(...args: string[]): string;
   remove(): void;
@@ -72,6 +74,12 @@ export function makeTestRepo(): TestRepo {
     secondSha,
     branch: (name) => {
       run(bare, 'update-ref', `refs/heads/${name}`, baseSha);
+    },
+    advanceMain: (message, files) => {
+      run(work, 'checkout', '-q', 'main');
+      const sha = commit(message, files);
+      run(work, 'push', '-q', bare, 'main:refs/heads/main');
+      return sha;
     },
     git: (...args) => run(bare, ...args),
     remove: () => rmSync(root, { recursive: true, force: true }),
