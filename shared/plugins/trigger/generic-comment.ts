@@ -23,7 +23,8 @@
 // - the filters read the comment without its code blocks too (Prow reads the raw body there), so
 //   a `/test x` quoted in a code block never runs beside a real `/retest`;
 // - `trigger_github_workflows` (approving and rerunning GitHub Actions runs) is read and not acted
-//   on: Skiff's GitHub port has no Actions methods yet.
+//   on: Skiff's GitHub port dispatches and lists workflow runs (the github-actions agent) but
+//   cannot yet approve or re-run a run it did not start.
 import type { GenericCommentEvent } from '../../hook/generic-comment.js';
 import { triggerMatches } from '../../jobs/matching.js';
 import { isFinished, type JobRecord, type Presubmit } from '../../jobs/types.js';
