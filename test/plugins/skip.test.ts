@@ -249,7 +249,7 @@ describe('presubmits', () => {
     await runCommands(skip, ctx, commentEvent({ body: '/skip' }));
 
     expect(jobs.reads).toEqual([`presubmitsFor #1 base master@base-at-open head ${sha}`]);
-    expect(github.reads.some((r) => r.startsWith('getBranchSha'))).toBe(false);
+    expect(github.reads.some((r) => r.startsWith('getRef'))).toBe(false);
   });
 });
 

@@ -37,7 +37,7 @@ import {
   whoCanUse,
 } from './messages.js';
 
-export type OverrideGitHub = AuthorizeGitHub & Pick<GitHubClient, 'createComment' | 'createStatus' | 'getPullRequest' | 'listStatuses' | 'getBranchProtection' | 'getBranchSha'>;
+export type OverrideGitHub = AuthorizeGitHub & Pick<GitHubClient, 'createComment' | 'createStatus' | 'getPullRequest' | 'listStatuses' | 'getBranchProtection' | 'getRef'>;
 export type OverrideContext = PluginContext<OverrideConfig, OverrideGitHub>;
 
 // Prow's regexes, with Go's RE2 semantics (`$` ends a line at `\n` only).
@@ -80,7 +80,7 @@ export const mentionsOverride = (body: string): boolean => [overrideRe, override
 /** The base branch's SHA now (Prow's shaGetterFactory: read once, on first use). */
 function baseShaGetter(ctx: OverrideContext, branch: string): () => Promise<string> {
   let sha: Promise<string> | undefined;
-  return () => (sha ??= ctx.github.getBranchSha(ctx.repo, branch));
+  return () => (sha ??= ctx.github.getRef(ctx.repo, `heads/${branch}`));
 }
 
 const ref = (ctx: OverrideContext, event: GenericCommentEvent) => ({ ...ctx.repo, number: event.number });

@@ -28,7 +28,7 @@ export const skippedDescription = 'Skipped';
 
 export const noJobsReason = 'jobs are not set up for this deployment (no job config): skip cannot tell which contexts belong to non-blocking presubmits';
 
-export type SkipGitHub = Pick<GitHubClient, 'createComment' | 'createStatus' | 'getPullRequest' | 'listStatuses' | 'getPullRequestChanges' | 'getBranchSha'>;
+export type SkipGitHub = Pick<GitHubClient, 'createComment' | 'createStatus' | 'getPullRequest' | 'listStatuses' | 'getPullRequestChanges' | 'getRef'>;
 type Ctx = PluginContext<TriggerEntry[] | undefined, SkipGitHub>;
 
 /** Prow's ContextRequired: a context that must pass to merge. */
@@ -48,7 +48,7 @@ async function handle(ctx: Ctx, event: GenericCommentEvent): Promise<Outcome> {
   const pull = pr.value;
   // Prow reads `.prow.yaml` at the base branch as it is now (GetRef heads/<base>), not at the PR's
   // base SHA, and asks for it only when in-repo config is on.
-  const baseSha = jobs.config.inRepoConfigEnabled(owner, repo) ? await ctx.github.getBranchSha(ctx.repo, pull.base.ref) : pull.base.sha;
+  const baseSha = jobs.config.inRepoConfigEnabled(owner, repo) ? await ctx.github.getRef(ctx.repo, `heads/${pull.base.ref}`) : pull.base.sha;
   const { jobs: presubmits } = await jobs.presubmitsFor({ number, baseRef: pull.base.ref, baseSha, headSha: pull.head.sha });
 
   const listed = await replyOnFailure(ctx, event, () => ctx.github.listStatuses(ctx.repo, pull.head.sha), (e) => `Cannot get combined commit statuses for PR #${number} in ${owner}/${repo}: ${e}`);
