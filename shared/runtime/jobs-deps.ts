@@ -81,7 +81,7 @@ export function jobsRuntimeFromEnv(env: Env, aws: { dynamodb: DynamoDBClient }, 
  * The signed log link of a job, or undefined (the console page then) when the webhook secret
  * cannot be read: a status with a console link beats a build started but never recorded.
  */
-function signedLogLinks(env: Env, log: Logger): ((job: JobRecord) => Promise<string | undefined>) | undefined {
+export function signedLogLinks(env: Env, log: { warn(message: string, extra: Record<string, unknown>): void }): ((job: JobRecord) => Promise<string | undefined>) | undefined {
   const base = env.SKIFF_JOB_LOG_BASE_URL?.trim();
   if (!base) return undefined;
   const links = jobLogLinks(hmacSecretsFromEnv(env), base);
