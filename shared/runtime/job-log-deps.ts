@@ -18,7 +18,8 @@ export function jobLogDepsFromEnv(
   const table = env.SKIFF_JOBS_TABLE?.trim();
   const bucket = env.SKIFF_ARTIFACTS_BUCKET?.trim();
   const group = env.SKIFF_BUILD_LOG_GROUP?.trim();
-  if (!table || !bucket || !group || !env.SKIFF_HMAC_SECRET_ARN) return undefined;
+  // The secret as everywhere (SKIFF_HMAC_SECRET_ARN in AWS, which the stack sets with the others).
+  if (!table || !bucket || !group) return undefined;
   return {
     links: jobLogLinks(hmacSecretsFromEnv(env)),
     jobs: new DynamoJobStore(aws.dynamodb, table),
