@@ -4,7 +4,7 @@
 // timeout (shared/jobs/agents/codebuild.ts) — so one project serves every job and an idle stack
 // holds no build capacity. The functions that use these get their grants from the methods here,
 // so each grant sits beside the resource it is on.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -163,6 +163,35 @@ export class JobsResources extends Construct {
       id: `AwsSolutions-IAM5[Resource::${tokenParametersFinding(this.tokenPrefix)}]`,
       reason: "One clone-token parameter per GitHub App installation under this stack's prefix, which a job start dates and refreshes or creates; nothing else in Parameter Store.",
     });
+  }
+
+  /**
+   * What the api function calls to serve `GET /jobs/{id}/log` (shared/api/job-log.ts): a job's
+   * record by key, CodeBuild's S3 copy of its log under `jobs/`, and its CloudWatch stream.
+   */
+  grantReadLog(fn: lambda.Function): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.artifacts.arnForObjects('jobs/*')] }));
+    // GetLogEvents is authorised on the log stream (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['logs:GetLogEvents'], resources: [this.buildLogStreamsArn()] }));
+    if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
+    const stack = Stack.of(this);
+    const artifactsId = stack.getLogicalId(this.artifacts.node.defaultChild as s3.CfnBucket);
+    const groupId = stack.getLogicalId(this.buildLogs.node.defaultChild as logs.CfnLogGroup);
+    for (const [resource, reason] of [
+      [`<${artifactsId}.Arn>/jobs/*`, "Each job's log copy is an object under its own id, so reading one needs the jobs/ prefix; one action (s3:GetObject), for GET /jobs/{id}/log only."],
+      [
+        `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${groupId}>:log-stream:*`,
+        "CodeBuild writes one stream per build in the project's own log group; one action (logs:GetLogEvents) on that group's streams, to show a running job's log.",
+      ],
+    ] as const) {
+      Validations.of(fn.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    }
+  }
+
+  /** Every stream of the build log group: `log-group:<name>:log-stream:*`. */
+  private buildLogStreamsArn(): string {
+    return Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: `${this.buildLogs.logGroupName}:log-stream:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
 
   /** Every clone-token parameter of this stack: `parameter/skiff/<stack>/clone-token/*` (the name's leading slash is the ARN's). */

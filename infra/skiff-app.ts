@@ -18,6 +18,7 @@ export const contextKeys = [
   'publicTraces',
   'queueEvents',
   'jobLogRetentionDays',
+  'jobLogLinks',
   'alarmEmail',
   'stackName',
   'bundle',
@@ -46,6 +47,8 @@ export function configureSkiffApp(app: App): SkiffStack {
     publicTraces: booleanContext(app, 'publicTraces'),
     queueEvents: stringContext(app, 'queueEvents'),
     jobLogRetentionDays: integerContext(app, 'jobLogRetentionDays'),
+    // `-c jobLogLinks=false`: statuses link to the CodeBuild console, and the log route is not deployed.
+    jobLogLinks: booleanContext(app, 'jobLogLinks'),
     alarmEmail: stringContext(app, 'alarmEmail'),
     // `-c bundle=false` synthesizes with placeholder code: a nag/template check without function sources.
     bundle: String(app.node.tryGetContext('bundle') ?? 'true') !== 'false',

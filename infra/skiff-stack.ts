@@ -224,10 +224,23 @@ export class SkiffStack extends Stack {
         ...jobsEnv,
       },
     });
+    // With jobLogLinks, also GET /jobs/{id}/log: the job record, its log in S3 or CloudWatch, and the
+    // webhook secret the links' key is derived from (shared/runtime/job-log-deps.ts).
     const api = this.skiffFunction('api', bundle, {
       memorySize: 256,
       timeout: Duration.seconds(10),
-      environment: { ...common, SKIFF_TABLE: this.table.tableName },
+      environment: {
+        ...common,
+        SKIFF_TABLE: this.table.tableName,
+        ...(settings.jobLogLinks
+          ? {
+              SKIFF_JOBS_TABLE: this.jobs.table.tableName,
+              SKIFF_ARTIFACTS_BUCKET: this.jobs.artifacts.bucketName,
+              SKIFF_BUILD_LOG_GROUP: this.jobs.buildLogs.logGroupName,
+              SKIFF_HMAC_SECRET_ARN: this.hmacSecret.secretArn,
+            }
+          : {}),
+      },
     });
     // The schedules and CodeBuild's build events (shared/jobs/jobs-events.ts).
     const jobsFn = this.skiffFunction('jobs', bundle, {
@@ -302,6 +315,11 @@ export class SkiffStack extends Stack {
     // The same on the forward queue, and SendMessage: dispatch queues the forwards.
     this.forwardQueue.grants.actions(plugins, ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility']);
     this.table.grants.actions(api, 'dynamodb:GetItem');
+    if (settings.jobLogLinks) {
+      this.jobs.grantReadLog(api);
+      // The api function checks the links' signatures; plugins and jobs sign them (their builds' statuses).
+      for (const fn of [api, plugins, jobsFn]) this.grantSecretValue(fn, this.hmacSecret);
+    }
     this.acknowledgePayloadObjectWildcard(webhook, 'writes');
     this.acknowledgePayloadObjectWildcard(plugins, 'reads and writes');
 
@@ -326,9 +344,10 @@ export class SkiffStack extends Stack {
     });
 
     // The edge. The webhook route cannot have an authorizer (GitHub signs with HMAC instead);
-    // the trace route is IAM-authorised unless the operator opened it with publicTraces.
+    // the trace route is IAM-authorised unless the operator opened it with publicTraces; the job
+    // log route (jobLogLinks) is open, its links signed with HMAC.
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'Skiff: GitHub webhooks and the read-only trace API',
+      description: 'Skiff: GitHub webhooks, the read-only trace API and job logs',
       // Created explicitly below so it can carry access logging, which HttpApi's own default stage cannot.
       createDefaultStage: false,
     });
@@ -366,6 +385,26 @@ export class SkiffStack extends Stack {
       integration: new HttpLambdaIntegration('ApiIntegration', api),
       authorizer: settings.publicTraces ? undefined : new HttpIamAuthorizer(),
     });
+    if (settings.jobLogLinks) {
+      // The link on a job's commit status: the people who see the status (contributors, with no
+      // AWS account) must be able to open it, so no IAM; the api function refuses any request
+      // whose ?sig= is not the HMAC of the job id (shared/jobs/job-log-link.ts).
+      const jobLogRoutes = this.httpApi.addRoutes({
+        path: '/jobs/{id}/log',
+        methods: [HttpMethod.GET],
+        integration: new HttpLambdaIntegration('JobLogIntegration', api),
+      });
+      acknowledgeRoutes(
+        jobLogRoutes,
+        'The link is shown on commit statuses to people without AWS credentials; it carries an HMAC-SHA256 of the job id ' +
+          '(key derived from the webhook secret) and the api function answers 403 to any request whose signature does not verify.',
+      );
+      // Where the statuses link to: the stage's endpoint, known only once the API exists.
+      for (const fn of [plugins, jobsFn]) {
+        fn.addEnvironment('SKIFF_JOB_LOG_BASE_URL', stage.url);
+        fn.addEnvironment('SKIFF_HMAC_SECRET_ARN', this.hmacSecret.secretArn);
+      }
+    }
     if (settings.publicTraces) {
       acknowledgeRoutes(
         apiRoutes,
@@ -414,7 +453,7 @@ export class SkiffStack extends Stack {
     for (const alarm of this.alarms) alarm.addAlarmAction(alarmAction);
 
     new CfnOutput(this, 'WebhookUrl', { value: `${stage.url}hook`, description: 'Payload URL for the GitHub webhook' });
-    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API (traces under api/)' });
+    new CfnOutput(this, 'ApiUrl', { value: stage.url, description: 'Base URL of the HTTP API (traces under api/, job logs under jobs/)' });
     new CfnOutput(this, 'HmacSecretArn', { value: this.hmacSecret.secretArn, description: 'The webhook secret' });
     new CfnOutput(this, 'GitHubSecretArn', { value: this.githubSecret.secretArn, description: 'Put GitHub credentials here' });
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl });

@@ -35,6 +35,11 @@ export interface SkiffSettingsInput {
   readonly queueEvents?: string;
   /** Days job logs and artifacts are kept in the artifacts bucket and the build log group (1–3650, default 30). */
   readonly jobLogRetentionDays?: number;
+  /**
+   * A CodeBuild job's status links to its log on the HTTP API, `GET /jobs/{id}/log?sig=…`, readable
+   * by whoever has the link (default true); false links to the CodeBuild console, which needs AWS credentials.
+   */
+  readonly jobLogLinks?: boolean;
 }
 
 export interface SkiffSettings {
@@ -48,6 +53,7 @@ export interface SkiffSettings {
   /** Extra event names to queue, or ['*']. */
   readonly queueEvents: readonly string[];
   readonly jobLogRetentionDays: number;
+  readonly jobLogLinks: boolean;
 }
 
 export const settingDefaults = {
@@ -64,6 +70,8 @@ export const settingDefaults = {
   publicTraces: false,
   // Prow's deck keeps logs as long as its bucket does; a month covers reviews and flake hunts.
   jobLogRetentionDays: 30,
+  // Prow's deck shows a job's log to whoever sees its status; the console cannot.
+  jobLogLinks: true,
 } as const;
 
 // Hard limits: the SQS event source's MaximumConcurrency is 2–1000
@@ -120,6 +128,7 @@ export function resolveSettings(input: SkiffSettingsInput): SkiffSettings {
     publicTraces: input.publicTraces ?? settingDefaults.publicTraces,
     queueEvents: parseQueueEvents(input.queueEvents),
     jobLogRetentionDays: integerIn('jobLogRetentionDays', input.jobLogRetentionDays ?? settingDefaults.jobLogRetentionDays),
+    jobLogLinks: input.jobLogLinks ?? settingDefaults.jobLogLinks,
   };
 }
 

@@ -6,12 +6,17 @@
 import type { CodeBuildCloudWatchStateEvent } from 'aws-lambda';
 import { observationFromEvent } from './agents/codebuild.js';
 import { observationFromWorkflowRun, runBelongsTo } from './agents/github-actions.js';
-import type { AgentObservation, JobStore } from './types.js';
+import type { AgentObservation, JobRecord, JobStore } from './types.js';
 import { isFinished } from './types.js';
 
 export interface AgentEventDeps {
   store: Pick<JobStore, 'get'>;
   finish: (id: string, observation: AgentObservation) => Promise<unknown>;
+  /**
+   * The codebuild agent's `jobUrl` (the signed log link): the event carries the build's console
+   * page, and the finish would otherwise put it over the link the start recorded.
+   */
+  codebuildJobUrl?: (job: JobRecord) => Promise<string | undefined> | string | undefined;
 }
 
 /** What became of a report, for the trace and the metrics. */
@@ -34,7 +39,8 @@ export async function onCodeBuildEvent(event: CodeBuildCloudWatchStateEvent, dep
   // A build that finished before its start recorded the build id is left to the reconciler.
   if (job.agent !== 'codebuild' || job.buildId !== seen.buildId) return 'mismatch';
   if (!isFinished(seen.observation.state)) return 'running';
-  await deps.finish(job.id, seen.observation);
+  const url = await deps.codebuildJobUrl?.(job);
+  await deps.finish(job.id, url ? { ...seen.observation, url } : seen.observation);
   return 'finished';
 }
 

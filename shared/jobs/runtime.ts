@@ -5,7 +5,7 @@
 // roots know which AWS clients and agents exist; everything below takes them as arguments.
 import type { CodeBuildCloudWatchStateEvent } from 'aws-lambda';
 import type { GitHubClient, RepoRef } from '../github/client.js';
-import { onCodeBuildEvent, onWorkflowRun, type AgentEventOutcome } from './agent-events.js';
+import { onCodeBuildEvent, onWorkflowRun, type AgentEventDeps, type AgentEventOutcome } from './agent-events.js';
 import { createCrier, type CrierGitHub } from './crier.js';
 import { loadInRepoPostsubmits, loadInRepoPresubmits, type InRepoGitHub } from './config/in-repo.js';
 import { horologiumTick, type Decision } from './horologium.js';
@@ -29,6 +29,8 @@ export interface JobsRuntimeOptions {
   jobConfig: () => Promise<JobConfig | undefined>;
   log: PlankLog;
   now?: () => Date;
+  /** The codebuild agent's `jobUrl`, for the links its build events finish jobs with (agent-events.ts). */
+  codebuildJobUrl?: AgentEventDeps['codebuildJobUrl'];
 }
 
 export interface JobsRuntime {
@@ -162,7 +164,7 @@ export function createJobsRuntime(options: JobsRuntimeOptions): JobsRuntime {
       await plank.sync();
       return counts;
     },
-    onCodeBuildEvent: (event) => onCodeBuildEvent(event, { store, finish }),
+    onCodeBuildEvent: (event) => onCodeBuildEvent(event, { store, finish, codebuildJobUrl: options.codebuildJobUrl }),
     onWorkflowRun: (payload) => onWorkflowRun(payload, { store, finish }),
   };
 }

@@ -1,6 +1,6 @@
 // The Lambda entry points themselves, as API Gateway and the SQS event source call them: the
 // webhook decodes base64 bodies and queues, the plugins handler turns an SQS batch into
-// partial failures, the api handler serves traces. AWS is the embedded stand-ins; GitHub is the
+// partial failures, the api handler serves traces and job logs. AWS is the embedded stand-ins; GitHub is the
 // fake HTTP server.
 import { createHmac } from 'node:crypto';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
@@ -8,10 +8,15 @@ import { sign } from '@octokit/webhooks-methods';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { handledEvents } from '../../shared/hook/events.js';
+import { parseHmacSecrets } from '../../shared/hook/hmac.js';
+import { jobLogLinks } from '../../shared/jobs/job-log-link.js';
+import { jobId } from '../../shared/jobs/plank.js';
+import { DynamoJobStore } from '../../shared/jobs/store/dynamo-job-store.js';
 import { startStandIns, type StandIns } from '../../shared/local/stand-ins.js';
 import { plugins } from '../../shared/plugins/registry.js';
 import { FakeGitHub, faults } from '../fakes/github-server.js';
 import { prComment } from '../e2e/harness.js';
+import { jobRecord } from '../fakes/plank-job-record.js';
 
 const secret = 'handler-secret';
 let aws: StandIns;
@@ -19,15 +24,15 @@ let github: FakeGitHub;
 let handlers: {
   webhook: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>;
   plugins: (e: SQSEvent, context?: { getRemainingTimeInMillis(): number }) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-  api: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>;
+  api: (e: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string; headers?: Record<string, unknown>; isBase64Encoded?: boolean }>;
 };
 
-const httpEvent = (method: string, path: string, headers: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 =>
+const httpEvent = (method: string, path: string, headers: Record<string, string>, body?: string, base64 = false, query = ''): APIGatewayProxyEventV2 =>
   ({
     version: '2.0',
     routeKey: `${method} ${path}`,
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: query,
     headers,
     body: body === undefined ? undefined : base64 ? Buffer.from(body).toString('base64') : body,
     isBase64Encoded: base64,
@@ -85,11 +90,11 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     LOG_LEVEL: 'SILENT',
   });
-  handlers = {
-    webhook: (await import('../../functions/webhook.js')).handler,
-    plugins: (await import('../../functions/plugins.js')).handler,
-    api: (await import('../../functions/api.js')).handler,
-  };
+  const webhook = (await import('../../functions/webhook.js')).handler;
+  const pluginsHandler = (await import('../../functions/plugins.js')).handler;
+  // Only the api function is deployed with these (jobLogLinks): GET /jobs/{id}/log.
+  Object.assign(process.env, { SKIFF_JOBS_TABLE: aws.jobsTable, SKIFF_ARTIFACTS_BUCKET: aws.bucket, SKIFF_BUILD_LOG_GROUP: 'skiff-build-logs' });
+  handlers = { webhook, plugins: pluginsHandler, api: (await import('../../functions/api.js')).handler };
 });
 
 afterAll(async () => {
@@ -238,5 +243,23 @@ describe('Lambda handlers', () => {
   ])('api answers $status for $path', async ({ path, status }) => {
     const response = await handlers.api(httpEvent('GET', path, {}));
     expect(response.statusCode).toBe(status);
+  });
+
+  it.each([
+    { name: 'a job waiting for its build', job: 'waiting', signed: true, status: 200, says: /^Skiff: unit \(job [0-9a-f]{32}, running\): not started yet/ },
+    { name: 'an unknown job', job: 'unknown', signed: true, status: 404, says: /^404 Not Found: no job / },
+    { name: 'a link without its signature', job: 'waiting', signed: false, status: 403, says: /^403 Forbidden: the link has no signature/ },
+  ])('api serves GET /jobs/{id}/log base64-encoded as text: $name → $status', async ({ job, signed, status, says }) => {
+    // Prepare: a record as plank makes it, and the link its status would carry.
+    const id = jobId(`handler-${job}`, 'unit');
+    if (job === 'waiting') await new DynamoJobStore(aws.clients.dynamodb, aws.jobsTable).create(jobRecord({ id, agent: 'codebuild', state: 'pending' }));
+    const link = new URL(await jobLogLinks(async () => parseHmacSecrets(secret)).url(id), 'http://x');
+    // Act
+    const response = await handlers.api(httpEvent('GET', link.pathname, {}, undefined, false, signed ? link.search.slice(1) : ''));
+    // Assess
+    expect(response.statusCode).toBe(status);
+    expect(response.isBase64Encoded).toBe(true);
+    expect(response.headers).toMatchObject({ 'content-type': 'text/plain; charset=utf-8' });
+    expect(Buffer.from(response.body!, 'base64').toString('utf8')).toMatch(says);
   });
 });

@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { sign } from '@octokit/webhooks-methods';
 import { SkiffStack, type SkiffStackProps } from '../../infra/skiff-stack.js';
 import { SkiffSettingError } from '../../infra/stack-settings.js';
+import { handleJobLog } from '../../shared/api/job-log.js';
 import { handleApi } from '../../shared/api/read-api.js';
+import { parseHmacSecrets } from '../../shared/hook/hmac.js';
+import { jobLogLinks } from '../../shared/jobs/job-log-link.js';
+import { DynamoJobStore } from '../../shared/jobs/store/dynamo-job-store.js';
+import { s3LogObjects, type GetLogEvents } from '../../shared/storage/job-log-sources.js';
 import { handledEvents } from '../../shared/hook/events.js';
 import { queueForwards } from '../../shared/hook/forward.js';
 import { decodeQueuedEvent, encodeQueuedEvent } from '../../shared/hook/queued-event.js';
@@ -39,6 +44,7 @@ function synth(props: Partial<SkiffStackProps> = {}): { stack: SkiffStack; templ
 const plain = synth();
 const withOptions = synth({ alarmEmail: 'oncall@example.com', githubApiUrl: 'https://ghe.example.com/api/v3' });
 const publicTraces = synth({ publicTraces: true });
+const noJobLogLinks = synth({ jobLogLinks: false });
 const { stack, template } = plain;
 
 const logicalId = (s: SkiffStack, construct: { node: { defaultChild?: unknown } }): string =>
@@ -58,8 +64,11 @@ const ids = {
   jobsTable: logicalId(stack, stack.jobs.table),
   artifacts: logicalId(stack, stack.jobs.artifacts),
   project: logicalId(stack, stack.jobs.project),
+  buildLogs: logicalId(stack, stack.jobs.buildLogs),
 };
 const jobsEnv = ['SKIFF_JOBS_TABLE', 'SKIFF_CODEBUILD_PROJECT', 'SKIFF_ARTIFACTS_BUCKET', 'SKIFF_CLONE_TOKEN_PREFIX'];
+// The functions that start or report builds sign their statuses' log links (jobLogLinks, the default).
+const signsLogLinks = ['SKIFF_JOB_LOG_BASE_URL', 'SKIFF_HMAC_SECRET_ARN'];
 
 function resourcesOfType(t: Template, type: string): [string, Json][] {
   return Object.entries(t.findResources(type)) as [string, Json][];
@@ -265,10 +274,10 @@ describe('SkiffStack', () => {
         timeout: 60,
         // The events' 5 and the forwards' 2.
         reserved: 7,
-        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_FORWARD_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS', ...jobsEnv],
+        env: ['SKIFF_TABLE', 'SKIFF_PAYLOAD_BUCKET', 'SKIFF_QUEUE_URL', 'SKIFF_FORWARD_QUEUE_URL', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_CONFIG', 'SKIFF_WORKER_TIMEOUT_SECONDS', 'SKIFF_GITHUB_TIMEOUT_MS', ...jobsEnv, ...signsLogLinks],
       },
-      { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE'] },
-      { name: 'jobs', memory: 512, timeout: 60, reserved: undefined, env: ['SKIFF_CONFIG', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_GITHUB_TIMEOUT_MS', 'SKIFF_TABLE', ...jobsEnv] },
+      { name: 'api', memory: 256, timeout: 10, reserved: undefined, env: ['SKIFF_TABLE', 'SKIFF_JOBS_TABLE', 'SKIFF_ARTIFACTS_BUCKET', 'SKIFF_BUILD_LOG_GROUP', 'SKIFF_HMAC_SECRET_ARN'] },
+      { name: 'jobs', memory: 512, timeout: 60, reserved: undefined, env: ['SKIFF_CONFIG', 'SKIFF_GITHUB_SECRET_ARN', 'SKIFF_GITHUB_TIMEOUT_MS', 'SKIFF_TABLE', ...jobsEnv, ...signsLogLinks] },
     ] as const)('$name: nodejs22.x on arm64, $memory MB, $timeout s, $reserved reserved, its own log group kept a month', ({ name, memory, timeout, reserved, env }) => {
       // Prepare
       const fnResource = template.toJSON().Resources[ids[name]] as { Properties: Json };
@@ -318,6 +327,17 @@ describe('SkiffStack', () => {
       });
       expect(pluginsEnv(plain)).not.toHaveProperty('GITHUB_API_URL');
       expect(pluginsEnv(withOptions)).toMatchObject({ GITHUB_API_URL: 'https://ghe.example.com/api/v3' });
+    });
+
+    it.each(['plugins', 'jobs'] as const)("%s links build statuses to the stage's endpoint; with jobLogLinks=false, to the console (no job log variable anywhere)", (name) => {
+      const env = (p: typeof plain, fn: 'webhook' | 'plugins' | 'api' | 'jobs') =>
+        (p.template.toJSON().Resources[logicalId(p.stack, p.stack.functions[fn])] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+      // The $default stage's URL: https://<api id>.execute-api.<region>.<suffix>/
+      expect(JSON.stringify(env(plain, name).SKIFF_JOB_LOG_BASE_URL)).toContain(`{"Ref":"${logicalId(stack, stack.httpApi)}"}`);
+      expect(env(plain, name).SKIFF_HMAC_SECRET_ARN).toEqual({ Ref: ids.hmacSecret });
+      expect(env(noJobLogLinks, name)).not.toHaveProperty('SKIFF_JOB_LOG_BASE_URL');
+      expect(env(noJobLogLinks, name)).not.toHaveProperty('SKIFF_HMAC_SECRET_ARN');
+      expect(Object.keys(env(noJobLogLinks, 'api')).sort()).toEqual(['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME', 'SKIFF_TABLE']);
     });
 
     it('feeds plugins from the FIFO queue in batches of 10 with partial failures and capped concurrency', () => {
@@ -397,6 +417,7 @@ describe('SkiffStack', () => {
 
   describe('least privilege', () => {
     type FnName = 'webhook' | 'plugins' | 'api' | 'jobs';
+    const isLogWrite = (action: string) => action === 'logs:CreateLogStream' || action === 'logs:PutLogEvents';
     type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
     /** Every Allow statement that applies to the function's role, from any policy attached to it. */
@@ -425,7 +446,7 @@ describe('SkiffStack', () => {
     const covers = (granted: string, action: string): boolean =>
       action === '*' || new RegExp(`^${granted.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
 
-    type Resource = 'table' | 'bucket' | 'queue' | 'forwardQueue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret' | 'jobsTable' | 'project' | 'cloneTokens';
+    type Resource = 'table' | 'bucket' | 'queue' | 'forwardQueue' | 'deadLetterQueue' | 'hmacSecret' | 'githubSecret' | 'jobsTable' | 'project' | 'cloneTokens' | 'artifacts' | 'buildLogs';
     // Starting, watching and stopping jobs: the records (by key and by index), the project's builds, the clone tokens.
     const runsJobs = {
       jobsTable: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -451,13 +472,23 @@ describe('SkiffStack', () => {
         queue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
         forwardQueue: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
         githubSecret: ['secretsmanager:GetSecretValue'],
+        // Signs its builds' log links.
+        hmacSecret: ['secretsmanager:GetSecretValue'],
         ...runsJobs,
       },
-      api: { table: ['dynamodb:GetItem'] },
+      // Traces; and GET /jobs/{id}/log: the record by key, the S3 copy, the CloudWatch stream, the links' key.
+      api: {
+        table: ['dynamodb:GetItem'],
+        jobsTable: ['dynamodb:GetItem'],
+        artifacts: ['s3:GetObject'],
+        buildLogs: ['logs:GetLogEvents'],
+        hmacSecret: ['secretsmanager:GetSecretValue'],
+      },
       // Sinker deletes old records; horologium and sinker batch-read each periodic's newest run. Only this function does either.
       jobs: {
         table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         githubSecret: ['secretsmanager:GetSecretValue'],
+        hmacSecret: ['secretsmanager:GetSecretValue'],
         ...runsJobs,
         jobsTable: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', ...runsJobs.jobsTable],
       },
@@ -466,9 +497,9 @@ describe('SkiffStack', () => {
     /** The role's non-log grants as resource → sorted actions; a grant on anything else is reported as such. */
     function grantsByResource(t: Template, s: SkiffStack, fnName: FnName): Record<string, string[]> {
       const resourceIds = Object.fromEntries(
-        (['table', 'bucket', 'queue', 'forwardQueue', 'deadLetterQueue', 'hmacSecret', 'githubSecret', 'jobsTable', 'project'] as const).map((r) => [
+        (['table', 'bucket', 'queue', 'forwardQueue', 'deadLetterQueue', 'hmacSecret', 'githubSecret', 'jobsTable', 'project', 'artifacts', 'buildLogs'] as const).map((r) => [
           r,
-          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, forwardQueue: s.forwardQueue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret, jobsTable: s.jobs.table, project: s.jobs.project }[r]),
+          logicalId(s, { table: s.table, bucket: s.payloadBucket, queue: s.queue, forwardQueue: s.forwardQueue, deadLetterQueue: s.deadLetterQueue, hmacSecret: s.hmacSecret, githubSecret: s.githubSecret, jobsTable: s.jobs.table, project: s.jobs.project, artifacts: s.jobs.artifacts, buildLogs: s.jobs.buildLogs }[r]),
         ]),
       );
       const fn = t.toJSON().Resources[logicalId(s, s.functions[fnName])] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
@@ -478,7 +509,8 @@ describe('SkiffStack', () => {
         if (!JSON.stringify((policy.Properties as Json).Roles).includes(`"${roleId}"`)) continue;
         for (const statement of (policy.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement) {
           const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
-          if (actions.every((a) => a.startsWith('logs:'))) continue;
+          // Its own log group (checked below); logs:GetLogEvents, a read of the build log group, is counted here.
+          if (actions.every(isLogWrite)) continue;
           for (const resource of Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]) {
             const name =
               Object.keys(resourceIds).find((r) => JSON.stringify(resource).includes(`"${resourceIds[r]}"`)) ??
@@ -496,6 +528,27 @@ describe('SkiffStack', () => {
       expect(grantsByResource(template, stack, fn)).toEqual(expectedGrants(fn));
       // The options change nothing about who may do what.
       expect(grantsByResource(withOptions.template, withOptions.stack, fn)).toEqual(expectedGrants(fn));
+    });
+
+    it.each([
+      { fn: 'webhook', without: [] },
+      { fn: 'plugins', without: ['hmacSecret'] },
+      { fn: 'api', without: ['jobsTable', 'artifacts', 'buildLogs', 'hmacSecret'] },
+      { fn: 'jobs', without: ['hmacSecret'] },
+    ] as const)('with jobLogLinks=false, $fn loses exactly the job log grants ($without)', ({ fn, without }) => {
+      const expected = Object.fromEntries(Object.entries(expectedGrants(fn)).filter(([key]) => !without.some((r) => key === `Allow ${r}`)));
+      expect(grantsByResource(noJobLogLinks.template, noJobLogLinks.stack, fn)).toEqual(expected);
+    });
+
+    it("reads only the job records by key, objects under jobs/ and the build log group's streams for the job log", () => {
+      const statement = (action: string) => allowStatements('api').find((st) => st.Action === action)?.Resource;
+      expect(statement('s3:GetObject')).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.artifacts, 'Arn'] }, '/jobs/*']] });
+      expect(JSON.stringify(statement('logs:GetLogEvents'))).toMatch(new RegExp(`:log-group:",\\{"Ref":"${ids.buildLogs}"\\},":log-stream:\\*"`));
+      // The record by key only: no index, no Query.
+      const jobsTableResources = allowStatements('api')
+        .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]))
+        .filter((r) => JSON.stringify(r).includes(ids.jobsTable));
+      expect(jobsTableResources).toEqual([{ 'Fn::GetAtt': [ids.jobsTable, 'Arn'] }]);
     });
 
     it('grants nothing beyond the logs and the exact lists (no wildcard actions or resources)', () => {
@@ -646,8 +699,28 @@ describe('SkiffStack', () => {
       expectNothingUnused('api', aws.actions);
     });
 
+    it("the api role allows every AWS call GET /jobs/{id}/log makes: the job's record, then CodeBuild's S3 copy of its log", async () => {
+      // Prepare: the handler's adapters over recording clients; the stub answers no record, so the
+      // S3 read is run on its own.
+      const aws = recordingAws();
+      const links = jobLogLinks(async () => parseHmacSecrets('iam-test'));
+      const id = '0123456789abcdef0123456789abcdef';
+      const events: GetLogEvents = async () => ({ events: [] });
+      const deps = { links, jobs: new DynamoJobStore(aws.clients.dynamodb, 'skiff-jobs'), objects: s3LogObjects(async () => aws.clients.s3, 'skiff-artifacts'), events };
+      // Act
+      const response = await handleJobLog('GET', `${new URL(await links.url(id), 'http://x').pathname}?sig=${new URL(await links.url(id), 'http://x').searchParams.get('sig')}`, deps);
+      await deps.objects(`jobs/${id}/logs/8745a7a9.gz`);
+      // Assess
+      expect(response.status).toBe(404);
+      expect(aws.actions).toEqual(['dynamodb:GetItem', 's3:GetObject']);
+      expect(actionsOn('api', ids.jobsTable)).toEqual(['dynamodb:GetItem']);
+      expect(actionsOn('api', ids.artifacts)).toEqual(['s3:GetObject']);
+      // GetLogEvents is not an SDK client here (the runtime's, loaded by name): its grant is checked by resource above.
+      expect(actionsOn('api', ids.buildLogs)).toEqual(['logs:GetLogEvents']);
+    });
+
     it.each(['webhook', 'plugins', 'api', 'jobs'] as const)('%s may write logs only to its own log group', (fn) => {
-      const logStatements = allowStatements(fn).filter((s) => JSON.stringify(s.Action).includes('logs:'));
+      const logStatements = allowStatements(fn).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some(isLogWrite));
       const fnResource = template.toJSON().Resources[ids[fn]] as { Properties: { LoggingConfig: { LogGroup: { Ref: string } } } };
       expect(logStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [fnResource.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] }]);
     });
@@ -657,6 +730,7 @@ describe('SkiffStack', () => {
     it.each([
       { routeKey: 'POST /hook', fn: 'webhook' },
       { routeKey: 'GET /api/{proxy+}', fn: 'api' },
+      { routeKey: 'GET /jobs/{id}/log', fn: 'api' },
     ] as const)('routes $routeKey to the $fn function', ({ routeKey, fn }) => {
       // Prepare
       const [, route] = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').find(
@@ -672,9 +746,10 @@ describe('SkiffStack', () => {
       expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(`"${ids[fn]}"`);
     });
 
-    it('has only those two routes', () => {
-      const keys = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => (r.Properties as Json).RouteKey);
-      expect(keys.sort()).toEqual(['GET /api/{proxy+}', 'POST /hook']);
+    it('has only those three routes, and no job log route with jobLogLinks=false', () => {
+      const keys = (t: Template) => resourcesOfType(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => (r.Properties as Json).RouteKey).sort();
+      expect(keys(template)).toEqual(['GET /api/{proxy+}', 'GET /jobs/{id}/log', 'POST /hook']);
+      expect(keys(noJobLogLinks.template)).toEqual(['GET /api/{proxy+}', 'POST /hook']);
     });
 
     it('logs access on the auto-deployed $default stage, with the IAM caller of each request', () => {
@@ -693,13 +768,14 @@ describe('SkiffStack', () => {
         resourcesOfType(t, 'AWS::ApiGatewayV2::Route').map(([, r]) => [(r.Properties as Json).RouteKey, (r.Properties as Json).AuthorizationType]),
       );
 
-    it('requires IAM (SigV4) to read traces by default; the webhook route is checked by its HMAC signature instead', () => {
-      expect(routeAuthorization(template)).toEqual({ 'GET /api/{proxy+}': 'AWS_IAM', 'POST /hook': 'NONE' });
-      expect(routeAuthorization(withOptions.template)).toEqual({ 'GET /api/{proxy+}': 'AWS_IAM', 'POST /hook': 'NONE' });
+    it('requires IAM (SigV4) to read traces by default; the webhook and job log routes are checked by their HMAC signatures instead', () => {
+      const expected = { 'GET /api/{proxy+}': 'AWS_IAM', 'POST /hook': 'NONE', 'GET /jobs/{id}/log': 'NONE' };
+      expect(routeAuthorization(template)).toEqual(expected);
+      expect(routeAuthorization(withOptions.template)).toEqual(expected);
     });
 
     it('serves traces without authorisation only when the operator sets publicTraces', () => {
-      expect(routeAuthorization(publicTraces.template)).toEqual({ 'GET /api/{proxy+}': 'NONE', 'POST /hook': 'NONE' });
+      expect(routeAuthorization(publicTraces.template)).toEqual({ 'GET /api/{proxy+}': 'NONE', 'POST /hook': 'NONE', 'GET /jobs/{id}/log': 'NONE' });
       expect(synth({ publicTraces: false }).stack.traceReaderPolicy).toBeDefined();
       publicTraces.template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     });
@@ -850,6 +926,7 @@ describe('SkiffStack', () => {
       { name: 'with alarm email', synthesized: withOptions },
       { name: 'with public traces', synthesized: publicTraces },
       { name: 'without reserved concurrency', synthesized: synth({ reserveConcurrency: false }) },
+      { name: 'without job log links', synthesized: noJobLogLinks },
     ])('reports no unacknowledged errors or warnings $name', ({ synthesized }) => {
       // Prepare: the stack is already synthesized (Template.fromStack), as cdk-nag sees it in `cdk synth`.
       // Act
@@ -899,12 +976,21 @@ describe('SkiffStack', () => {
           `Skiff/PluginsRole AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
           'Skiff/HttpApi/POST--hook AwsSolutions-APIG4',
       ];
+      // The job log route and the api role's reads of the job logs, unless jobLogLinks=false.
+      const jobLogs = [
+        'Skiff/HttpApi/GET--jobs--{id}--log AwsSolutions-APIG4',
+        `Skiff/ApiRole AwsSolutions-IAM5[Resource::<${ids.artifacts}.Arn>/jobs/*]`,
+        `Skiff/ApiRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<${ids.buildLogs}>:log-stream:*]`,
+      ];
       // By default the trace route is authorised, so only the reader policy's per-trace wildcard needs a reason…
       expect(reviewed(withOptions.stack)).toEqual(
-        [...always, `Skiff/TraceReaderPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(stack, stack.httpApi)}>/$default/GET/api/*]`].sort(),
+        [...always, ...jobLogs, `Skiff/TraceReaderPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(stack, stack.httpApi)}>/$default/GET/api/*]`].sort(),
       );
       // …and an open trace route is acknowledged only when the operator asked for it.
-      expect(reviewed(publicTraces.stack)).toEqual([...always, 'Skiff/HttpApi/GET--api--{proxy+} AwsSolutions-APIG4'].sort());
+      expect(reviewed(publicTraces.stack)).toEqual([...always, ...jobLogs, 'Skiff/HttpApi/GET--api--{proxy+} AwsSolutions-APIG4'].sort());
+      expect(reviewed(noJobLogLinks.stack)).toEqual(
+        [...always, `Skiff/TraceReaderPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${logicalId(stack, stack.httpApi)}>/$default/GET/api/*]`].sort(),
+      );
     });
 
     it.each(acknowledgements)('$path $id carries a reason', ({ reason }) => {

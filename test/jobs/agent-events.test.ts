@@ -42,6 +42,17 @@ describe('onCodeBuildEvent', () => {
     expect(finished).toEqual(state ? [{ id: jobId, observation: expect.objectContaining({ state }) }] : []);
   });
 
+  it.each([
+    { name: 'the signed log link the start recorded, not the console page the event names', url: 'https://abc123.execute-api.us-west-2.amazonaws.com/jobs/job-1/log?sig=00', want: 'https://abc123.execute-api.us-west-2.amazonaws.com/jobs/job-1/log?sig=00' },
+    { name: 'the console page when no link could be signed', url: undefined, want: expect.stringMatching(/^https:\/\/us-west-2\.console\.aws\.amazon\.com\/codesuite\/codebuild\//) },
+  ])('finishes with $name', async ({ url, want }) => {
+    const { deps: d, finished } = deps([pendingJobRecord({ buildId })]);
+    const asked: string[] = [];
+    expect(await onCodeBuildEvent(buildEvent('FAILED'), { ...d, codebuildJobUrl: async (job) => (asked.push(job.id), url) })).toBe('finished');
+    expect(finished).toEqual([{ id: jobId, observation: expect.objectContaining({ state: 'failure', url: want }) }]);
+    expect(asked).toEqual([jobId]);
+  });
+
   it('an event of a build without a job id is ignored', async () => {
     const event = buildEvent();
     event.detail['additional-information'].environment['environment-variables'] = [];

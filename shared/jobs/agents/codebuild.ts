@@ -52,8 +52,11 @@ export interface CodeBuildAgentOptions {
   workdir?: (job: JobRecord) => string | undefined;
   /** The Parameter Store name of a clone token for this job, or undefined for none (see the header). */
   cloneToken?: (job: JobRecord) => Promise<string | undefined>;
-  /** The job's page (the deck's log view); default: the build's page in the CodeBuild console. */
-  jobUrl?: (job: JobRecord) => string;
+  /**
+   * The job's page (the deck's log view: in AWS the signed `/jobs/<id>/log` link,
+   * shared/jobs/job-log-link.ts); undefined, or none given: the build's page in the CodeBuild console.
+   */
+  jobUrl?: (job: JobRecord) => Promise<string | undefined> | string | undefined;
 }
 
 /** CodeBuild's limits on `timeoutInMinutesOverride`: 5 minutes to 36 hours. */
@@ -396,14 +399,14 @@ export class CodeBuildAgent implements JobAgent {
     const input = await this.request(job, env);
     const { build } = await this.#options.client.send(new (await codebuildSdk()).StartBuildCommand(input));
     if (!build?.id) throw new Error(`CodeBuild started no build for ${job.name} (${job.id})`);
-    const url = this.#options.jobUrl?.(job) ?? (build.arn ? consoleUrl(build.arn) : undefined);
+    const url = (await this.#options.jobUrl?.(job)) ?? (build.arn ? consoleUrl(build.arn) : undefined);
     return { buildId: build.id, ...(url ? { url } : {}) };
   }
 
   async observe(job: JobRecord): Promise<AgentObservation | undefined> {
     if (!job.buildId) return undefined;
     const build = await this.#build(job.buildId);
-    return build ? observationFromBuild(build, this.#options.jobUrl?.(job)) : undefined;
+    return build ? observationFromBuild(build, await this.#options.jobUrl?.(job)) : undefined;
   }
 
   /** StopBuild; a build that already ended (or never existed) is left as it is. */

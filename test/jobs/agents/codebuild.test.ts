@@ -19,6 +19,8 @@ import {
   shellQuote,
   type CodeBuildAgentOptions,
 } from '../../../shared/jobs/agents/codebuild.js';
+import { parseHmacSecrets } from '../../../shared/hook/hmac.js';
+import { jobLogLinks } from '../../../shared/jobs/job-log-link.js';
 import type { JobRecord } from '../../../shared/jobs/types.js';
 import { pendingJobRecord } from '../../fakes/plank-job-record.js';
 
@@ -292,6 +294,27 @@ describe('parseQuantity', () => {
     ['', undefined],
   ] as const)('%s → %s', (text, want) => {
     expect(parseQuantity(text)).toBe(want);
+  });
+});
+
+describe('CodeBuildAgent with signed log links (jobUrl)', () => {
+  const signed = jobLogLinks(async () => parseHmacSecrets('webhook-secret-for-tests'), 'https://abc123.execute-api.us-west-2.amazonaws.com/');
+  const id = '0123456789abcdef0123456789abcdef';
+  const link = `https://abc123.execute-api.us-west-2.amazonaws.com/jobs/${id}/log?sig=8a47896aa478c9b687532e0f176db15589f6bdba118e96c93286a83c51b323de`;
+
+  it.each([
+    { name: 'a signed link', jobUrl: (job: JobRecord) => signed.url(job.id), want: link },
+    { name: 'no link (the secret could not be read): the console page', jobUrl: async () => undefined, want: consolePage },
+  ])('start and observe answer $name', async ({ jobUrl, want }) => {
+    // Prepare
+    const { agent, mock } = setup({ jobUrl });
+    mock.on(BatchGetBuildsCommand).resolves({ builds: [{ id: buildId, arn: buildArn, buildStatus: 'FAILED', endTime: new Date('2026-12-03T14:14:28Z') }] });
+    // Act
+    const started = await agent.start({ ...withContainer({}), id }, prowEnv);
+    const seen = await agent.observe(pendingJobRecord({ id, buildId }));
+    // Assess
+    expect(started.url).toBe(want);
+    expect(seen?.url).toBe(want);
   });
 });
 
