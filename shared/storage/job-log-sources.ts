@@ -2,6 +2,7 @@
 // copy CodeBuild writes to the artifacts bucket when a build ends (the StartBuild override
 // `logsConfigOverride.s3Logs`, agents/codebuild.ts), and the CloudWatch Logs stream it writes as
 // the build runs, in the project's log group, named after the build id's uuid part.
+import type { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 /** One GetLogEvents page, as the SDK answers it. */
@@ -40,26 +41,19 @@ export function s3LogObjects(s3: () => Promise<Pick<S3Client, 'send'>>, bucket: 
 /** What a missing stream is called (a build not yet provisioned has written nothing). */
 export const isMissingStream = (error: unknown): boolean => (error as Error | undefined)?.name === 'ResourceNotFoundException';
 
-interface CloudWatchLogsSdk {
-  CloudWatchLogsClient: new (config: object) => { send(command: unknown): Promise<LogEventsPage> };
-  GetLogEventsCommand: new (input: object) => unknown;
-}
-
-// The Lambda Node.js runtime ships the whole AWS SDK v3 and the bundles leave `@aws-sdk/*` to it
-// (infra/bundle.ts), so the client is there in AWS. The package is not a dependency of this
-// repository yet, so the specifier is a variable and the module is typed here by the two names
-// used; once `@aws-sdk/client-cloudwatch-logs` is added, this becomes a typed import.
-const cloudWatchLogsModule = '@aws-sdk/client-cloudwatch-logs';
-
-/** GetLogEvents on `logGroupName` through the runtime's SDK, loaded on first use. */
-export function cloudWatchLogEvents(logGroupName: string, load: () => Promise<CloudWatchLogsSdk> = () => import(cloudWatchLogsModule) as Promise<CloudWatchLogsSdk>): GetLogEvents {
-  let sdk: Promise<{ client: InstanceType<CloudWatchLogsSdk['CloudWatchLogsClient']>; Command: CloudWatchLogsSdk['GetLogEventsCommand'] }> | undefined;
+/**
+ * GetLogEvents on `logGroupName`. The SDK's client is loaded on first use, not at the api
+ * function's start: most of its requests are trace reads that never touch a build log.
+ */
+export function cloudWatchLogEvents(logGroupName: string, client?: () => Promise<Pick<CloudWatchLogsClient, 'send'>>): GetLogEvents {
+  let sdk: Promise<{ logs: Pick<CloudWatchLogsClient, 'send'>; GetLogEventsCommand: typeof GetLogEventsCommand }> | undefined;
   return async (input) => {
-    sdk ??= load().then(
-      (m) => ({ client: new m.CloudWatchLogsClient({}), Command: m.GetLogEventsCommand }),
+    sdk ??= import('@aws-sdk/client-cloudwatch-logs').then(
+      async (m) => ({ logs: client ? await client() : new m.CloudWatchLogsClient({}), GetLogEventsCommand: m.GetLogEventsCommand }),
       (error: unknown) => ((sdk = undefined), Promise.reject(error)),
     );
-    const { client, Command } = await sdk;
-    return client.send(new Command({ logGroupName, ...input }));
+    const { logs, GetLogEventsCommand: Command } = await sdk;
+    const { events, nextForwardToken, nextBackwardToken } = await logs.send(new Command({ logGroupName, ...input }));
+    return { events: (events ?? []).map((e) => ({ ...(e.message === undefined ? {} : { message: e.message }) })), ...(nextForwardToken ? { nextForwardToken } : {}), ...(nextBackwardToken ? { nextBackwardToken } : {}) };
   };
 }
