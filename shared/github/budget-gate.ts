@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { gitHubDeadline } from './deadline.js';
 import { RetryableError } from './errors.js';
-import { budgetKindOf, type GitHubBudget } from './budget.js';
+import { budgetKindOf, type BudgetGrant, type GitHubBudget } from './budget.js';
 
 /** Longest a request sleeps for budget before it hands its record back instead (SKIFF_GITHUB_BUDGET_MAX_WAIT_MS). */
 export const defaultMaxBudgetWaitMs = 3_000;
@@ -54,6 +54,49 @@ const sleep = (ms: number, signal: AbortSignal | undefined) =>
   });
 
 /**
+ * Per credential and kind of request: this process's requests that found the budget spent, one
+ * after another. Only the first in line sleeps for its grant (and is handed back when that wait is
+ * long); the others wait behind it without asking. Without the line, the records of a batch that
+ * run side by side (one per pull request, hook/worker.ts) would all ask at once, all be told to
+ * wait longer than a worker sleeps, and all go back to SQS together, each return a receive nearer
+ * the dead-letter queue; in line they are served in turn, as when a batch ran one record at a
+ * time. A request the budget grants at once never waits in the line, so budget-free work (reads
+ * with points left, another credential's writes) is not held back by it.
+ */
+const lines = new Map<string, Promise<void>>();
+
+/** Runs `work` once every request ahead in line `key` is done; gives up when `until` passes. */
+async function inLine<T>(key: string, until: number, signal: AbortSignal | undefined, onTimeout: () => Error, work: () => Promise<T>): Promise<T> {
+  const ahead = lines.get(key) ?? Promise.resolve();
+  let leave!: () => void;
+  const mine = new Promise<void>((resolve) => {
+    leave = resolve;
+  });
+  const tail = ahead.then(() => mine);
+  lines.set(key, tail);
+  try {
+    if (Number.isFinite(until)) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(onTimeout()), Math.max(0, until - Date.now()));
+      });
+      try {
+        await Promise.race([ahead, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    } else {
+      await ahead;
+    }
+    if (signal?.aborted) throw signal.reason;
+    return await work();
+  } finally {
+    leave();
+    if (lines.get(key) === tail) lines.delete(key);
+  }
+}
+
+/**
  * Sends one request once the budget grants it. `endsAt` is when the request must be done (its time
  * limit or its record's deadline): a wait that would pass it hands the record back at once.
  */
@@ -66,27 +109,38 @@ export async function throughBudget<T>(
   const kind = budgetKindOf(request.method, request.url);
   const maxWaitMs = gate.maxWaitMs ?? defaultMaxBudgetWaitMs;
   const endsAt = Math.min(request.endsAt ?? Infinity, gitHubDeadline()?.endsAt ?? Infinity);
-  const started = Date.now();
-  for (;;) {
-    const grant = await gate.budget.acquire(credential, kind);
-    if (grant.granted) {
-      try {
-        return await send();
-      } finally {
-        grant.release();
-      }
+  const sendWith = async (grant: { release(): void }) => {
+    try {
+      return await send();
+    } finally {
+      grant.release();
     }
-    const now = Date.now();
-    // Leave time for the request itself after the wait (a second: GitHub answers in far less).
-    if (now - started + grant.waitMs > maxWaitMs || now + grant.waitMs + 1_000 > endsAt) {
-      throw new BudgetWaitError(
-        `${request.method} ${request.url}: the GitHub budget for ${credential} allows it in ${grant.waitMs} ms, longer than a worker waits (${maxWaitMs} ms)`,
-        { retryAfterSeconds: Math.max(1, Math.ceil(grant.waitMs / 1000)) },
-      );
+  };
+  const first = await gate.budget.acquire(credential, kind);
+  if (first.granted) return sendWith(first);
+
+  const meter = meters.getStore();
+  const queued = Date.now();
+  const tooLong = (waitMs: number) =>
+    new BudgetWaitError(`${request.method} ${request.url}: the GitHub budget for ${credential} allows it in ${waitMs} ms, longer than a worker waits (${maxWaitMs} ms)`, {
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    });
+  // Leave time for the request itself after the wait (a second: GitHub answers in far less).
+  const line = `${credential}\0${kind}`;
+  // First in line: the budget's answer stands (no second ask); behind others, it is stale by then.
+  let answer: BudgetGrant | undefined = lines.has(line) ? undefined : first;
+  return inLine(line, endsAt - 1_000, request.signal, () => tooLong(first.waitMs), async () => {
+    if (meter) meter.waitedMs += Date.now() - queued;
+    const started = Date.now();
+    for (;;) {
+      const grant = answer ?? (await gate.budget.acquire(credential, kind));
+      answer = undefined;
+      if (grant.granted) return sendWith(grant);
+      const now = Date.now();
+      if (now - started + grant.waitMs > maxWaitMs || now + grant.waitMs + 1_000 > endsAt) throw tooLong(grant.waitMs);
+      await sleep(grant.waitMs, request.signal);
+      if (request.signal?.aborted) throw request.signal.reason;
+      if (meter) meter.waitedMs += Date.now() - now;
     }
-    await sleep(grant.waitMs, request.signal);
-    if (request.signal?.aborted) throw request.signal.reason;
-    const meter = meters.getStore();
-    if (meter) meter.waitedMs += Date.now() - now;
-  }
+  });
 }

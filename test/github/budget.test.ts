@@ -297,6 +297,43 @@ describe('throughBudget', () => {
     expect(sent).toEqual([]);
   });
 
+  it("requests that find the budget spent wait in line: served in turn, none handed back; a request of another kind is not held behind them", async () => {
+    // Prepare: writes get one token every 40 ms (as a spent GCRA bucket answers: the wait until
+    // the next one, nothing reserved); reads always. A worker waits at most 100 ms for a grant.
+    let next = Date.now();
+    const asked: string[] = [];
+    const budget: GitHubBudget = {
+      async acquire(_credential, kind) {
+        asked.push(kind);
+        if (kind !== 'content-write') return { granted: true, release: () => {} };
+        const now = Date.now();
+        if (now < next) return { granted: false, waitMs: next - now };
+        next = now + 40;
+        return { granted: true, release: () => {} };
+      },
+      async usage() {
+        return [];
+      },
+    };
+    const gate = { budget, maxWaitMs: 100 };
+    const sent: string[] = [];
+    const write = (n: number) => throughBudget(gate, 'installation:1', { method: 'POST', url: `/w${n}` }, async () => void sent.push(`w${n}`));
+
+    // Act: eight writes at once (eight pull requests' records side by side), then a read.
+    const writes = Promise.allSettled(Array.from({ length: 8 }, (_, n) => write(n)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await throughBudget(gate, 'installation:1', { method: 'GET', url: '/r' }, async () => void sent.push('r'));
+    const results = await writes;
+
+    // Assess: all eight sent, each after the one before (asked on its turn, not all at once); the
+    // read went ahead of the writes still in line. Without the line, all eight ask every 40 ms and
+    // the later ones pass 100 ms of waiting and are handed back.
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
+    expect(sent.filter((s) => s.startsWith('w'))).toHaveLength(8);
+    expect(sent.indexOf('r')).toBeLessThan(sent.indexOf('w7'));
+    expect(asked.filter((k) => k === 'content-write').length).toBeLessThanOrEqual(8 + 8 * 2);
+  });
+
   it('through Octokit: the budget error reaches the caller as it is, and nothing was sent', async () => {
     const github = FakeGitHub.inProcess();
     const octokit = buildOctokit({ token: 't' }, {
