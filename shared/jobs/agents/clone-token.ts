@@ -19,7 +19,7 @@
 // without decryption: only its metadata is needed, never the token) and then remembers it too.
 // PutParameter has a low throughput quota, so it runs only when less than `minRemainingMs` is
 // left. Concurrent starts may both refresh: both tokens are valid. Nothing here logs the token.
-import { GetParameterCommand, ParameterNotFound, PutParameterCommand, TooManyUpdates, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { JobRecord } from '../types.js';
 
 export interface MintedToken {
@@ -60,6 +60,13 @@ export class CloneTokenError extends Error {
   }
 }
 
+/**
+ * The SDK's command and error classes, loaded when a token is first looked at: the plugins and
+ * jobs functions build the codebuild agent at init, and most of their invocations start no build
+ * (with `@aws-sdk/*` external to the bundle, a static import is loaded at every cold start).
+ */
+const ssmSdk = () => import('@aws-sdk/client-ssm');
+
 export function parameterStoreCloneTokens(options: CloneTokenParametersOptions): (job: JobRecord) => Promise<string | undefined> {
   // Per parameter, the expiry this container last stored or inferred: saves a read per start.
   const known = new Map<string, number>();
@@ -69,6 +76,7 @@ export function parameterStoreCloneTokens(options: CloneTokenParametersOptions):
   const fresh = (expiresAt: number | undefined) => expiresAt !== undefined && expiresAt - options.now().getTime() >= minRemaining;
 
   async function storedExpiry(name: string): Promise<number | undefined> {
+    const { GetParameterCommand, ParameterNotFound } = await ssmSdk();
     try {
       const { Parameter } = await options.client.send(new GetParameterCommand({ Name: name, WithDecryption: false }));
       return Parameter?.LastModifiedDate ? Parameter.LastModifiedDate.getTime() + lifetime - datingMarginMs : undefined;
@@ -80,6 +88,7 @@ export function parameterStoreCloneTokens(options: CloneTokenParametersOptions):
 
   /** Whether ours is the stored token (false: a concurrent start is writing its own). */
   async function store(name: string, minted: MintedToken): Promise<boolean> {
+    const { PutParameterCommand, TooManyUpdates } = await ssmSdk();
     try {
       await options.client.send(
         new PutParameterCommand({
